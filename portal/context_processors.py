@@ -1,0 +1,16 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.permissions import Perm
+from portal.scoping import scope_for
+
+
+def navigation(request):
+    """Menu entries for the roles the user holds; each is shown only where a permission backs it."""
+    scope = scope_for(request.user)
+    items = [(_("Trang chủ"), reverse("home"))]
+    if scope.has_perm(Perm.VIEW_RECORDS):
+        items.append((_("Xã, phường"), reverse("commune-list")))
+    if request.user.is_superuser:
+        items.append((_("Quản trị"), reverse("admin:index")))
+    return {"nav_items": items, "scope": scope}

@@ -1,0 +1,44 @@
+"""The names a province's documents and screens show: data an admin edits, never code."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Agency(models.Model):
+    province = models.OneToOneField(
+        "portal.AdministrativeUnit",
+        verbose_name=_("tỉnh/thành phố"),
+        on_delete=models.PROTECT,
+        related_name="agency",
+        limit_choices_to={"level": "province", "valid_to__isnull": True},
+    )
+    parent_agency_name = models.CharField(
+        _("cơ quan chủ quản"), max_length=200, help_text=_("Ví dụ: ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN")
+    )
+    department_name = models.CharField(
+        _("cơ quan chủ trì công tác trẻ em"), max_length=200, help_text=_("Ví dụ: SỞ Y TẾ")
+    )
+    department_abbreviation = models.CharField(
+        _("chữ viết tắt của cơ quan"), max_length=20, help_text=_("Dùng trong ký hiệu văn bản, ví dụ: SYT")
+    )
+    fund_name = models.CharField(_("quỹ bảo trợ trẻ em"), max_length=200, blank=True)
+    place_name = models.CharField(_("địa danh ghi trên văn bản"), max_length=80, help_text=_("Ví dụ: Thái Nguyên"))
+    signer_authority = models.CharField(
+        _("quyền hạn ký"), max_length=80, blank=True, help_text=_("Ví dụ: KT. GIÁM ĐỐC")
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=80)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=120)
+    recipients = models.TextField(_("nơi nhận mặc định"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    contact_address = models.CharField(_("địa chỉ"), max_length=250, blank=True)
+    contact_phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("thư điện tử"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("thông tin cơ quan")
+        verbose_name_plural = _("thông tin cơ quan")
+
+    def __str__(self):
+        return f"{self.department_name} — {self.province}"

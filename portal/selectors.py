@@ -1,0 +1,58 @@
+"""Reads of the core data, always through the user's scope."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from portal.models import AdministrativeUnit, CommuneClassification, UnitLevel
+from portal.permissions import Perm
+
+
+def commune_list(*, user, on: dt.date | None = None):
+    """The communes in force that the user may see, with the flags of the classification in effect."""
+    on = on or dt.date.today()
+    in_effect = CommuneClassification.objects.filter(commune=OuterRef("pk"), period_start__lte=on).filter(
+        Q(period_end__isnull=True) | Q(period_end__gte=on)
+    )
+    return (
+        AdministrativeUnit.objects.visible_to(user, Perm.VIEW_RECORDS)
+        .filter(level=UnitLevel.COMMUNE)
+        .current(on)
+        .select_related("province")
+        .annotate(
+            extremely_disadvantaged=Exists(in_effect.filter(extremely_disadvantaged=True)),
+            mountainous=Exists(in_effect.filter(mountainous=True)),
+            village_count=Count("villages", filter=Q(villages__active=True), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def unit_history(unit: AdministrativeUnit):
+    """Who changed what on a commune's classifications and villages, newest first."""
+    entries = [
+        *unit.classifications.model.history.filter(commune_id=unit.pk).select_related("history_user"),
+        *unit.villages.model.history.filter(commune_id=unit.pk).select_related("history_user"),
+    ]
+    entries.sort(key=lambda entry: entry.history_date, reverse=True)
+    return [
+        {
+            "when": entry.history_date,
+            "who": entry.history_user,
+            "what": entry._meta.verbose_name,
+            "object": entry.instance,
+            "kind": entry.get_history_type_display(),
+            "changes": _changes(entry),
+        }
+        for entry in entries
+    ]
+
+
+def _changes(entry) -> list[tuple[str, object, object]]:
+    previous = entry.prev_record
+    if previous is None:
+        return []
+    delta = entry.diff_against(previous)
+    return [
+        (entry.instance._meta.get_field(change.field).verbose_name, change.old, change.new) for change in delta.changes
+    ]

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from portal import api, views
+from portal.forms import QueuedPasswordResetForm
+
+router = DefaultRouter()
+router.register("communes", api.CommuneViewSet, basename="commune")
+router.register("villages", api.VillageViewSet, basename="village")
+
+api_patterns = [
+    path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
+    path("me/", api.me, name="api-me"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("communes/", views.commune_list_view, name="commune-list"),
+    path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("admin/", admin.site.urls),
+]
