@@ -13,6 +13,7 @@ from portal.models import (
     Village,
 )
 from portal.permissions import Role
+from portal.reference_data import ethnic_groups_load
 from portal.units_loader import units_load
 
 PROVINCE_CODE = "19"  # Thái Nguyên since 1 July 2025, formed from Thái Nguyên and Bắc Kạn
@@ -50,7 +51,19 @@ DEMO_USERS = [
 ]
 
 
+def ensure(model, defaults: dict, **lookup):
+    """Create or update a row, saving only when something changed so reruns add no history."""
+    obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    changed = [name for name, value in defaults.items() if not created and getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, defaults[name])
+    if changed:
+        obj.save(update_fields=changed)
+    return obj
+
+
 def seed(context):
+    ethnic_groups_load()
     units_load(province_codes=[PROVINCE_CODE])
     province = AdministrativeUnit.objects.get(level="province", code=PROVINCE_CODE, valid_to__isnull=True)
     _agency(province)
@@ -68,7 +81,8 @@ def seed(context):
 
 
 def _agency(province):
-    Agency.objects.update_or_create(
+    ensure(
+        Agency,
         province=province,
         defaults=dict(
             parent_agency_name="ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN",
@@ -95,7 +109,8 @@ def _classify(province):
     )
     for commune in formed_from_bac_kan:
         rural = commune.division_type == "Xã"
-        CommuneClassification.objects.update_or_create(
+        ensure(
+            CommuneClassification,
             commune=commune,
             period_start=dt.date(2026, 1, 1),
             defaults=dict(

@@ -6,11 +6,12 @@ Loading is idempotent: rows are matched on (level, code, valid_from) and updated
 """
 
 import datetime as dt
+import importlib.util
 import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 from django.db import transaction
 
@@ -27,13 +28,15 @@ class LoadSummary:
     historical_communes: int = 0
 
 
-def _data_file(name: str):
-    return resources.files("vietnamadminunits") / "data" / name
+def _data_file(name: str) -> Path:
+    # Only the package's data files are read; importing its code would pull in dependencies we do not use.
+    spec = importlib.util.find_spec("vietnamadminunits")
+    return Path(spec.submodule_search_locations[0]) / "data" / name
 
 
 def _rows(sql: str, params=()) -> list[sqlite3.Row]:
     # Opened read-only, so a read-only site-packages is fine.
-    with resources.as_file(_data_file("dataset.db")) as path, sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    with sqlite3.connect(f"file:{_data_file('dataset.db')}?mode=ro", uri=True) as conn:
         conn.row_factory = sqlite3.Row
         return conn.execute(sql, params).fetchall()
 

@@ -8,8 +8,8 @@ from portal import api, views
 from portal.forms import QueuedPasswordResetForm
 
 router = DefaultRouter()
-router.register("communes", api.CommuneViewSet, basename="commune")
-router.register("villages", api.VillageViewSet, basename="village")
+router.register("communes", api.CommuneViewSet, basename="api-commune")
+router.register("villages", api.VillageViewSet, basename="api-village")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),

@@ -1,26 +1,12 @@
-"""The 54 ethnic groups of Vietnam with the codes of the statistics office's list (1019/QĐ-TCTK, 12/11/2008)."""
+"""Load the 54 ethnic groups with their official codes."""
 
 from django.db import migrations
 
-CODE_LIST = "1019/QĐ-TCTK (2008)"
-GROUPS = [
-    ("01", "Kinh"), ("02", "Tày"), ("03", "Thái"), ("04", "Mường"), ("05", "Khơ-me"), ("06", "Hoa"),
-    ("07", "Nùng"), ("08", "Mông"), ("09", "Dao"), ("10", "Gia-rai"), ("11", "Ê-đê"), ("12", "Ba-na"),
-    ("13", "Sán Chay"), ("14", "Chăm"), ("15", "Cơ-ho"), ("16", "Xơ-đăng"), ("17", "Sán Dìu"), ("18", "Hrê"),
-    ("19", "Ra-glai"), ("20", "Mnông"), ("21", "Thổ"), ("22", "Xtiêng"), ("23", "Khơ-mú"),
-    ("24", "Bru-Vân Kiều"), ("25", "Cơ-tu"), ("26", "Giáy"), ("27", "Tà-ôi"), ("28", "Mạ"),
-    ("29", "Giẻ-Triêng"), ("30", "Co"), ("31", "Chơ-ro"), ("32", "Xinh-mun"), ("33", "Hà Nhì"),
-    ("34", "Chu-ru"), ("35", "Lào"), ("36", "La Chí"), ("37", "Kháng"), ("38", "Phù Lá"), ("39", "La Hủ"),
-    ("40", "La Ha"), ("41", "Pà Thẻn"), ("42", "Lự"), ("43", "Ngái"), ("44", "Chứt"), ("45", "Lô Lô"),
-    ("46", "Mảng"), ("47", "Cơ Lao"), ("48", "Bố Y"), ("49", "Cống"), ("50", "Si La"), ("51", "Pu Péo"),
-    ("52", "Rơ-măm"), ("53", "Brâu"), ("54", "Ơ-đu"),
-]
+from portal.reference_data import ethnic_groups_load
 
 
 def load(apps, schema_editor):
-    EthnicGroup = apps.get_model("portal", "EthnicGroup")
-    for code, name in GROUPS:
-        EthnicGroup.objects.update_or_create(code=code, defaults={"name": name, "code_list": CODE_LIST})
+    ethnic_groups_load(apps.get_model("portal", "EthnicGroup"))
 
 
 class Migration(migrations.Migration):

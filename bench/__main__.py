@@ -1,0 +1,57 @@
+"""Benchmark suite: `./dev bench [workload ...]`. Never part of the test command.
+
+Prepares its own PostgreSQL database (BENCH_DATABASE_URL, default portal_bench), runs each workload, prints a
+Markdown table and writes bench/results/latest.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+from datetime import datetime
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DEBUG", "1")
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main(argv=None) -> int:
+    from bench import workloads
+
+    parser = argparse.ArgumentParser(prog="./dev bench")
+    parser.add_argument("workload", nargs="*", choices=[*workloads.ALL, []], help="default: all")
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from bench.database import prepare_database
+
+    prepare_database()
+    rows = []
+    for name in args.workload or workloads.ALL:
+        rows.extend(workloads.ALL[name]())
+    _report(rows)
+    return 0
+
+
+def _report(rows):
+    print("| workload | measure | project | reference | note |")
+    print("| --- | --- | --- | --- | --- |")
+    for row in rows:
+        cells = [row["workload"], row["measure"], row["value"], row.get("reference", ""), row.get("note", "")]
+        print("| " + " | ".join(str(cell) for cell in cells) + " |")
+    RESULTS.mkdir(exist_ok=True)
+    payload = {
+        "ran_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
+        "rows": rows,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

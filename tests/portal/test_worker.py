@@ -1,0 +1,74 @@
+"""A real Celery worker, through the Redis broker, does the work a request hands off."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from portal.celery import app as celery_app
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker(tmp_path):
+    mail_dir = tmp_path / "mail"
+    env = {
+        **os.environ,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    celery_app.control.purge()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(timeout=1):
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
+        yield mail_dir
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db
+def test_the_password_reset_email_is_sent_by_the_worker(client, worker):
+    UserFactory(email="can.bo@example.invalid", full_name="Hoàng Thị Dung")
+    celery_app.conf.task_always_eager = False
+
+    response = client.post(reverse("password_reset"), {"email": "can.bo@example.invalid"})
+    assert response.status_code == 302
+
+    deadline = time.monotonic() + 30
+    while not list(worker.glob("*.log")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    sent = [path.read_text() for path in worker.glob("*.log")]
+    assert len(sent) == 1, "the worker did not send the message"
+    assert "can.bo@example.invalid" in sent[0]
+    assert "/accounts/reset/" in sent[0]
