@@ -3,9 +3,13 @@
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.models import AdministrativeUnit, CommuneClassification, UnitLevel
 from portal.permissions import Perm
+
+HISTORY_KINDS = {"+": gettext_lazy("Tạo"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
 
 
 def commune_list(*, user, on: dt.date | None = None):
@@ -39,9 +43,9 @@ def unit_history(unit: AdministrativeUnit):
         {
             "when": entry.history_date,
             "who": entry.history_user,
-            "what": entry._meta.verbose_name,
+            "what": entry.instance._meta.verbose_name,
             "object": entry.instance,
-            "kind": entry.get_history_type_display(),
+            "kind": HISTORY_KINDS[entry.history_type],
             "changes": _changes(entry),
         }
         for entry in entries
@@ -54,5 +58,18 @@ def _changes(entry) -> list[tuple[str, object, object]]:
         return []
     delta = entry.diff_against(previous)
     return [
-        (entry.instance._meta.get_field(change.field).verbose_name, change.old, change.new) for change in delta.changes
+        (
+            capfirst(entry.instance._meta.get_field(change.field).verbose_name),
+            _readable(change.old),
+            _readable(change.new),
+        )
+        for change in delta.changes
     ]
+
+
+def _readable(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Có") if value else gettext("Không")
+    return str(value)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.models.units import UnitLevel
 from portal.permissions import ROLE_UNIT_LEVEL, Role
 
 
@@ -61,6 +62,7 @@ class RoleAssignment(models.Model):
     def clean(self):
         level = ROLE_UNIT_LEVEL[self.role]
         if level and (self.unit is None or self.unit.level != level):
-            raise ValidationError({"unit": _("Vai trò này phải gắn với một đơn vị cấp %(level)s.") % {"level": level}})
+            message = _("Vai trò này phải gắn với một đơn vị cấp %(level)s.") % {"level": UnitLevel(level).label}
+            raise ValidationError({"unit": message})
         if level is None and self.role == Role.ADMIN and self.unit is not None:
             raise ValidationError({"unit": _("Quản trị hệ thống không gắn với đơn vị.")})
