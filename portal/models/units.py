@@ -66,6 +66,8 @@ class AdministrativeUnit(models.Model):
 
     objects = UnitQuerySet.as_manager()
     scope_unit_path = "id"
+    # Bulk loads from the data package write no history rows; edits by people (merges, names) do.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
