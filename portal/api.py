@@ -1,6 +1,5 @@
 """REST API of the core: who am I, and the communes in my scope with their villages."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -68,10 +67,6 @@ class VillageViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Village.objects.visible_to(self.request.user).select_related("commune").order_by("commune", "name")
-
-    @transaction.atomic
-    def perform_create(self, serializer):
-        serializer.save()
 
 
 class MeSerializer(serializers.Serializer):

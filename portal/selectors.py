@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
-from portal.models import AdministrativeUnit, CommuneClassification, UnitLevel
+from portal.models import AdministrativeUnit, CommuneClassification, UnitLevel, Village
 from portal.permissions import Perm
 
 HISTORY_KINDS = {"+": gettext_lazy("Tạo"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
@@ -35,8 +35,8 @@ def commune_list(*, user, on: dt.date | None = None):
 def unit_history(unit: AdministrativeUnit):
     """Who changed what on a commune's classifications and villages, newest first."""
     entries = [
-        *unit.classifications.model.history.filter(commune_id=unit.pk).select_related("history_user"),
-        *unit.villages.model.history.filter(commune_id=unit.pk).select_related("history_user"),
+        *CommuneClassification.history.filter(commune_id=unit.pk).select_related("history_user"),
+        *Village.history.filter(commune_id=unit.pk).select_related("history_user"),
     ]
     entries.sort(key=lambda entry: entry.history_date, reverse=True)
     return [

@@ -70,17 +70,7 @@ class _Upserter:
         self.existing = {(unit.level, unit.code, unit.valid_from): unit for unit in AdministrativeUnit.objects.all()}
 
     def save(self, level: str, code: str, valid_from, **values) -> AdministrativeUnit:
-        unit = self.existing.get((level, code, valid_from))
-        if unit is None:
-            unit = AdministrativeUnit.objects.create(level=level, code=code, valid_from=valid_from, **values)
-            self.existing[(level, code, valid_from)] = unit
-            return unit
-        changed = [name for name, value in values.items() if _differs(unit, name, value)]
-        for name in changed:
-            setattr(unit, name, values[name])
-        if changed:
-            unit.save(update_fields=changed)
-        return unit
+        return self.save_many(level, valid_from, [(code, values)])[code]
 
     def save_many(self, level: str, valid_from, items: list[tuple[str, dict]]) -> dict[str, AdministrativeUnit]:
         to_create, to_update, result = [], [], {}

@@ -1,7 +1,9 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.celery import app as celery_app
 from portal.forms import VillageForm
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm, Role
@@ -62,8 +65,7 @@ def commune_detail(request, code):
     form = VillageForm(commune=commune)
     if request.method == "POST":
         if not may_manage_villages:
-            # Same object, read-only role: visible, so 403 rather than 404.
-            get_for_user(AdministrativeUnit.objects.filter(pk=commune.pk), request.user, Perm.MANAGE_VILLAGES)
+            raise PermissionDenied  # visible to a read-only role: 403, not 404
         form = VillageForm(request.POST, commune=commune)
         if form.is_valid():
             village = form.save()
@@ -100,14 +102,10 @@ def _database_status() -> str:
 
 
 def _broker_status() -> str:
-    from django.conf import settings
-
-    from portal.celery import app
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process"
     try:
-        with app.connection_for_write() as conn:
+        with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as error:  # any failure means the broker does not answer

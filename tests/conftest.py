@@ -1,5 +1,4 @@
 import pytest
-from django.db import connection
 
 from portal.celery import app as celery_app
 from portal.reference_data import ethnic_groups_load
@@ -39,9 +38,3 @@ def _tasks_in_process():
 @pytest.fixture
 def personas(db) -> Personas:
     return Personas.build()
-
-
-@pytest.fixture
-def postgres():
-    assert connection.vendor == "postgresql"
-    return connection
