@@ -7,6 +7,7 @@ import datetime as dt
 
 from needs.models import Child, Sex
 from portal.models import EthnicGroup
+from portal.text import fold
 
 # ethnic group code → (family names, boys' middle+given names, girls' middle+given names)
 NAMING = {
@@ -59,6 +60,7 @@ def seed(context):
                 Child(
                     code=f"TN-{commune.code}-{number:04d}",
                     full_name=name,
+                    name_key=fold(name),
                     sex=sex,
                     birth_date=birth,
                     ethnic_group=groups[code],
@@ -74,6 +76,7 @@ def seed(context):
         unique_fields=["code"],
         update_fields=[
             "full_name",
+            "name_key",
             "sex",
             "birth_date",
             "ethnic_group",

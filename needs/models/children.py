@@ -1,0 +1,219 @@
+"""Children (beneficiaries). Personal data of minors: only commune and province roles in scope see it."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.scoping import ScopedQuerySet
+from portal.text import fold
+
+# The child's own consent is needed from this age (Law on Children 2016, Art. 33; Decree 356/2025/NĐ-CP).
+CHILD_CONSENT_AGE = 7
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class AgeBand(models.TextChoices):
+    """Age bands used for earmarks, in-kind matching and every count shown to donors and the public."""
+
+    UNDER_3 = "0-2", _("Dưới 3 tuổi")
+    PRESCHOOL = "3-5", _("3–5 tuổi")
+    PRIMARY = "6-10", _("6–10 tuổi")
+    LOWER_SECONDARY = "11-14", _("11–14 tuổi")
+    OLDER = "15-17", _("15–17 tuổi")
+
+    @classmethod
+    def for_age(cls, years: int) -> "AgeBand":
+        for band in cls:
+            low, high = (int(part) for part in band.value.split("-"))
+            if low <= years <= high:
+                return band
+        return cls.OLDER
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+class SchoolLevel(models.TextChoices):
+    NOT_IN_SCHOOL = "none", _("Chưa/không đi học")
+    PRESCHOOL = "preschool", _("Mầm non")
+    PRIMARY = "primary", _("Tiểu học")
+    LOWER_SECONDARY = "lower_secondary", _("Trung học cơ sở")
+
+
+class SpecialCircumstance(models.TextChoices):
+    """The groups of children in special circumstances, Article 10 of the Law on Children 2016."""
+
+    ORPHAN = "orphan", _("Mồ côi cả cha và mẹ")
+    ABANDONED = "abandoned", _("Bị bỏ rơi")
+    NO_SUPPORT = "no_support", _("Không nơi nương tựa")
+    DISABLED = "disabled", _("Khuyết tật")
+    HIV = "hiv", _("Nhiễm HIV/AIDS")
+    LAW_VIOLATION = "law_violation", _("Vi phạm pháp luật")
+    DRUG_ADDICTION = "drug_addiction", _("Nghiện ma túy")
+    DROPPED_OUT = "dropped_out", _("Phải bỏ học kiếm sống, chưa hoàn thành phổ cập THCS")
+    VIOLENCE = "violence", _("Bị tổn hại nghiêm trọng về thể chất, tinh thần do bạo lực")
+    EXPLOITED = "exploited", _("Bị bóc lột")
+    SEXUAL_ABUSE = "sexual_abuse", _("Bị xâm hại tình dục")
+    TRAFFICKED = "trafficked", _("Bị mua bán")
+    SERIOUS_ILLNESS = "serious_illness", _("Mắc bệnh hiểm nghèo hoặc phải điều trị dài ngày, thuộc hộ nghèo, cận nghèo")
+    MIGRANT = "migrant", _("Di cư, lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có người chăm sóc")
+
+
+class ChildQuerySet(ScopedQuerySet):
+    def active(self):
+        """Records in use: a record merged into another stays only for its history."""
+        return self.filter(merged_into__isnull=True)
+
+    def search(self, text: str):
+        """Match a name typed with or without diacritics, in any case."""
+        key = fold(text)
+        return self.filter(Q(name_key__contains=key) | Q(code__iexact=text.strip())) if key else self
+
+
+class Child(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=24, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    name_key = models.CharField(max_length=120, editable=False, db_index=True)  # fold(full_name), for search
+    sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("ngày sinh"))
+    ethnic_group = models.ForeignKey(
+        "portal.EthnicGroup", verbose_name=_("dân tộc"), on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "portal.AdministrativeUnit",
+        verbose_name=_("xã"),
+        on_delete=models.PROTECT,
+        related_name="children_registered",
+        limit_choices_to={"level": "commune"},
+    )
+    village = models.ForeignKey(
+        "portal.Village", verbose_name=_("thôn/bản"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    school_name = models.CharField(_("trường"), max_length=160, blank=True)
+    school_level = models.CharField(
+        _("cấp học"), max_length=20, choices=SchoolLevel.choices, default=SchoolLevel.NOT_IN_SCHOOL
+    )
+    special_circumstances = models.JSONField(
+        _("hoàn cảnh đặc biệt"),
+        default=list,
+        blank=True,
+        help_text=_("Các nhóm trẻ em có hoàn cảnh đặc biệt theo Điều 10 Luật Trẻ em 2016."),
+    )
+    guardian_name = models.CharField(_("họ tên người giám hộ"), max_length=120, blank=True)
+    guardian_phone = models.CharField(_("điện thoại người giám hộ"), max_length=20, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("đã gộp vào"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ChildQuerySet.as_manager()
+    scope_unit_path = "commune"
+    history = HistoricalRecords(excluded_fields=["name_key"])
+
+    class Meta:
+        verbose_name = _("trẻ em")
+        verbose_name_plural = _("trẻ em")
+        ordering = ["commune", "full_name"]
+        indexes = [
+            models.Index(fields=["commune", "full_name"]),
+            models.Index(fields=["commune", "birth_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.full_name}"
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+    def age(self, on: dt.date | None = None) -> int:
+        return age_on(self.birth_date, on or dt.date.today())
+
+    def age_band(self, on: dt.date | None = None) -> AgeBand:
+        return AgeBand.for_age(self.age(on))
+
+    def consents_to(self, purpose: str, on: dt.date | None = None) -> bool:
+        """Whether the consents in force cover a purpose: the guardian's, and the child's own from age 7."""
+        on = on or dt.date.today()
+        givers = set(
+            self.consents.filter(purpose=purpose, given_on__lte=on)
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+            .values_list("given_by", flat=True)
+        )
+        needed = {ConsentGiver.GUARDIAN}
+        if self.age(on) >= CHILD_CONSENT_AGE:
+            needed.add(ConsentGiver.CHILD)
+        return needed <= givers
+
+
+class ConsentGiver(models.TextChoices):
+    GUARDIAN = "guardian", _("Cha, mẹ hoặc người giám hộ")
+    CHILD = "child", _("Trẻ em (từ đủ 7 tuổi)")
+
+
+class ConsentPurpose(models.TextChoices):
+    PROCESS_DATA = "process_data", _("Thu thập, lưu trữ và xử lý thông tin của trẻ để hỗ trợ")
+    SHARE_WITH_SPONSOR = "share_with_sponsor", _("Cho nhà tài trợ đỡ đầu biết danh tính của trẻ")
+    USE_PHOTOS = "use_photos", _("Dùng hình ảnh làm minh chứng cho nhà tài trợ")
+
+
+class ChildConsent(models.Model):
+    """One consent given (and possibly withdrawn) by the guardian or by the child."""
+
+    child = models.ForeignKey(Child, verbose_name=_("trẻ em"), on_delete=models.CASCADE, related_name="consents")
+    given_by = models.CharField(_("người đồng ý"), max_length=10, choices=ConsentGiver.choices)
+    giver_name = models.CharField(_("họ tên người đồng ý"), max_length=120)
+    purpose = models.CharField(_("nội dung đồng ý"), max_length=30, choices=ConsentPurpose.choices)
+    given_on = models.DateField(_("ngày đồng ý"))
+    withdrawn_on = models.DateField(_("ngày rút lại"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+    note = models.CharField(_("ghi chú"), max_length=250, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "child__commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sự đồng ý")
+        verbose_name_plural = _("sự đồng ý")
+        ordering = ["child", "-given_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.child_id} {self.purpose} {self.given_by}"
