@@ -173,6 +173,6 @@ def test_it_has_every_translatable_string_of_the_source_in_the_english_catalog(t
     in_catalog = {(e.get("msgctxt"), e["msgid"]) for e in _po_entries(CATALOG)}
     missing = [_label(in_source[key]) for key in sorted(in_source.keys() - in_catalog, key=str)]
     assert not missing, (
-        f"Not in {CATALOG.name}; run `manage.py makemessages -l en --no-wrap --ignore=.venv --ignore=var --ignore=tests "
-        f"--ignore=bench --no-obsolete` and translate: " + "; ".join(missing)
+        f"Not in {CATALOG.name}; run `manage.py makemessages -l en --no-wrap --ignore=.venv --ignore=var "
+        f"--ignore=tests --ignore=bench --no-obsolete` and translate: " + "; ".join(missing)
     )
