@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.extensions import nav_items
 from portal.permissions import Perm
 from portal.scoping import scope_for
 
@@ -11,6 +12,7 @@ def navigation(request):
     items = [(_("Trang chủ"), reverse("home"))]
     if scope.has_perm(Perm.VIEW_RECORDS):
         items.append((_("Xã, phường"), reverse("commune-list")))
+    items.extend(nav_items(scope))
     if request.user.is_superuser:
         items.append((_("Quản trị"), reverse("admin:index")))
     return {"nav_items": items, "scope": scope}

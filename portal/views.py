@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.celery import app as celery_app
+from portal.extensions import home_panels
 from portal.forms import VillageForm
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm, Role
@@ -27,7 +28,10 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/home_public.html")
     scope = scope_for(request.user)
-    context = {"roles": [Role(role).label for role in sorted(scope.roles)]}
+    context = {
+        "roles": [Role(role).label for role in sorted(scope.roles)],
+        "panels": home_panels(request, scope),
+    }
     if scope.has_perm(Perm.VIEW_RECORDS):
         communes = commune_list(user=request.user)
         context["communes"] = communes[:12]

@@ -1,0 +1,27 @@
+"""How higher apps add to the core's pages without the core importing them.
+
+An app's AppConfig may define:
+- `nav_items(scope) -> list[(label, url)]`: menu entries for a user with this scope;
+- `home_panels(request, scope) -> list[dict]`: panels for the home page, each a dict with a "template"
+  key (rendered with the dict as `panel`) and whatever that template needs.
+Apps are asked in INSTALLED_APPS order, so the menu follows the flow of work: needs, donors, allocations, reports.
+"""
+
+from django.apps import apps
+
+
+def _collect(hook: str, *args) -> list:
+    collected = []
+    for config in apps.get_app_configs():
+        method = getattr(config, hook, None)
+        if method is not None:
+            collected.extend(method(*args))
+    return collected
+
+
+def nav_items(scope) -> list[tuple[str, str]]:
+    return _collect("nav_items", scope)
+
+
+def home_panels(request, scope) -> list[dict]:
+    return _collect("home_panels", request, scope)
