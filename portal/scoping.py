@@ -4,7 +4,11 @@ Every row that belongs to a commune names the path to it (`scope_unit_path` on t
 "child__commune"). `Model.objects.visible_to(user)` keeps only rows whose commune the user's roles cover;
 "no access" is an empty queryset, and the only unfiltered scope is the admin's, spelled `ALL_UNITS`.
 Roles bound to a commune cover it and the pre-2025 communes merged into it; roles bound to a province cover
-its communes and every older commune that rolled up into them.
+the province itself (for province-wide rows such as donors and campaigns, `scope_unit_path = "province"`), its
+communes and every older commune that rolled up into them.
+
+Rows a donor owns name the path to the donor's user accounts (`scope_owner_path`, e.g. "donor__members");
+a user holding `Perm.VIEW_OWN_DONATIONS` reads those rows, and only those, whatever their units.
 """
 
 from __future__ import annotations
@@ -90,7 +94,8 @@ def _compute_scope(user) -> Scope:
             current = AdministrativeUnit.objects.filter(
                 level=UnitLevel.COMMUNE, province=assignment.unit, valid_to__isnull=True
             ).values_list("id", flat=True)
-            scope.grants.append((assignment.role, _with_predecessors(set(current))))
+            covered = _with_predecessors(set(current)) | {assignment.unit_id}
+            scope.grants.append((assignment.role, frozenset(covered)))
         else:
             scope.grants.append((assignment.role, _with_predecessors({assignment.unit_id})))
     return scope
@@ -113,7 +118,14 @@ class ScopedQuerySet(models.QuerySet):
         path = getattr(self.model, "scope_unit_path", None)
         if path is None:
             raise TypeError(f"{self.model.__name__} does not declare scope_unit_path")
-        return self.filter(scope_for(user).q(path, perm))
+        scope = scope_for(user)
+        condition = scope.q(path, perm)
+        owner_path = getattr(self.model, "scope_owner_path", None)
+        if owner_path and perm == Perm.VIEW_RECORDS and scope.has_perm(Perm.VIEW_OWN_DONATIONS):
+            # A subquery rather than a join, so a donor with several accounts never duplicates rows.
+            owned = self.model._base_manager.filter(**{owner_path: user.pk}).values("pk")
+            condition |= Q(pk__in=owned)
+        return self.filter(condition)
 
 
 def unit_id_of(obj) -> int | None:

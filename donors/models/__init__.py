@@ -1,0 +1,43 @@
+from donors.models.pledges import (
+    RECEIVABLE_STATUSES,
+    PaymentMethod,
+    Pledge,
+    PledgeEvent,
+    PledgeItem,
+    PledgeKind,
+    PledgeStatus,
+    Receipt,
+    ReceiptKind,
+    Sponsorship,
+    SponsorshipStatus,
+)
+from donors.models.registry import (
+    Campaign,
+    CampaignKind,
+    Donor,
+    DonorContact,
+    DonorType,
+    MobilisationPlan,
+    PlanTarget,
+)
+
+__all__ = [
+    "RECEIVABLE_STATUSES",
+    "Campaign",
+    "CampaignKind",
+    "Donor",
+    "DonorContact",
+    "DonorType",
+    "MobilisationPlan",
+    "PaymentMethod",
+    "PlanTarget",
+    "Pledge",
+    "PledgeEvent",
+    "PledgeItem",
+    "PledgeKind",
+    "PledgeStatus",
+    "Receipt",
+    "ReceiptKind",
+    "Sponsorship",
+    "SponsorshipStatus",
+]
