@@ -39,7 +39,7 @@ NAMING = {
 }
 # How often each group appears among the demo children (weights).
 MIX = [("02", 35), ("07", 20), ("09", 20), ("08", 18), ("13", 7)]
-CHILDREN_PER_COMMUNE = {"small": 40, "large": 40}
+CHILDREN_PER_COMMUNE = 40
 
 
 def seed(context):
@@ -49,7 +49,7 @@ def seed(context):
     rows = []
     for commune in context.data["communes"]:
         villages = context.data["villages"][commune.code]
-        for number in range(1, CHILDREN_PER_COMMUNE[context.size] + 1):
+        for number in range(1, CHILDREN_PER_COMMUNE + 1):
             code = rng.choices([code for code, _w in MIX], weights=[w for _c, w in MIX])[0]
             family, boys, girls = NAMING[code]
             sex = rng.choice([Sex.MALE, Sex.FEMALE])

@@ -17,6 +17,7 @@ DEMO_PASSWORD = "portal-demo"  # noqa: S105 - documented demo password, set only
 @dataclass
 class DemoContext:
     size: str
+    scale: float
     rng: random.Random
     stdout: object
     data: dict = field(default_factory=dict)
@@ -30,14 +31,24 @@ class Command(BaseCommand):
     help = "Build (or refresh) the demo province: real units of Thái Nguyên, demo users, children. Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("--size", choices=["small", "large"], default="small")
+        parser.add_argument(
+            "--size",
+            choices=["small", "large"],
+            default="small",
+            help="large adds benchmark-scale data (200,000 children, 600,000 needs…) through each app's scale module",
+        )
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="fraction of the large volumes to generate (tests use 0.01)"
+        )
 
-    def handle(self, *args, size, **options):
-        context = DemoContext(size=size, rng=random.Random(2026), stdout=self.stdout)
-        with transaction.atomic():
-            for app_config in apps.get_app_configs():
-                if module_has_submodule(app_config.module, "demo"):
-                    import_module(f"{app_config.name}.demo").seed(context)
+    def handle(self, *args, size, scale, **options):
+        context = DemoContext(size=size, scale=scale, rng=random.Random(2026), stdout=self.stdout)
+        modules = ["demo", "scale"] if size == "large" else ["demo"]
+        for module in modules:
+            with transaction.atomic():
+                for app_config in apps.get_app_configs():
+                    if module_has_submodule(app_config.module, module):
+                        import_module(f"{app_config.name}.{module}").seed(context)
         self._print_logins(context)
 
     def _print_logins(self, context):
