@@ -1,9 +1,14 @@
 """REST API of the core: who am I, and the communes in my scope with their villages."""
 
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -11,6 +16,7 @@ from portal.models import AdministrativeUnit, UnitLevel, Village
 from portal.permissions import Perm, Role
 from portal.scoping import get_for_user, scope_for
 from portal.selectors import commune_list
+from portal.views import login_locked_out
 
 
 class VillageSerializer(serializers.ModelSerializer):
@@ -90,8 +96,29 @@ def me(request):
     )
 
 
-class TokenLogin(ObtainAuthToken):
-    """POST username and password, receive {"token": …} for `Authorization: Token …`."""
+class TokenLoginSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        required=False, write_only=True, help_text="Six-digit code, for accounts with two-factor login switched on."
+    )
 
+
+class TokenLogin(ObtainAuthToken):
+    """POST username and password (and otp_token when two-factor login is on), receive {"token": …}."""
+
+    serializer_class = TokenLoginSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # django-axes marks the DRF request, which its middleware never sees: answer the lockout here.
+            if getattr(request, "axes_locked_out", False):
+                return login_locked_out(request._request)
+            raise ValidationError(serializer.errors)
+        user = serializer.validated_data["user"]
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None and not device.verify_token(serializer.validated_data.get("otp_token", "")):
+            raise AuthenticationFailed(_("Tài khoản này bật xác thực hai lớp: gửi kèm otp_token là mã 6 số."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

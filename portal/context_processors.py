@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.extensions import nav_items
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from portal.two_factor import offers_two_factor
 
 
 def navigation(request):
@@ -15,4 +16,4 @@ def navigation(request):
     items.extend(nav_items(scope))
     if request.user.is_superuser:
         items.append((_("Quản trị"), reverse("admin:index")))
-    return {"nav_items": items, "scope": scope}
+    return {"nav_items": items, "scope": scope, "offers_two_factor": offers_two_factor(request.user)}

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from portal import api, views
+from portal import api, two_factor, views
 from portal.forms import QueuedPasswordResetForm
 
 router = DefaultRouter()
@@ -27,6 +27,8 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    path("accounts/two-factor/", two_factor.otp_setup, name="otp-setup"),
+    path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp-verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_patterns)),

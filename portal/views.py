@@ -49,6 +49,16 @@ def _annual_report_due(today: dt.date) -> tuple[dt.date, int]:
     return due, (due - today).days
 
 
+def login_locked_out(request, credentials=None, *args, **kwargs):
+    """What django-axes answers while a username is locked out on this address: a page, or JSON for the API."""
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    if request.path.startswith("/api/"):
+        message = _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)s phút.") % {"minutes": minutes}
+        return JsonResponse({"detail": message}, status=429)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
 @login_required
 def commune_list_view(request):
     communes = commune_list(user=request.user)

@@ -27,6 +27,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles and cached pages live in Redis: each test starts without another test's counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process():
     """Unit tests run tasks in-process; tests marked `worker` use a real Celery worker through Redis."""
     previous = celery_app.conf.task_always_eager
