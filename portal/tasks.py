@@ -1,5 +1,20 @@
+import logging
+
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, **kwargs) -> bool:
+    """Queue a task; False (and a log line) when the broker cannot be reached, so the caller can say so."""
+    try:
+        task.apply_async(kwargs=kwargs)
+    except OperationalError as error:
+        logger.error("Broker unavailable, %s not queued: %s", task.name, error)
+        return False
+    return True
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_kwargs={"max_retries": 5})
