@@ -230,6 +230,8 @@ def need_fill_derived(need: Need, *, today: dt.date | None = None) -> None:
         need.clothing_size = ClothingSize.for_age(need.child.age(on))
     if need.category == Category.NUTRITION and need.meals_per_day and need.days:
         need.quantity = need.meals_per_day * need.days * (need.beneficiary_count or 1)
+    elif need.child_id and not need.quantity:
+        need.quantity = 1  # one coat, one check-up, one set of books for one child
 
 
 def need_check_details(need: Need) -> None:
