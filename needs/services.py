@@ -303,7 +303,7 @@ def need_create(*, user, commune, data: dict, child: Child | None = None, duplic
 @transaction.atomic
 def need_update(*, need: Need, user, data: dict) -> Need:
     """Change a need while it is a draft or returned for fixing."""
-    need = Need.objects.select_for_update().select_related("child").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("child").get(pk=need.pk)
     _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), need.commune_id)
     if need.status not in EDITABLE_STATUSES:
         raise TransitionError(
