@@ -131,6 +131,9 @@ class NeedSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "estimated_cost", "created_at", "updated_at"]
+        # DRF would turn the partial no-duplicate constraint into "child, category, season required";
+        # the service checks it instead and answers with a link to the existing need.
+        validators = []
 
     def validate_child(self, child):
         if child is None:
