@@ -285,6 +285,4 @@ def _consents(context, children):
             )
     key = ("child_id", "given_by", "purpose", "given_on")
     existing = set(ChildConsent.objects.filter(child__in=children).values_list(*key))
-    ChildConsent.objects.bulk_create(
-        [consent for consent in planned if _key(consent, key) not in existing]
-    )
+    ChildConsent.objects.bulk_create([consent for consent in planned if _key(consent, key) not in existing])
