@@ -82,7 +82,10 @@ class ChildForm(_ServiceValidatedForm):
         super().__init__(*args, **kwargs)
         communes = _communes_for(user, Perm.REGISTER_NEEDS)
         self.fields["commune"].queryset = communes
-        self.fields["village"].queryset = _villages_for(user, Perm.REGISTER_NEEDS)
+        # Staff who verify may correct a record too, so they choose among their province's villages.
+        self.fields["village"].queryset = _villages_for(user, Perm.REGISTER_NEEDS) | _villages_for(
+            user, Perm.VERIFY_NEEDS
+        )
         self.fields["ethnic_group"].queryset = EthnicGroup.objects.order_by("name")
         self.fields["sex"].choices = self.fields["sex"].choices[1:]  # radio buttons need no blank
         if self.instance.pk:

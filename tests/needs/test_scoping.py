@@ -144,3 +144,26 @@ def test_only_the_commune_registers_children_and_needs_through_the_api(personas,
     if expected == 201:
         assert response.json()["code"].startswith(personas.commune_a.code)
         assert group.json()["status"] == NeedStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_staff_may_correct_a_childs_village(client, personas):
+    from portal.models import Village
+
+    old, new = (Village.objects.create(commune=personas.commune_a, name=name) for name in ("Thôn Cũ", "Thôn Mới"))
+    child = ChildFactory(commune=personas.commune_a, village=old)
+    client.force_login(personas.staff)
+    response = client.post(
+        reverse("needs:child-edit", args=[child.pk]),
+        {
+            "full_name": child.full_name,
+            "sex": "F",
+            "birth_date": "2018-03-14",
+            "ethnic_group": child.ethnic_group_id,
+            "village": new.pk,
+            "school_level": "primary",
+        },
+    )
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert child.village == new
