@@ -126,6 +126,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
                 f"{surname} {rng.choice(boys)}",
                 f"09{rng.randint(10_000_000, 99_999_999)}",
                 "",
+                "",
                 now,
                 now,
             )
@@ -149,6 +150,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
             "guardian_name",
             "guardian_phone",
             "notes",
+            "merge_reason",
             "created_at",
             "updated_at",
         ],
