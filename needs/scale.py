@@ -22,6 +22,7 @@ CHILDREN = 200_000
 NEEDS = 600_000
 VILLAGES_PER_COMMUNE = 8
 CODE_PREFIX = "LG-"
+JUSTIFICATION = "Hộ nghèo, vùng đặc biệt khó khăn."  # every generated need says this; the demo's never do
 TODAY = dt.date(2026, 11, 1)  # fixed, so the generated data never depends on the day it runs
 
 # status → weight, the shape of a programme two years in.
@@ -201,7 +202,7 @@ def _needs(context, children) -> list[tuple]:
                 season,
                 needed_by,
                 priority,
-                "Hộ nghèo, vùng đặc biệt khó khăn.",
+                JUSTIFICATION,
                 status,
                 "",
                 now,
