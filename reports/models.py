@@ -254,7 +254,8 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.unit} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y} v{self.version}"
+        period = f"{self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {self.unit} {period} v{self.version}"
 
     @property
     def is_running(self) -> bool:
