@@ -7,6 +7,7 @@ import pytest
 
 from needs.models import Category, NeedStatus, Sex
 from portal.models import EthnicGroup
+from portal.reference_data import ethnic_groups_load
 from tests.reports.factories import (
     AgencyFactory,
     CampaignFactory,
@@ -41,6 +42,7 @@ class World:
 @pytest.fixture
 def world(personas) -> World:
     p = personas
+    ethnic_groups_load()  # back after a transactional test flushed the database
     AgencyFactory(province=p.province)
     cycle = CycleFactory(province=p.province)
     group = {code: EthnicGroup.objects.get(code=code) for code in ("02", "08", "09")}
