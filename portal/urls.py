@@ -6,10 +6,13 @@ from rest_framework.routers import DefaultRouter
 
 from portal import api, views
 from portal.forms import QueuedPasswordResetForm
+from reports import api as reports_api
 
 router = DefaultRouter()
 router.register("communes", api.CommuneViewSet, basename="api-commune")
 router.register("villages", api.VillageViewSet, basename="api-village")
+router.register("reports", reports_api.ReportViewSet, basename="api-report")
+router.register("figures", reports_api.FiguresViewSet, basename="api-figures")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("communes/", views.commune_list_view, name="commune-list"),
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
     path("healthz", views.healthz, name="healthz"),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

@@ -25,9 +25,11 @@ def cycle_current(*, user, today: dt.date | None = None) -> ReportingCycle | Non
     return cycles.filter(due_on__gte=today).order_by("due_on").first() or cycles.order_by("-due_on").first()
 
 
-def cycle_for_commune(*, commune: AdministrativeUnit, today: dt.date | None = None) -> ReportingCycle | None:
+def cycle_for_unit(*, unit: AdministrativeUnit, today: dt.date | None = None) -> ReportingCycle | None:
+    """The current cycle of the province a unit (the province itself or one of its communes) belongs to."""
     today = today or timezone.localdate()
-    cycles = ReportingCycle.objects.filter(province_id=commune.province_id).select_related("programme")
+    province_id = unit.pk if unit.level == UnitLevel.PROVINCE else unit.province_id
+    cycles = ReportingCycle.objects.filter(province_id=province_id).select_related("programme", "province")
     return cycles.filter(due_on__gte=today).order_by("due_on").first() or cycles.order_by("-due_on").first()
 
 

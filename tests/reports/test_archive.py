@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.core.management import call_command
+from django.db import connection
 
 from portal.celery import app as celery_app
 from reports import services
