@@ -98,7 +98,8 @@ def test_a_failed_build_never_becomes_the_latest_and_leaves_no_file(world, monke
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
     assert "WeasyPrint crashed" in report.error
-    assert report.sha256 == "" and report.file_name == ""
+    assert report.sha256 == ""
+    assert report.file_name == ""
     assert latest(world) == good
     files = sorted(p.name for p in Path(settings.REPORTS_ROOT).rglob("*") if p.is_file())
     assert files == [Path(good.file_name).name]
@@ -126,7 +127,8 @@ def test_two_workers_never_build_the_same_report_twice(world):
     first = services.report_build(report_id=report.pk)
     second = services.report_build(report_id=report.pk)
 
-    assert first is not None and second is None
+    assert first is not None
+    assert second is None
     assert report.events.filter(action="build").count() == 1
 
 
@@ -164,7 +166,8 @@ def test_build_report_prints_the_stored_pdf_path(world):
 
     path = Path(out.getvalue().strip())
     report = Report.objects.get()
-    assert path.exists() and path == services.report_path(report)
+    assert path.exists()
+    assert path == services.report_path(report)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == report.sha256
 
 

@@ -75,7 +75,8 @@ def test_staff_of_another_province_and_donors_get_404(client, world, reports, na
 
 def test_the_public_is_sent_to_log_in(client, world, reports):
     response = client.get(reverse("report-download", args=[reports["province"].pk]))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     assert client.get("/api/v1/reports/").status_code in (401, 403)
 
 
