@@ -122,17 +122,22 @@ def test_a_running_build_page_refreshes_itself(client, world):
 def test_a_build_requested_while_the_broker_is_down_is_kept_queued_with_a_clear_message(client, world, settings):
     from portal.celery import app as celery_app
 
+    def reset_pools():  # connections are pooled per broker URL; start afresh on each change
+        celery_app.pool.force_close_all()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
     celery_app.conf.task_always_eager = False
     previous = celery_app.conf.broker_url
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    celery_app.pool.force_close_all()
+    reset_pools()
     try:
         response = login(client, world.personas.staff).post(
             reverse("report-request"), {"unit": world.personas.province.code, "kind": "annual"}, follow=True
         )
     finally:
         celery_app.conf.broker_url = previous
-        celery_app.pool.force_close_all()
+        reset_pools()
     assert response.status_code == 200
     assert "tạm thời không hoạt động" in response.content.decode()
     assert response.context["report"].status == ReportStatus.QUEUED
