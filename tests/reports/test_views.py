@@ -122,8 +122,7 @@ def test_a_running_build_page_refreshes_itself(client, world):
 def test_a_build_requested_while_the_broker_is_down_is_kept_queued_with_a_clear_message(client, world, settings):
     from portal.celery import app as celery_app
 
-    def reset_pools():  # connections are pooled per broker URL; start afresh on each change
-        celery_app.pool.force_close_all()
+    def reset_pools():  # kombu keeps one pool per broker URL; make the app look its pool up again
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
