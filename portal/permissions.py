@@ -29,6 +29,7 @@ class Perm(models.TextChoices):
     RECORD_DELIVERIES = "record_deliveries", _("Ghi nhận trao hỗ trợ")
     CONFIRM_FIGURES = "confirm_figures", _("Xác nhận số liệu của xã")
     VIEW_DASHBOARDS = "view_dashboards", _("Xem bảng điều hành")
+    PREPARE_REPORTS = "prepare_reports", _("Lập báo cáo, mở lại số liệu xã đã xác nhận")
     DOWNLOAD_REPORTS = "download_reports", _("Tải báo cáo")
     APPROVE_REPORTS = "approve_reports", _("Phê duyệt báo cáo")
     VIEW_OWN_DONATIONS = "view_own_donations", _("Xem đóng góp của mình")
@@ -51,6 +52,7 @@ _DEPARTMENT_STAFF = {
     Perm.MANAGE_DONORS,
     Perm.ALLOCATE,
     Perm.VIEW_DASHBOARDS,
+    Perm.PREPARE_REPORTS,
     Perm.DOWNLOAD_REPORTS,
 }
 _LEADERSHIP = {

@@ -7,12 +7,15 @@ from rest_framework.routers import DefaultRouter
 from needs import api as needs_api
 from portal import api, two_factor, views
 from portal.forms import QueuedPasswordResetForm
+from reports import api as reports_api
 
 router = DefaultRouter()
 router.register("communes", api.CommuneViewSet, basename="api-commune")
 router.register("villages", api.VillageViewSet, basename="api-village")
 router.register("children", needs_api.ChildViewSet, basename="api-child")
 router.register("needs", needs_api.NeedViewSet, basename="api-need")
+router.register("reports", reports_api.ReportViewSet, basename="api-report")
+router.register("figures", reports_api.FiguresViewSet, basename="api-figures")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -26,6 +29,7 @@ urlpatterns = [
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("needs.urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

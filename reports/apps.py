@@ -5,3 +5,37 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Báo cáo")
+
+    def nav_items(self, scope):
+        from django.urls import reverse
+
+        from portal.permissions import Perm
+
+        items = []
+        if scope.has_perm(Perm.VIEW_DASHBOARDS):
+            items.append((_("Báo cáo"), reverse("report-dashboard")))
+        elif scope.has_perm(Perm.VIEW_RECORDS):
+            items.append((_("Báo cáo"), reverse("report-archive")))
+        if scope.has_perm(Perm.CONFIRM_FIGURES):
+            items.append((_("Xác nhận số liệu"), reverse("report-confirmation")))
+        return items
+
+    def home_panels(self, request, scope):
+        from django.utils import timezone
+
+        from portal.permissions import Perm
+        from reports.selectors import completeness, cycle_current
+
+        if not scope.has_perm(Perm.VIEW_DASHBOARDS):
+            return []
+        cycle = cycle_current(user=request.user)
+        if cycle is None:
+            return []
+        return [
+            {
+                "template": "reports/_home_panel.html",
+                "cycle": cycle,
+                "days_left": (cycle.due_on - timezone.localdate()).days,
+                "completeness": completeness(cycle=cycle),
+            }
+        ]

@@ -1,0 +1,534 @@
+"""Every number any report shows: the PDF, the Excel workbook, the dashboards and the API all read this module.
+
+Figures are for a unit (the province, or one commune) and a period (any two dates). They are computed by the
+database (values/annotate/aggregate, distinct counts, conditional sums); Python only reshapes the few
+aggregated rows and adds per-commune rows up to province totals.
+
+Definitions (shown in the report's notes too):
+- Resources mobilised are receipts (money and goods actually received, valued in đồng); pledges are promises
+  and never count. For one commune, the resources are what was allocated to its needs.
+- A child is supported when one of their needs has an active allocation made in the period, or a delivery in
+  the period; each child counts once however many needs they have. A group need (a school's meals) counts its
+  beneficiary_count. Age bands are the child's age on the last day of the period.
+- The needs pipeline counts needs registered in the period (not drafts, not cancelled) by how far they went.
+- Per-commune figures ("local" figures) of a commune that confirmed them for a cycle come from the snapshot
+  taken at confirmation, when the figures asked for are that cycle's period; the province adds communes up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext as _
+
+from allocations.models import Allocation, Delivery
+from donors.models import DonorType, MobilisationPlan, Receipt, ReceiptKind
+from needs.models import AgeBand, Category, Need, NeedStatus, Sex
+from portal.models import AdministrativeUnit, EthnicGroup, UnitLevel
+
+VERIFIED_OR_LATER = (
+    NeedStatus.VERIFIED,
+    NeedStatus.OPEN,
+    NeedStatus.PARTLY_FUNDED,
+    NeedStatus.FUNDED,
+    NeedStatus.DELIVERED,
+    NeedStatus.CLOSED,
+)
+FUNDED_OR_LATER = (NeedStatus.FUNDED, NeedStatus.DELIVERED, NeedStatus.CLOSED)
+DELIVERED_OR_LATER = (NeedStatus.DELIVERED, NeedStatus.CLOSED)
+NOT_REGISTERED = (NeedStatus.DRAFT, NeedStatus.CANCELLED)
+# Donors whose gifts received in the period reach this many đồng are proposed for commendation.
+COMMEND_THRESHOLD = 50_000_000
+COMMEND_LIMIT = 10
+NEED_MEASURES = (
+    "registered",
+    "verified",
+    "funded",
+    "delivered",
+    "estimated_cost",
+    "allocated",
+    "delivered_value",
+    "children_reached",
+)
+UNCATEGORISED = ""  # money received without a category (goods carry the category of their item)
+
+
+@dataclass
+class Figures:
+    unit: AdministrativeUnit
+    period_start: dt.date
+    period_end: dt.date
+    communes: dict[int, dict]  # commune id → local figures (live, or the confirmed snapshot)
+    commune_names: dict[int, str]
+    confirmed: set[int]
+    resources: dict
+    by_month: list[dict]
+    plan: list[dict]
+    donors: list[dict]
+    local: dict = field(init=False)  # the communes added up
+
+    def __post_init__(self):
+        self.local = merge_local(self.communes.values())
+
+    @property
+    def is_province(self) -> bool:
+        return self.unit.level == UnitLevel.PROVINCE
+
+    # Tables, in the order the report shows them: each a list of rows {"key", "label", measures…}.
+    def children_by_category(self) -> list[dict]:
+        rows = self.local["by_category"]
+        return [{"key": c.value, "label": str(c.label), **_child_counts(rows.get(c.value))} for c in Category]
+
+    def children_by_commune(self) -> list[dict]:
+        return sorted(
+            (
+                {
+                    "key": pk,
+                    "label": self.commune_names.get(pk, str(pk)),
+                    "children": data["children"],
+                    "beneficiaries": data["beneficiaries"],
+                    "confirmed": pk in self.confirmed,
+                }
+                for pk, data in self.communes.items()
+            ),
+            key=lambda row: row["label"],
+        )
+
+    def children_by_ethnic_group(self) -> list[dict]:
+        names = dict(EthnicGroup.objects.values_list("code", "name"))
+        rows = self.local["by_ethnic_group"]
+        return [{"key": code, "label": names.get(code, code), "children": n} for code, n in sorted(rows.items()) if n]
+
+    def children_by_sex(self) -> list[dict]:
+        rows = self.local["by_sex"]
+        return [{"key": s.value, "label": str(s.label), "children": rows.get(s.value, 0)} for s in Sex]
+
+    def children_by_age_band(self) -> list[dict]:
+        rows = self.local["by_age_band"]
+        return [{"key": b.value, "label": str(b.label), "children": rows.get(b.value, 0)} for b in AgeBand]
+
+    def needs_by_category(self) -> list[dict]:
+        rows = self.local["needs"]
+        return [{"key": c.value, "label": str(c.label), **_need_counts(rows.get(c.value))} for c in Category]
+
+    def needs_by_commune(self) -> list[dict]:
+        rows = [
+            {
+                "key": pk,
+                "label": self.commune_names.get(pk, str(pk)),
+                **_need_counts(merge_dicts(data["needs"].values())),
+            }
+            for pk, data in self.communes.items()
+        ]
+        return sorted(rows, key=lambda row: row["label"])
+
+    def needs_total(self) -> dict:
+        return _need_counts(merge_dicts(self.local["needs"].values()))
+
+    def as_dict(self) -> dict:
+        """Everything, JSON-ready (the API and the Excel workbook use this shape)."""
+        return {
+            "unit": {"code": self.unit.code, "name": self.unit.name, "level": self.unit.level},
+            "period": {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()},
+            "resources": self.resources,
+            "children": {
+                "children": self.local["children"],
+                "beneficiaries": self.local["beneficiaries"],
+                "by_category": self.children_by_category(),
+                "by_commune": self.children_by_commune(),
+                "by_ethnic_group": self.children_by_ethnic_group(),
+                "by_sex": self.children_by_sex(),
+                "by_age_band": self.children_by_age_band(),
+            },
+            "needs": {
+                "total": self.needs_total(),
+                "by_category": self.needs_by_category(),
+                "by_commune": self.needs_by_commune(),
+            },
+            "by_month": [{**row, "month": row["month"].isoformat()} for row in self.by_month],
+            "plan": self.plan,
+            "donors_to_commend": self.donors,
+            "confirmed_communes": sorted(self.commune_names[pk] for pk in self.confirmed if pk in self.commune_names),
+        }
+
+
+def figures_for(*, unit: AdministrativeUnit, period_start: dt.date, period_end: dt.date, cycle=None) -> Figures:
+    """The figures of a province or one commune for a period; with a cycle, confirmed communes use their snapshot."""
+    roots = _commune_roots(unit)
+    predecessors = _predecessors(roots)
+    commune_ids = set(roots) | set(predecessors)
+    communes = live_local_figures(commune_ids, predecessors, period_start, period_end)
+    for pk in roots:
+        communes.setdefault(pk, empty_local())
+    confirmed: set[int] = set()
+    if cycle is not None and (cycle.period_start, cycle.period_end) == (period_start, period_end):
+        from reports.models import CommuneConfirmation, ConfirmationStatus
+
+        snapshots = CommuneConfirmation.objects.filter(
+            cycle=cycle, commune_id__in=roots, status=ConfirmationStatus.CONFIRMED
+        ).values_list("commune_id", "snapshot")
+        for pk, snapshot in snapshots:
+            communes[pk] = snapshot
+            confirmed.add(pk)
+    money_in = _money_in(unit, commune_ids, period_start, period_end)
+    figures = Figures(
+        unit=unit,
+        period_start=period_start,
+        period_end=period_end,
+        communes=communes,
+        commune_names=dict(AdministrativeUnit.objects.filter(pk__in=roots).values_list("pk", "name")),
+        confirmed=confirmed,
+        resources=_resources(money_in),
+        by_month=_by_month(money_in, commune_ids, period_start, period_end),
+        plan=[],
+        donors=_donors_to_commend(money_in),
+    )
+    figures.plan = _plan(figures)
+    return figures
+
+
+def commune_snapshot(*, commune: AdministrativeUnit, period_start: dt.date, period_end: dt.date) -> dict:
+    """A commune's own (local) figures, as stored when its officer confirms them."""
+    predecessors = _predecessors([commune.pk])
+    communes = live_local_figures({commune.pk, *predecessors}, predecessors, period_start, period_end)
+    return communes.get(commune.pk, empty_local())
+
+
+# --- Local (per-commune) figures ---------------------------------------------------------------------------
+
+
+def empty_local() -> dict:
+    return {
+        "children": 0,
+        "beneficiaries": 0,
+        "by_category": {},
+        "by_ethnic_group": {},
+        "by_sex": {},
+        "by_age_band": {},
+        "needs": {},
+    }
+
+
+def live_local_figures(commune_ids, predecessors: dict[int, int], start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Per current commune (predecessors rolled up into it), the figures a commune confirms."""
+    communes: dict[int, dict] = {}
+
+    def local(pk):
+        return communes.setdefault(pk, empty_local())
+
+    root = _root_expression("commune_id", predecessors)
+    allocated_in_period = Allocation.objects.filter(
+        need=OuterRef("pk"), active=True, created_at__date__range=(start, end)
+    )
+    delivered_in_period = Delivery.objects.filter(need=OuterRef("pk"), delivered_on__range=(start, end))
+    supported = (
+        Need.objects.filter(commune_id__in=commune_ids)
+        .filter(Exists(allocated_in_period) | Exists(delivered_in_period))
+        .annotate(root=root)
+    )
+    counts = dict(
+        children=Count("child", distinct=True),
+        groups=Coalesce(Sum("beneficiary_count", filter=Q(child__isnull=True)), 0),
+    )
+    for row in supported.values("root").annotate(**counts):
+        data = local(row["root"])
+        data["children"] = row["children"]
+        data["beneficiaries"] = row["children"] + row["groups"]
+    for row in supported.values("root", "category").annotate(**counts):
+        local(row["root"])["by_category"][row["category"]] = {
+            "children": row["children"],
+            "beneficiaries": row["children"] + row["groups"],
+        }
+    children = supported.filter(child__isnull=False)
+    dimensions = {
+        "by_ethnic_group": F("child__ethnic_group__code"),
+        "by_sex": F("child__sex"),
+        "by_age_band": _age_band_expression("child__birth_date", end),
+    }
+    for name, expression in dimensions.items():
+        rows = children.annotate(key=expression).values("root", "key").annotate(n=Count("child", distinct=True))
+        for row in rows:
+            local(row["root"])[name][row["key"]] = row["n"]
+
+    registered = Need.objects.filter(commune_id__in=commune_ids, created_at__date__range=(start, end)).exclude(
+        status__in=NOT_REGISTERED
+    )
+    pipeline = (
+        registered.annotate(root=root)
+        .values("root", "category")
+        .annotate(
+            registered=Count("id"),
+            verified=Count("id", filter=Q(status__in=VERIFIED_OR_LATER)),
+            funded=Count("id", filter=Q(status__in=FUNDED_OR_LATER)),
+            delivered=Count("id", filter=Q(status__in=DELIVERED_OR_LATER)),
+            estimated_cost=Sum("estimated_cost"),
+        )
+    )
+    for row in pipeline:
+        local(row["root"])["needs"][row["category"]] = {measure: row.get(measure) or 0 for measure in NEED_MEASURES}
+    need_root = _root_expression("need__commune_id", predecessors)
+    allocated = (
+        Allocation.objects.filter(active=True, need__in=registered, created_at__date__lte=end)
+        .annotate(root=need_root)
+        .values("root", "need__category")
+        .annotate(amount=Sum("amount"))
+    )
+    for row in allocated:
+        local(row["root"])["needs"][row["need__category"]]["allocated"] = row["amount"]
+    delivered = (
+        Delivery.objects.filter(need__in=registered, delivered_on__lte=end)
+        .annotate(root=need_root)
+        .values("root", "need__category")
+        .annotate(value=Sum(F("quantity") * F("need__unit_cost")), reached=Sum("children_reached"))
+    )
+    for row in delivered:
+        measures = local(row["root"])["needs"][row["need__category"]]
+        measures["delivered_value"] = row["value"]
+        measures["children_reached"] = row["reached"]
+    return communes
+
+
+def merge_local(items) -> dict:
+    merged = empty_local()
+    for item in items:
+        merged = merge_dicts([merged, item])
+    return merged
+
+
+def merge_dicts(items) -> dict:
+    """Add nested dicts of numbers key by key (communes up to the province, categories up to a total)."""
+    merged: dict = {}
+    for item in items:
+        for key, value in item.items():
+            if isinstance(value, dict):
+                merged[key] = merge_dicts([merged.get(key, {}), value])
+            else:
+                merged[key] = merged.get(key, 0) + value
+    return merged
+
+
+def _child_counts(row) -> dict:
+    row = row or {}
+    return {"children": row.get("children", 0), "beneficiaries": row.get("beneficiaries", 0)}
+
+
+def _need_counts(row) -> dict:
+    row = row or {}
+    return {measure: row.get(measure, 0) for measure in NEED_MEASURES}
+
+
+# --- Units ---------------------------------------------------------------------------------------------------
+
+
+def _commune_roots(unit: AdministrativeUnit) -> list[int]:
+    if unit.level == UnitLevel.PROVINCE:
+        return list(
+            AdministrativeUnit.objects.filter(
+                level=UnitLevel.COMMUNE, province=unit, valid_to__isnull=True
+            ).values_list("pk", flat=True)
+        )
+    return [unit.pk]
+
+
+def _predecessors(roots) -> dict[int, int]:
+    """Older communes merged (possibly in several steps) into each root: {old id: root id}."""
+    mapping: dict[int, int] = {}
+    frontier = {pk: pk for pk in roots}
+    while frontier:
+        rows = AdministrativeUnit.objects.filter(merged_into__in=frontier.keys()).values_list("pk", "merged_into")
+        frontier = {pk: frontier[parent] for pk, parent in rows if pk not in mapping}
+        mapping.update(frontier)
+    return mapping
+
+
+def _root_expression(path: str, predecessors: dict[int, int]):
+    """The current commune a row belongs to: its own, or the one its old commune was merged into."""
+    if not predecessors:
+        return F(path)
+    whens = [When(**{path: old}, then=Value(root)) for old, root in predecessors.items()]
+    return Case(*whens, default=F(path), output_field=IntegerField())
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _age_band_expression(birth_path: str, on: dt.date):
+    """The AgeBand of a birth date on a given day, computed by the database."""
+    whens = []
+    for band in AgeBand:
+        high = int(band.value.split("-")[1])
+        # Aged at most `high` on `on` ⇔ born after the day `high + 1` years before it.
+        whens.append(When(**{f"{birth_path}__gt": _years_before(on, high + 1)}, then=Value(band.value)))
+    return Case(*whens, default=Value(AgeBand.OLDER.value), output_field=CharField())
+
+
+# --- Resources (money and goods in) --------------------------------------------------------------------------
+
+
+def _money_in(unit, commune_ids, start, end):
+    """Receipts of the province's donors in the period; for a commune, what was allocated to its needs.
+
+    Both are annotated with the same names, so every table below is one query on either.
+    """
+    if unit.level == UnitLevel.PROVINCE:
+        return Receipt.objects.filter(pledge__donor__province=unit, received_on__range=(start, end)).annotate(
+            value=F("amount"),
+            is_cash=Case(When(kind=ReceiptKind.MONEY, then=Value(1)), default=Value(0)),
+            donor_type=F("pledge__donor__type"),
+            donor_key=F("pledge__donor_id"),
+            donor_name=F("pledge__donor__name"),
+            campaign_name=Coalesce("pledge__campaign__name", Value("")),
+            category=Coalesce("item__category", Value(UNCATEGORISED)),
+            month=TruncMonth("received_on"),
+        )
+    return Allocation.objects.filter(
+        need__commune_id__in=commune_ids, active=True, created_at__date__range=(start, end)
+    ).annotate(
+        value=F("amount"),
+        is_cash=Case(When(receipt__kind=ReceiptKind.MONEY, then=Value(1)), default=Value(0)),
+        donor_type=F("receipt__pledge__donor__type"),
+        donor_key=F("receipt__pledge__donor_id"),
+        donor_name=F("receipt__pledge__donor__name"),
+        campaign_name=Coalesce("receipt__pledge__campaign__name", Value("")),
+        category=F("need__category"),
+        month=TruncMonth("created_at"),
+    )
+
+
+def _split(qs) -> dict:
+    return qs.aggregate(
+        cash=Coalesce(Sum("value", filter=Q(is_cash=1)), 0),
+        in_kind=Coalesce(Sum("value", filter=Q(is_cash=0)), 0),
+    )
+
+
+def _rows(qs, key: str, labels: dict) -> list[dict]:
+    rows = qs.values(key).annotate(
+        cash=Coalesce(Sum("value", filter=Q(is_cash=1)), 0),
+        in_kind=Coalesce(Sum("value", filter=Q(is_cash=0)), 0),
+    )
+    found = {row[key]: row for row in rows}
+    ordered = [k for k in labels if k in found] + sorted(k for k in found if k not in labels)
+    return [
+        {
+            "key": k,
+            "label": str(labels.get(k, k)),
+            "cash": found[k]["cash"],
+            "in_kind": found[k]["in_kind"],
+            "total": found[k]["cash"] + found[k]["in_kind"],
+        }
+        for k in ordered
+    ]
+
+
+def _resources(money_in) -> dict:
+    totals = _split(money_in)
+    category_labels = {c.value: c.label for c in Category} | {UNCATEGORISED: _("Tiền (chưa phân theo loại hỗ trợ)")}
+    campaign_rows = _rows(money_in, "campaign_name", {"": _("Ngoài các đợt vận động")})
+    return {
+        "cash": totals["cash"],
+        "in_kind": totals["in_kind"],
+        "total": totals["cash"] + totals["in_kind"],
+        "by_donor_type": _rows(money_in, "donor_type", {t.value: t.label for t in DonorType}),
+        "by_campaign": campaign_rows,
+        "by_category": _rows(money_in, "category", category_labels),
+    }
+
+
+def _donors_to_commend(money_in) -> list[dict]:
+    rows = (
+        money_in.values("donor_key", "donor_name", "donor_type")
+        .annotate(total=Sum("value"))
+        .filter(total__gte=COMMEND_THRESHOLD)
+        .order_by("-total", "donor_name")[:COMMEND_LIMIT]
+    )
+    types = {t.value: str(t.label) for t in DonorType}
+    return [
+        {"name": row["donor_name"], "type": types.get(row["donor_type"], row["donor_type"]), "total": row["total"]}
+        for row in rows
+    ]
+
+
+# --- Money by month ------------------------------------------------------------------------------------------
+
+
+def _by_month(money_in, commune_ids, start, end) -> list[dict]:
+    """Money in, allocated and delivered (at the needs' unit costs) per month of the period."""
+    received = money_in.values("month").annotate(total=Sum("value")).values_list("month", "total")
+    allocated = (
+        Allocation.objects.filter(need__commune_id__in=commune_ids, active=True, created_at__date__range=(start, end))
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    )
+    delivered = (
+        Delivery.objects.filter(need__commune_id__in=commune_ids, delivered_on__range=(start, end))
+        .annotate(month=TruncMonth("delivered_on"))
+        .values("month")
+        .annotate(total=Sum(F("quantity") * F("need__unit_cost")))
+        .values_list("month", "total")
+    )
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+
+    tables = {
+        name: {_as_date(k): v for k, v in rows}
+        for name, rows in [("received", received), ("allocated", allocated), ("delivered", delivered)]
+    }
+    return [{"month": month, **{name: table.get(month, 0) for name, table in tables.items()}} for month in months]
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+# --- Plan ----------------------------------------------------------------------------------------------------
+
+
+def _plan(figures: Figures) -> list[dict]:
+    """The province's plan for the period's year: each target with what was achieved (from the same figures)."""
+    province = figures.unit if figures.is_province else figures.unit.province
+    plan = MobilisationPlan.objects.filter(province=province, year=figures.period_end.year).first()
+    if plan is None:
+        return []
+    targets = plan.targets.select_related("commune").order_by("commune__name", "category")
+    if not figures.is_province:
+        targets = targets.filter(commune=figures.unit)
+    labels = {c.value: str(c.label) for c in Category}
+    rows = []
+    for target in targets:  # a plan has a handful of lines; each reads the figures computed above
+        scope = [figures.communes.get(target.commune_id, empty_local())] if target.commune_id else [figures.local]
+        local = merge_local(scope)
+        if target.category:
+            children = local["by_category"].get(target.category, {}).get("children", 0)
+            amount = local["needs"].get(target.category, {}).get("allocated", 0)
+        else:
+            children = local["children"]
+            if target.commune_id or not figures.is_province:
+                amount = sum(row.get("allocated", 0) for row in local["needs"].values())
+            else:
+                amount = figures.resources["total"]
+        rows.append(
+            {
+                "category": labels.get(target.category, _("Tất cả loại hỗ trợ")),
+                "commune": target.commune.name if target.commune_id else _("Toàn tỉnh"),
+                "target_amount": target.amount,
+                "actual_amount": amount,
+                "target_children": target.children,
+                "actual_children": children,
+                "amount_percent": round(100 * amount / target.amount) if target.amount else None,
+                "children_percent": round(100 * children / target.children) if target.children else None,
+            }
+        )
+    return rows

@@ -1,0 +1,47 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AdministrativeUnit, UnitLevel
+from portal.permissions import Perm
+from reports.models import ReportingCycle, ReportKind
+
+
+class ReportRequestForm(forms.Form):
+    """Which report to build: the province or one commune, for the cycle's period or any other."""
+
+    unit = forms.ModelChoiceField(label=_("Phạm vi"), queryset=AdministrativeUnit.objects.none(), to_field_name="code")
+    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportKind.choices, initial=ReportKind.ANNUAL)
+    period_start = forms.DateField(label=_("Từ ngày"), required=False, help_text=_("Để trống: theo kỳ báo cáo."))
+    period_end = forms.DateField(label=_("Đến ngày"), required=False)
+
+    def __init__(self, *args, user, cycle: ReportingCycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.fields["unit"].queryset = (
+            AdministrativeUnit.objects.visible_to(user, Perm.PREPARE_REPORTS)
+            .filter(valid_to__isnull=True)
+            .filter(Q(pk=cycle.province_id) | Q(level=UnitLevel.COMMUNE, province_id=cycle.province_id))
+            .order_by("-level", "name")
+        )
+        self.fields["unit"].initial = cycle.province.code
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("period_start") or self.cycle.period_start
+        end = data.get("period_end") or self.cycle.period_end
+        if end < start:
+            raise forms.ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+        data["period_start"], data["period_end"] = start, end
+        return data
+
+
+class CycleTextsForm(forms.ModelForm):
+    class Meta:
+        model = ReportingCycle
+        fields = ["difficulties", "proposals"]
+        widgets = {"difficulties": forms.Textarea(attrs={"rows": 8}), "proposals": forms.Textarea(attrs={"rows": 8})}
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do mở lại"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

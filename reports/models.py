@@ -1,0 +1,319 @@
+"""Programmes, reporting cycles with the communes' confirmed figures, the report archive and sent reminders."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.scoping import ScopedQuerySet
+
+DEFAULT_DUE = (11, 30)  # the annual report reaches the People's Committee and the ministry before 30 November
+
+
+class Programme(models.Model):
+    """A national programme the province reports under (Decision 588/QĐ-TTg 2019–2025, the 2026–2035 programme)."""
+
+    code = models.CharField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên chương trình"), max_length=250)
+    decision = models.CharField(_("căn cứ quyết định"), max_length=120, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chương trình")
+        verbose_name_plural = _("chương trình")
+        ordering = ["-start_year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="programme_years_ordered")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportingCycle(models.Model):
+    """One year of reporting for a province: the period covered, the communes' confirmation date and the due date."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("chương trình"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    province = models.ForeignKey(
+        "portal.AdministrativeUnit",
+        verbose_name=_("tỉnh/thành phố"),
+        on_delete=models.PROTECT,
+        related_name="reporting_cycles",
+        limit_choices_to={"level": "province"},
+    )
+    year = models.PositiveSmallIntegerField(_("năm báo cáo"))
+    period_start = models.DateField(_("số liệu từ ngày"))
+    period_end = models.DateField(_("số liệu đến ngày"))
+    confirm_by = models.DateField(_("hạn xã xác nhận số liệu"))
+    due_on = models.DateField(_("hạn gửi báo cáo"))
+    difficulties = models.TextField(_("II. Khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("III. Đề xuất, kiến nghị"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "province"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "province", "year"], name="cycle_once_per_programme_year"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="cycle_period_ordered"),
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("confirm_by")), name="cycle_confirm_before_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.programme.code} {self.year}"
+
+    @staticmethod
+    def default_due(year: int) -> dt.date:
+        return dt.date(year, *DEFAULT_DUE)
+
+
+class ConfirmationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Đã xác nhận")
+    REOPENED = "reopened", _("Đã mở lại")
+
+
+class CommuneConfirmation(models.Model):
+    """A commune's figures for a cycle, confirmed by its officer and locked as a snapshot until staff reopen it."""
+
+    cycle = models.ForeignKey(
+        ReportingCycle, verbose_name=_("kỳ báo cáo"), on_delete=models.CASCADE, related_name="confirmations"
+    )
+    commune = models.ForeignKey(
+        "portal.AdministrativeUnit",
+        verbose_name=_("xã"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "commune"},
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ConfirmationStatus.choices)
+    snapshot = models.JSONField(_("số liệu đã xác nhận"), default=dict)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("xác nhận số liệu của xã")
+        verbose_name_plural = _("xác nhận số liệu của xã")
+        ordering = ["cycle", "commune__name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "commune"], name="confirmation_once_per_commune")]
+
+    def __str__(self):
+        return f"{self.cycle} {self.commune}"
+
+    @property
+    def on_time(self) -> bool:
+        from django.utils import timezone
+
+        return self.confirmed_at is not None and timezone.localdate(self.confirmed_at) <= self.cycle.confirm_by
+
+
+class ConfirmationEvent(models.Model):
+    """Who confirmed or reopened a commune's figures, when and why."""
+
+    confirmation = models.ForeignKey(
+        CommuneConfirmation, verbose_name=_("xác nhận"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("thao tác"), max_length=10, choices=ConfirmationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "confirmation__commune"
+
+    class Meta:
+        verbose_name = _("bước xác nhận số liệu")
+        verbose_name_plural = _("các bước xác nhận số liệu")
+        ordering = ["confirmation", "at", "id"]
+
+    def __str__(self):
+        return f"{self.confirmation_id} {self.action}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ lập")
+    BUILDING = "building", _("Đang lập")
+    DRAFT = "draft", _("Dự thảo")
+    FINAL = "final", _("Bản chính thức")
+    SUPERSEDED = "superseded", _("Đã được thay thế")
+    FAILED = "failed", _("Lập không thành công")
+
+
+# A build that produced a file; only these can be "the latest" version of a report.
+BUILT_STATUSES = (ReportStatus.DRAFT, ReportStatus.FINAL, ReportStatus.SUPERSEDED)
+
+
+class ReportKind(models.TextChoices):
+    ANNUAL = "annual", _("Báo cáo năm")
+    SEMI_ANNUAL = "semi_annual", _("Báo cáo 6 tháng")
+    AD_HOC = "ad_hoc", _("Báo cáo đột xuất")
+
+
+class Report(models.Model):
+    """One build of a report: a file with its checksum, or a build still queued, running or failed.
+
+    Rows are never rebuilt in place: each request is a new version of (cycle, unit, period), and only a build
+    that finished writes its file name and checksum, in the same UPDATE that makes it a draft.
+    """
+
+    cycle = models.ForeignKey(
+        ReportingCycle, verbose_name=_("kỳ báo cáo"), on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        "portal.AdministrativeUnit",
+        verbose_name=_("phạm vi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Tỉnh hoặc một xã."),
+    )
+    kind = models.CharField(_("loại báo cáo"), max_length=12, choices=ReportKind.choices, default=ReportKind.ANNUAL)
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    version = models.PositiveIntegerField(_("phiên bản"))
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    number = models.CharField(_("số văn bản"), max_length=20, blank=True)
+    file_name = models.CharField(_("tệp"), max_length=200, blank=True)
+    sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lập lúc"), null=True, blank=True)
+    built_at = models.DateTimeField(_("lập xong lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("kho báo cáo")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["cycle", "unit", "period_start", "period_end", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "period_start", "period_end", "version"], name="report_version_unique"
+            ),
+            # At most one final version of the same report at a time; the previous one is superseded first.
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "period_start", "period_end"],
+                condition=Q(status="final"),
+                name="report_one_final",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["draft", "final", "superseded"]) | (~Q(sha256="") & ~Q(file_name="")),
+                name="report_built_has_file",
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="report_period_ordered"),
+        ]
+
+    def __str__(self):
+        period = f"{self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {self.unit} {period} v{self.version}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.BUILDING)
+
+    @property
+    def is_built(self) -> bool:
+        return self.status in BUILT_STATUSES
+
+
+class ReportEvent(models.Model):
+    """A report's status change: requested, built, failed, approved, superseded."""
+
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=20)
+    from_status = models.CharField(_("từ trạng thái"), max_length=12, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=12, choices=ReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    reason = models.TextField(_("ghi chú"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "report__unit"
+
+    class Meta:
+        verbose_name = _("bước xử lý báo cáo")
+        verbose_name_plural = _("các bước xử lý báo cáo")
+        ordering = ["report", "at", "id"]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+
+class ReminderSent(models.Model):
+    """A deadline reminder step already sent; the unique row is claimed before the e-mail goes out."""
+
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="reminders")
+    commune = models.ForeignKey(
+        "portal.AdministrativeUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.CharField(_("bước nhắc"), max_length=20)
+    recipients = models.TextField(_("người nhận"), blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhắc hạn đã gửi")
+        verbose_name_plural = _("nhắc hạn đã gửi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "commune", "step"], nulls_distinct=False, name="reminder_once_per_step"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cycle_id} {self.commune_id or '*'} {self.step}"

@@ -1,0 +1,109 @@
+"""Reads of the reports app, always through the acting user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from portal.models import AdministrativeUnit, UnitLevel
+from portal.permissions import Perm
+from portal.scoping import scope_for
+from reports.models import BUILT_STATUSES, CommuneConfirmation, ConfirmationStatus, Report, ReportingCycle
+
+
+def cycle_list(*, user):
+    return ReportingCycle.objects.visible_to(user).select_related("programme", "province").order_by("-year", "-pk")
+
+
+def cycle_current(*, user, today: dt.date | None = None) -> ReportingCycle | None:
+    """The cycle whose report is due next; once every due date passed, the latest one."""
+    today = today or timezone.localdate()
+    cycles = ReportingCycle.objects.visible_to(user).select_related("programme", "province")
+    return cycles.filter(due_on__gte=today).order_by("due_on").first() or cycles.order_by("-due_on").first()
+
+
+def cycle_for_unit(*, unit: AdministrativeUnit, today: dt.date | None = None) -> ReportingCycle | None:
+    """The current cycle of the province a unit (the province itself or one of its communes) belongs to."""
+    today = today or timezone.localdate()
+    province_id = unit.pk if unit.level == UnitLevel.PROVINCE else unit.province_id
+    cycles = ReportingCycle.objects.filter(province_id=province_id).select_related("programme", "province")
+    return cycles.filter(due_on__gte=today).order_by("due_on").first() or cycles.order_by("-due_on").first()
+
+
+def report_list(*, user):
+    return Report.objects.visible_to(user).select_related("unit", "cycle__programme", "requested_by", "approved_by")
+
+
+def report_latest(*, cycle, unit, period_start: dt.date, period_end: dt.date) -> Report | None:
+    """The newest version that finished building: a failed or running build is never the latest."""
+    return (
+        Report.objects.filter(
+            cycle=cycle, unit=unit, period_start=period_start, period_end=period_end, status__in=BUILT_STATUSES
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def completeness(*, cycle: ReportingCycle, today: dt.date | None = None) -> dict:
+    """Which communes of the cycle's province confirmed their figures, on time or late, and which have not."""
+    today = today or timezone.localdate()
+    communes = list(
+        AdministrativeUnit.objects.filter(
+            level=UnitLevel.COMMUNE, province_id=cycle.province_id, valid_to__isnull=True
+        ).order_by("name")
+    )
+    confirmations = {
+        c.commune_id: c for c in CommuneConfirmation.objects.filter(cycle=cycle).select_related("confirmed_by", "cycle")
+    }
+    rows = []
+    for commune in communes:  # the list shown on the page, one row per commune
+        confirmation = confirmations.get(commune.pk)
+        confirmed = confirmation is not None and confirmation.status == ConfirmationStatus.CONFIRMED
+        if confirmed:
+            state = "on_time" if confirmation.on_time else "late"
+        else:
+            state = "overdue" if today > cycle.confirm_by else "pending"
+        rows.append({"commune": commune, "confirmation": confirmation, "state": state})
+    confirmed_count = sum(row["state"] in ("on_time", "late") for row in rows)
+    return {
+        "rows": rows,
+        "total": len(rows),
+        "confirmed": confirmed_count,
+        "on_time": sum(row["state"] == "on_time" for row in rows),
+        "late": sum(row["state"] == "late" for row in rows),
+        "missing": len(rows) - confirmed_count,
+        "percent": round(100 * confirmed_count / len(rows)) if rows else 0,
+    }
+
+
+def unit_for_figures(*, user, code: str | None) -> AdministrativeUnit:
+    """The province or commune whose figures the user asks for; 404 outside their scope.
+
+    Without a code: the user's province when they hold a province role, else their only commune.
+    """
+    scope = scope_for(user)
+    visible = AdministrativeUnit.objects.visible_to(user, Perm.VIEW_RECORDS).filter(valid_to__isnull=True)
+    visible = visible.filter(Q(level=UnitLevel.PROVINCE) | Q(level=UnitLevel.COMMUNE))
+    if code:
+        unit = visible.filter(code=code).first()
+    else:
+        unit = visible.filter(level=UnitLevel.PROVINCE).order_by("code").first()
+        if unit is None:
+            communes = list(visible.filter(level=UnitLevel.COMMUNE).order_by("name")[:2])
+            unit = communes[0] if communes else None
+    if unit is None or not scope.has_perm(Perm.VIEW_RECORDS):
+        raise Http404
+    return unit
+
+
+def officer_communes(*, user):
+    """The current communes whose figures the user confirms."""
+    return (
+        AdministrativeUnit.objects.visible_to(user, Perm.CONFIRM_FIGURES)
+        .filter(level=UnitLevel.COMMUNE, valid_to__isnull=True)
+        .order_by("name")
+    )

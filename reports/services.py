@@ -1,0 +1,273 @@
+"""Writes of the reports app: cycles' texts, communes' confirmations, report builds and approvals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import AdministrativeUnit, UnitLevel
+from portal.permissions import Perm
+from portal.scoping import scope_for
+from reports.figures import commune_snapshot
+from reports.models import (
+    CommuneConfirmation,
+    ConfirmationEvent,
+    ConfirmationStatus,
+    Report,
+    ReportEvent,
+    ReportingCycle,
+    ReportKind,
+    ReportStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# A build claimed longer ago than this was lost with its worker; another worker may take it over.
+STALE_BUILD = dt.timedelta(minutes=30)
+
+
+class ReportError(Exception):
+    """An action the current state does not allow; views and the API show its message."""
+
+
+def _require(user, perm: str, unit_id: int | None) -> None:
+    if user is not None and not scope_for(user).allows(perm, unit_id):
+        raise PermissionDenied
+
+
+# --- Cycles and confirmations -----------------------------------------------------------------------------
+
+
+def cycle_update_texts(*, cycle: ReportingCycle, user, difficulties: str, proposals: str) -> ReportingCycle:
+    """Staff write sections II (difficulties) and III (proposals) of the cycle's report."""
+    _require(user, Perm.PREPARE_REPORTS, cycle.province_id)
+    with transaction.atomic():
+        cycle = ReportingCycle.objects.select_for_update().get(pk=cycle.pk)
+        cycle.difficulties, cycle.proposals = difficulties.strip(), proposals.strip()
+        cycle.full_clean()
+        cycle.save(update_fields=["difficulties", "proposals"])
+    return cycle
+
+
+def confirmation_confirm(*, cycle: ReportingCycle, commune: AdministrativeUnit, user) -> CommuneConfirmation:
+    """The commune officer confirms the commune's figures: they are stored as they are now and locked."""
+    _require(user, Perm.CONFIRM_FIGURES, commune.pk)
+    if commune.level != UnitLevel.COMMUNE or commune.province_id != cycle.province_id:
+        raise ReportError(_("Xã này không thuộc tỉnh của kỳ báo cáo."))
+    with transaction.atomic():
+        confirmation, _created = CommuneConfirmation.objects.select_for_update().get_or_create(
+            cycle=cycle, commune=commune, defaults={"status": ConfirmationStatus.REOPENED}
+        )
+        if confirmation.status == ConfirmationStatus.CONFIRMED:
+            raise ReportError(_("Số liệu của xã đã được xác nhận và đang khóa."))
+        confirmation.snapshot = commune_snapshot(
+            commune=commune, period_start=cycle.period_start, period_end=cycle.period_end
+        )
+        confirmation.status = ConfirmationStatus.CONFIRMED
+        confirmation.confirmed_by = user
+        confirmation.confirmed_at = timezone.now()
+        confirmation.save()
+        ConfirmationEvent.objects.create(confirmation=confirmation, action=ConfirmationStatus.CONFIRMED, actor=user)
+    return confirmation
+
+
+def confirmation_reopen(*, confirmation: CommuneConfirmation, user, reason: str) -> CommuneConfirmation:
+    """Department staff unlock a commune's confirmed figures, saying why; the commune confirms again later."""
+    _require(user, Perm.PREPARE_REPORTS, confirmation.cycle.province_id)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do mở lại số liệu.")})
+    with transaction.atomic():
+        confirmation = CommuneConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+        if confirmation.status != ConfirmationStatus.CONFIRMED:
+            raise ReportError(_("Số liệu của xã chưa được xác nhận."))
+        confirmation.status = ConfirmationStatus.REOPENED
+        confirmation.save(update_fields=["status"])
+        ConfirmationEvent.objects.create(
+            confirmation=confirmation, action=ConfirmationStatus.REOPENED, actor=user, reason=reason.strip()
+        )
+    return confirmation
+
+
+# --- Report builds ------------------------------------------------------------------------------------------
+
+
+def report_request(
+    *,
+    user,
+    cycle: ReportingCycle,
+    unit: AdministrativeUnit,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    kind: str = ReportKind.ANNUAL,
+) -> Report:
+    """A new version of the report, queued; call report_enqueue after the transaction to hand it to a worker.
+
+    `user` is None only for the build_report command, run by the operator on the server.
+    """
+    _require(user, Perm.PREPARE_REPORTS, unit.pk)
+    period_start = period_start or cycle.period_start
+    period_end = period_end or cycle.period_end
+    if unit.pk != cycle.province_id and unit.province_id != cycle.province_id:
+        raise ReportError(_("Đơn vị không thuộc tỉnh của kỳ báo cáo."))
+    with transaction.atomic():
+        ReportingCycle.objects.select_for_update().get(pk=cycle.pk)  # one version number at a time
+        same = Report.objects.filter(cycle=cycle, unit=unit, period_start=period_start, period_end=period_end)
+        version = (same.aggregate(v=Max("version"))["v"] or 0) + 1
+        report = Report(
+            cycle=cycle,
+            unit=unit,
+            kind=kind,
+            period_start=period_start,
+            period_end=period_end,
+            version=version,
+            requested_by=user,
+        )
+        report.full_clean()
+        report.save()
+        ReportEvent.objects.create(report=report, action="request", to_status=ReportStatus.QUEUED, actor=user)
+    return report
+
+
+def report_enqueue(report: Report) -> bool:
+    """Hand the build to a worker; False when the broker does not answer (the row stays queued for later)."""
+    from reports.tasks import build_report
+
+    try:
+        build_report.apply_async(args=[report.pk], retry=False)
+    except Exception:  # kombu raises several types when Redis is down; the row stays queued either way
+        logger.exception("Could not queue report %s", report.pk)
+        return False
+    return True
+
+
+def reports_root() -> Path:
+    return Path(settings.REPORTS_ROOT)
+
+
+def report_path(report: Report) -> Path:
+    return reports_root() / report.file_name
+
+
+def report_build(*, report_id: int) -> Report | None:
+    """Build one queued report. Returns None when another worker holds it or it was built already.
+
+    The row is claimed with a conditional UPDATE; the PDF is written to a temporary file, fsynced and renamed;
+    only then does one UPDATE record its name and checksum and make it a draft. A failure leaves no file and
+    never touches the previous versions.
+    """
+    from reports.documents import report_pdf
+
+    now = timezone.now()
+    claimable = Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.BUILDING, started_at__lt=now - STALE_BUILD)
+    if not Report.objects.filter(claimable, pk=report_id).update(
+        status=ReportStatus.BUILDING, started_at=now, progress=5, error=""
+    ):
+        return None
+    report = Report.objects.select_related("cycle__programme", "cycle__province", "unit").get(pk=report_id)
+
+    def progress(percent: int) -> None:
+        Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(progress=percent)
+
+    content = report_pdf(report, progress=progress)
+    progress(90)
+    name = Path(str(report.period_end.year)) / (
+        f"bao-cao-{report.unit.code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+        f"-v{report.version}-{report.pk}.pdf"
+    )
+    target = reports_root() / name
+    _write_atomically(target, content)
+    done = Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(
+        status=ReportStatus.DRAFT,
+        file_name=str(name),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        built_at=timezone.now(),
+        progress=100,
+    )
+    if not done:  # taken over meanwhile (a stale claim); the other build owns the row
+        target.unlink(missing_ok=True)
+        return None
+    ReportEvent.objects.create(
+        report_id=report_id, action="build", from_status=ReportStatus.BUILDING, to_status=ReportStatus.DRAFT
+    )
+    report.refresh_from_db()
+    return report
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".building-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def report_release(*, report_id: int, error: str, retrying: bool) -> None:
+    """After a failed attempt: back to the queue when the task will retry, otherwise failed for good."""
+    status = ReportStatus.QUEUED if retrying else ReportStatus.FAILED
+    if Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(
+        status=status, error=error[:2000], progress=0
+    ):
+        ReportEvent.objects.create(
+            report_id=report_id,
+            action="retry" if retrying else "fail",
+            from_status=ReportStatus.BUILDING,
+            to_status=status,
+            reason=error[:2000],
+        )
+
+
+def report_approve(*, report: Report, user) -> Report:
+    """Leadership approve a draft as the final report; the previous final version is superseded, never changed."""
+    _require(user, Perm.APPROVE_REPORTS, report.unit_id)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status != ReportStatus.DRAFT:
+            raise ReportError(_("Chỉ phê duyệt được bản dự thảo đã lập xong."))
+        previous = Report.objects.select_for_update().filter(
+            cycle=report.cycle_id,
+            unit=report.unit_id,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            status=ReportStatus.FINAL,
+        )
+        for old in previous:
+            Report.objects.filter(pk=old.pk).update(status=ReportStatus.SUPERSEDED)
+            ReportEvent.objects.create(
+                report=old,
+                action="supersede",
+                from_status=ReportStatus.FINAL,
+                to_status=ReportStatus.SUPERSEDED,
+                actor=user,
+                reason=_("Thay thế bởi phiên bản %(version)s") % {"version": report.version},
+            )
+        report.status = ReportStatus.FINAL
+        report.approved_by = user
+        report.approved_at = timezone.now()
+        report.save(update_fields=["status", "approved_by", "approved_at"])
+        ReportEvent.objects.create(
+            report=report, action="approve", from_status=ReportStatus.DRAFT, to_status=ReportStatus.FINAL, actor=user
+        )
+    return report

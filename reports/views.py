@@ -1,0 +1,263 @@
+"""Pages of the reports app: dashboard, archive, builds, downloads, confirmations. Thin: selectors and services."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.permissions import Perm
+from portal.scoping import get_for_user, scope_for
+from reports import charts, services
+from reports.excel import figures_workbook
+from reports.figures import figures_for
+from reports.forms import CycleTextsForm, ReopenForm, ReportRequestForm
+from reports.models import CommuneConfirmation, ConfirmationStatus, Report, ReportingCycle
+from reports.selectors import (
+    completeness,
+    cycle_current,
+    cycle_for_unit,
+    officer_communes,
+    report_list,
+    unit_for_figures,
+)
+
+
+def _require(request, perm: str) -> None:
+    """Outsiders (no such permission anywhere) get 404: the page does not exist for them."""
+    if not scope_for(request.user).has_perm(perm):
+        raise Http404
+
+
+def _period(request, cycle) -> tuple[dt.date, dt.date]:
+    try:
+        start = dt.date.fromisoformat(request.GET["start"]) if request.GET.get("start") else cycle.period_start
+        end = dt.date.fromisoformat(request.GET["end"]) if request.GET.get("end") else cycle.period_end
+    except ValueError as error:
+        raise Http404 from error
+    return start, end
+
+
+@login_required
+def dashboard(request):
+    _require(request, Perm.VIEW_DASHBOARDS)
+    cycle = cycle_current(user=request.user)
+    context = {"cycle": cycle}
+    if cycle is not None:
+        figures = figures_for(
+            unit=cycle.province, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle
+        )
+        needs_series = [
+            ("registered", _("Đăng ký")),
+            ("funded", _("Đủ tài trợ")),
+            ("delivered", _("Đã trao")),
+        ]
+        money_series = [("received", _("Tiếp nhận")), ("allocated", _("Phân bổ")), ("delivered", _("Đã trao"))]
+        plan_rows = [
+            {
+                "label": f"{row['category']} — {row['commune']}",
+                "target": row["target_amount"],
+                "actual": row["actual_amount"],
+            }
+            for row in figures.plan
+        ]
+        context.update(
+            figures=figures,
+            days_left=(cycle.due_on - timezone.localdate()).days,
+            completeness=completeness(cycle=cycle),
+            needs_by_category_chart=charts.grouped_bars(
+                figures.needs_by_category(), needs_series, title=_("Nhu cầu theo loại hỗ trợ")
+            ),
+            needs_by_commune_chart=charts.grouped_bars(
+                [row for row in figures.needs_by_commune() if row["registered"]],
+                needs_series,
+                title=_("Nhu cầu theo xã"),
+            ),
+            money_chart=charts.monthly_columns(figures.by_month, money_series, title=_("Tiền, hàng theo tháng")),
+            plan_chart=charts.grouped_bars(
+                plan_rows, [("target", _("Kế hoạch")), ("actual", _("Thực hiện"))], title=_("Kế hoạch"), money=True
+            )
+            if plan_rows
+            else None,
+            may_prepare=scope_for(request.user).allows(Perm.PREPARE_REPORTS, cycle.province_id),
+            reopen_form=ReopenForm(),
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def archive(request):
+    _require(request, Perm.VIEW_RECORDS)
+    reports = report_list(user=request.user)[:200]
+    cycle = cycle_current(user=request.user)
+    form = None
+    if cycle is not None and scope_for(request.user).has_perm(Perm.PREPARE_REPORTS):
+        form = ReportRequestForm(user=request.user, cycle=cycle)
+    return render(request, "reports/archive.html", {"reports": reports, "form": form, "cycle": cycle})
+
+
+@login_required
+@require_POST
+def report_request_view(request):
+    _require(request, Perm.PREPARE_REPORTS)
+    cycle = cycle_current(user=request.user)
+    if cycle is None:
+        raise Http404
+    form = ReportRequestForm(request.POST, user=request.user, cycle=cycle)
+    if not form.is_valid():
+        reports = report_list(user=request.user)[:200]
+        return render(request, "reports/archive.html", {"reports": reports, "form": form, "cycle": cycle}, status=400)
+    report = services.report_request(
+        user=request.user,
+        cycle=cycle,
+        unit=form.cleaned_data["unit"],
+        kind=form.cleaned_data["kind"],
+        period_start=form.cleaned_data["period_start"],
+        period_end=form.cleaned_data["period_end"],
+    )
+    if services.report_enqueue(report):
+        messages.success(request, _("Đã đưa báo cáo vào hàng đợi; trang này tự cập nhật tiến độ."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "Hệ thống lập báo cáo tạm thời không hoạt động. Yêu cầu đã được ghi nhận ở trạng thái chờ lập "
+                "và sẽ được lập tự động khi hệ thống hoạt động trở lại."
+            ),
+        )
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+def report_detail(request, pk):
+    report = get_for_user(
+        Report.objects.select_related("unit", "cycle__programme", "requested_by", "approved_by"), request.user, pk=pk
+    )
+    scope = scope_for(request.user)
+    context = {
+        "report": report,
+        "events": report.events.select_related("actor"),
+        "may_download": report.is_built and scope.allows(Perm.DOWNLOAD_REPORTS, report.unit_id),
+        "may_approve": report.status == "draft" and scope.allows(Perm.APPROVE_REPORTS, report.unit_id),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def report_download(request, pk):
+    report = get_for_user(Report.objects.select_related("unit"), request.user, Perm.DOWNLOAD_REPORTS, pk=pk)
+    if not report.is_built:
+        raise Http404
+    path = services.report_path(report)
+    if not path.exists():
+        raise Http404
+    filename = f"bao-cao-{report.unit.code}-{report.period_end.year}-v{report.version}.pdf"
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+    response["X-Content-SHA256"] = report.sha256
+    return response
+
+
+@login_required
+@require_POST
+def report_approve_view(request, pk):
+    report = get_for_user(Report.objects.all(), request.user, Perm.APPROVE_REPORTS, pk=pk)
+    try:
+        services.report_approve(report=report, user=request.user)
+        messages.success(request, _("Đã phê duyệt bản chính thức."))
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+def excel_download(request):
+    unit = unit_for_figures(user=request.user, code=request.GET.get("unit"))
+    if not scope_for(request.user).allows(Perm.DOWNLOAD_REPORTS, unit.pk):
+        raise PermissionDenied
+    cycle = cycle_for_unit(unit=unit)
+    if cycle is None:
+        raise Http404
+    start, end = _period(request, cycle)
+    figures = figures_for(unit=unit, period_start=start, period_end=end, cycle=cycle)
+    response = HttpResponse(
+        figures_workbook(figures), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="so-lieu-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_texts(request, pk):
+    cycle = get_for_user(ReportingCycle.objects.select_related("programme"), request.user, Perm.PREPARE_REPORTS, pk=pk)
+    form = CycleTextsForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and form.is_valid():
+        services.cycle_update_texts(
+            cycle=cycle,
+            user=request.user,
+            difficulties=form.cleaned_data["difficulties"],
+            proposals=form.cleaned_data["proposals"],
+        )
+        messages.success(request, _("Đã lưu nội dung báo cáo."))
+        return redirect("report-dashboard")
+    return render(request, "reports/cycle_texts.html", {"cycle": cycle, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirmation(request):
+    """The commune officer's page: this cycle's figures of each of their communes, and the button to confirm."""
+    _require(request, Perm.CONFIRM_FIGURES)
+    communes = list(officer_communes(user=request.user))
+    if request.method == "POST":
+        commune = get_object_or_404(officer_communes(user=request.user), code=request.POST.get("commune"))
+        cycle = cycle_for_unit(unit=commune)
+        if cycle is None:
+            raise Http404
+        try:
+            services.confirmation_confirm(cycle=cycle, commune=commune, user=request.user)
+            messages.success(request, _("Đã xác nhận số liệu của %(name)s.") % {"name": commune.name})
+        except services.ReportError as error:
+            messages.error(request, str(error))
+        return redirect("report-confirmation")
+    rows = []
+    for commune in communes:  # an officer has one or a few communes
+        cycle = cycle_for_unit(unit=commune)
+        if cycle is None:
+            continue
+        confirmation = CommuneConfirmation.objects.filter(cycle=cycle, commune=commune).first()
+        confirmed = confirmation is not None and confirmation.status == ConfirmationStatus.CONFIRMED
+        figures = figures_for(unit=commune, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle)
+        rows.append(
+            {
+                "commune": commune,
+                "cycle": cycle,
+                "confirmation": confirmation,
+                "confirmed": confirmed,
+                "figures": figures,
+                "days_left": (cycle.confirm_by - timezone.localdate()).days,
+            }
+        )
+    return render(request, "reports/confirmation.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def confirmation_reopen_view(request, pk):
+    confirmation = get_for_user(
+        CommuneConfirmation.objects.select_related("cycle", "commune"), request.user, Perm.PREPARE_REPORTS, pk=pk
+    )
+    form = ReopenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.get("reason", [_("Hãy ghi lý do mở lại số liệu.")])[0])
+        services.confirmation_reopen(confirmation=confirmation, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã mở lại số liệu của %(name)s.") % {"name": confirmation.commune.name})
+    except (ValidationError, services.ReportError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect("report-dashboard")

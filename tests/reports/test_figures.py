@@ -1,0 +1,204 @@
+"""Every figure against an independent calculation: Python over the objects the fixture created."""
+
+from collections import Counter, defaultdict
+
+import pytest
+
+from needs.models import Category, NeedStatus
+from reports.figures import COMMEND_THRESHOLD, figures_for
+from tests.reports.conftest import END, START
+
+pytestmark = pytest.mark.django_db
+
+
+def in_period(day):
+    return START <= day <= END
+
+
+def province_communes(p):
+    return {p.commune_a.pk, p.commune_a0.pk, p.commune_b.pk}
+
+
+def root_of(p, commune_id):
+    return p.commune_a.pk if commune_id == p.commune_a0.pk else commune_id
+
+
+def supported_needs(world, communes):
+    def supported(need):
+        allocated = any(
+            a.need_id == need.pk and a.active and in_period(a.created_at.astimezone().date()) for a in world.allocations
+        )
+        delivered = any(d.need_id == need.pk and in_period(d.delivered_on) for d in world.deliveries)
+        return allocated or delivered
+
+    return [n for n in world.needs if n.commune_id in communes and supported(n)]
+
+
+def province_receipts(world):
+    p = world.personas
+    return [r for r in world.receipts if r.pledge.donor.province_id == p.province.pk and in_period(r.received_on)]
+
+
+def test_it_counts_only_receipts_of_the_province_in_the_period_as_resources(world):
+    figures = figures_for(unit=world.personas.province, period_start=START, period_end=END)
+
+    receipts = province_receipts(world)
+    assert figures.resources["total"] == sum(r.amount for r in receipts)
+    assert figures.resources["cash"] == sum(r.amount for r in receipts if r.kind == "money")
+    assert figures.resources["in_kind"] == sum(r.amount for r in receipts if r.kind == "goods")
+    by_type = Counter()
+    for r in receipts:
+        by_type[r.pledge.donor.type] += r.amount
+    assert {row["key"]: row["total"] for row in figures.resources["by_donor_type"]} == dict(by_type)
+    by_campaign = Counter()
+    for r in receipts:
+        by_campaign[r.pledge.campaign.name if r.pledge.campaign else ""] += r.amount
+    assert {row["key"]: row["total"] for row in figures.resources["by_campaign"]} == dict(by_campaign)
+    by_category = Counter()
+    for r in receipts:
+        by_category[r.item.category if r.item else ""] += r.amount
+    assert {row["key"]: row["total"] for row in figures.resources["by_category"]} == dict(by_category)
+
+
+def test_it_counts_each_supported_child_once_and_group_beneficiaries(world):
+    p = world.personas
+    figures = figures_for(unit=p.province, period_start=START, period_end=END)
+
+    supported = supported_needs(world, province_communes(p))
+    children = {n.child for n in supported if n.child_id}
+    groups = sum(n.beneficiary_count for n in supported if not n.child_id)
+    assert figures.local["children"] == len(children) > 0
+    assert figures.local["beneficiaries"] == len(children) + groups
+
+    for category in Category:
+        in_category = [n for n in supported if n.category == category]
+        kids = {n.child_id for n in in_category if n.child_id}
+        row = next(r for r in figures.children_by_category() if r["key"] == category)
+        assert row["children"] == len(kids)
+        assert row["beneficiaries"] == len(kids) + sum(n.beneficiary_count for n in in_category if not n.child_id)
+
+    assert {r["key"]: r["children"] for r in figures.children_by_sex() if r["children"]} == Counter(
+        c.sex for c in children
+    )
+    assert {r["key"]: r["children"] for r in figures.children_by_ethnic_group()} == Counter(
+        c.ethnic_group.code for c in children
+    )
+    assert {r["key"]: r["children"] for r in figures.children_by_age_band() if r["children"]} == Counter(
+        c.age_band(END).value for c in children
+    )
+
+
+def test_it_rolls_old_communes_up_into_the_commune_they_were_merged_into(world):
+    p = world.personas
+    figures = figures_for(unit=p.province, period_start=START, period_end=END)
+
+    per_commune = defaultdict(set)
+    for n in supported_needs(world, province_communes(p)):
+        if n.child_id:
+            per_commune[root_of(p, n.commune_id)].add(n.child_id)
+    rows = {r["key"]: r["children"] for r in figures.children_by_commune()}
+    assert rows == {p.commune_a.pk: len(per_commune[p.commune_a.pk]), p.commune_b.pk: len(per_commune[p.commune_b.pk])}
+    assert p.commune_a0.pk not in rows
+
+
+def test_it_follows_registered_needs_through_verification_funding_and_delivery(world):
+    p = world.personas
+    figures = figures_for(unit=p.province, period_start=START, period_end=END)
+
+    registered = [
+        n
+        for n in world.needs
+        if n.commune_id in province_communes(p)
+        and in_period(n.created_at.astimezone().date())
+        and n.status not in (NeedStatus.DRAFT, NeedStatus.CANCELLED)
+    ]
+    verified = {"verified", "open", "partly_funded", "funded", "delivered", "closed"}
+    for category in Category:
+        mine = [n for n in registered if n.category == category]
+        ids = {n.pk for n in mine}
+        row = next(r for r in figures.needs_by_category() if r["key"] == category)
+        assert row["registered"] == len(mine)
+        assert row["verified"] == sum(n.status in verified for n in mine)
+        assert row["funded"] == sum(n.status in {"funded", "delivered", "closed"} for n in mine)
+        assert row["delivered"] == sum(n.status in {"delivered", "closed"} for n in mine)
+        assert row["estimated_cost"] == sum(n.quantity * n.unit_cost for n in mine)
+        assert row["allocated"] == sum(
+            a.amount for a in world.allocations if a.need_id in ids and a.active and a.created_at.date() <= END
+        )
+        assert row["delivered_value"] == sum(
+            d.quantity * d.need.unit_cost for d in world.deliveries if d.need_id in ids and d.delivered_on <= END
+        )
+
+
+def test_it_adds_money_in_allocated_and_delivered_up_by_month(world):
+    p = world.personas
+    figures = figures_for(unit=p.province, period_start=START, period_end=END)
+
+    months = {row["month"]: row for row in figures.by_month}
+    assert len(months) == 11
+    for month, row in months.items():
+        assert row["received"] == sum(
+            r.amount for r in province_receipts(world) if r.received_on.replace(day=1) == month
+        )
+        assert row["allocated"] == sum(
+            a.amount
+            for a in world.allocations
+            if a.active
+            and a.need.commune_id in province_communes(p)
+            and a.created_at.astimezone().date().replace(day=1) == month
+            and in_period(a.created_at.astimezone().date())
+        )
+        assert row["delivered"] == sum(
+            d.quantity * d.need.unit_cost
+            for d in world.deliveries
+            if d.delivered_on.replace(day=1) == month and d.need.commune_id in province_communes(p)
+        )
+
+
+def test_it_proposes_donors_whose_gifts_reach_the_threshold(world):
+    figures = figures_for(unit=world.personas.province, period_start=START, period_end=END)
+
+    totals = Counter()
+    for r in province_receipts(world):
+        totals[r.pledge.donor.name] += r.amount
+    expected = {name: total for name, total in totals.items() if total >= COMMEND_THRESHOLD}
+    assert {row["name"]: row["total"] for row in figures.donors} == expected
+    assert expected  # the data set has one
+
+
+def test_it_reports_one_commune_from_what_reached_it(world):
+    p = world.personas
+    figures = figures_for(unit=p.commune_a, period_start=START, period_end=END)
+
+    communes = {p.commune_a.pk, p.commune_a0.pk}
+    reached = [
+        a
+        for a in world.allocations
+        if a.active and a.need.commune_id in communes and in_period(a.created_at.astimezone().date())
+    ]
+    assert figures.resources["total"] == sum(a.amount for a in reached)
+    supported = supported_needs(world, communes)
+    assert figures.local["children"] == len({n.child_id for n in supported if n.child_id})
+    assert [r["key"] for r in figures.children_by_commune()] == [p.commune_a.pk]
+
+
+def test_it_compares_plan_targets_with_what_was_achieved(world):
+    from donors.models import MobilisationPlan
+
+    p = world.personas
+    plan = MobilisationPlan.objects.create(province=p.province, year=2026, title="Kế hoạch vận động 2026")
+    plan.targets.create(amount=200_000_000, children=10)
+    plan.targets.create(category=Category.WARM_CLOTHING, commune=p.commune_a, amount=1_000_000, children=4)
+
+    figures = figures_for(unit=p.province, period_start=START, period_end=END)
+
+    whole, warm_a = figures.plan[1], figures.plan[0]
+    assert whole["actual_amount"] == sum(r.amount for r in province_receipts(world))
+    assert whole["actual_children"] == figures.local["children"]
+    warm = [
+        n
+        for n in supported_needs(world, {p.commune_a.pk, p.commune_a0.pk})
+        if n.category == Category.WARM_CLOTHING and n.child_id
+    ]
+    assert warm_a["actual_children"] == len({n.child_id for n in warm})
+    assert warm_a["children_percent"] == round(100 * len({n.child_id for n in warm}) / 4)
