@@ -153,7 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
+    "portal.auth_backends.LockoutBackend",  # refuses logins while locked out (django-axes)
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lock a username on one address after repeated failures. Not by address alone: a commune office shares one

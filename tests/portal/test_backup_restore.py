@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from needs.models import Need
+from portal.reference_data import ethnic_groups_load
 from tests.factories import ChildFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_with_the_same_totals(personas, tmp_path):
+    ethnic_groups_load()  # an earlier transactional test may have flushed the reference rows
     child = ChildFactory(commune=personas.commune_a, full_name="Sùng Thị Mỷ")
     Need.objects.create(
         child=child,
