@@ -296,6 +296,8 @@ class ChildNeedResource(ScopedImportResource):
             self._refuse_duplicate_need(row, instance, child_key, errors)
         if errors:
             raise _invalid(errors)
+        if instance.child.pk is not None:
+            self.existing_used.add(instance.child.pk)
 
     def _season(self, instance, row, errors) -> str | None:
         if "category" in errors or not instance.category:
@@ -327,7 +329,9 @@ class ChildNeedResource(ScopedImportResource):
         details = tuple(values[name] for name in CHILD_KEYS if name not in ("full_name", "birth_date"))
         if key in self.in_file_children:
             child, first_row, first_details = self.in_file_children[key]
-            if details != first_details and child.pk is None:
+            if child.pk is not None:
+                self._warn_registered(row, child)
+            elif details != first_details:
                 errors["__all__"] = [
                     _("Cùng trẻ với dòng %(row)s nhưng thông tin trẻ khác (giới tính, dân tộc, người giám hộ…).")
                     % {"row": first_row}
@@ -336,13 +340,8 @@ class ChildNeedResource(ScopedImportResource):
         existing = self.existing_children.get(key)
         if existing is not None:
             pk, code = existing
-            self.warn(
-                row,
-                _("Trẻ đã có hồ sơ %(code)s (cùng họ tên, ngày sinh, xã): nhu cầu được gắn vào hồ sơ đó, thông tin trẻ trong tệp không được dùng.")
-                % {"code": code},
-            )
             child = Child(pk=pk, code=code, commune=commune)
-            self.existing_used.add(pk)
+            self._warn_registered(row, child)
         else:
             child = Child(
                 **{name: values[name] or "" for name in ("full_name", "guardian_name", "guardian_phone", "school_name", "notes")},
@@ -357,6 +356,13 @@ class ChildNeedResource(ScopedImportResource):
             )
         self.in_file_children[key] = (child, row[ROW_KEY], details)
         return child, key
+
+    def _warn_registered(self, row, child) -> None:
+        self.warn(
+            row,
+            _("Trẻ đã có hồ sơ %(code)s (cùng họ tên, ngày sinh, xã): nhu cầu được gắn vào hồ sơ đó, thông tin trẻ trong tệp không được dùng.")
+            % {"code": child.code},
+        )
 
     def _refuse_duplicate_need(self, row, need, child_key, errors) -> None:
         """The rule of constraint need_once_per_child_category_season, told per row before the database says it."""

@@ -6,12 +6,24 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
+class PrivateImportStorage(FileSystemStorage):
+    """Uploaded files wait in MEDIA_ROOT/imports/ between preview and confirm. They have no URL: the web server
+    must not serve this folder, and the portal only reads the file back for its owner."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, Path(settings.MEDIA_ROOT) / "imports")
+
+    def url(self, name):
+        raise ValueError("Uploaded import files are private and have no URL.")
+
+
 def private_import_storage():
-    """Uploaded files wait here between preview and confirm. No URL serves this folder."""
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "imports", base_url=None)
+    return PrivateImportStorage()
 
 
 class ImportStatus(models.TextChoices):

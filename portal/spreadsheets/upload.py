@@ -151,7 +151,7 @@ def _refuse_merged_header(sheet_xml: bytes) -> None:
             start, end = match.group(1).decode(), (match.group(3) or match.group(1)).decode()
             raise SpreadsheetError(
                 _("Dòng tiêu đề có ô gộp (%(range)s). Hãy bỏ gộp ô để mỗi cột có một tiêu đề riêng như tệp mẫu.")
-                % {"range": f"{start}1:{end}{match.group(4) or 1}"}
+                % {"range": f"{start}1:{end}{int(match.group(4) or 1)}"}
             )
 
 
