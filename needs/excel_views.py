@@ -79,6 +79,11 @@ def _require_personal_data(user) -> None:
         raise PermissionDenied
 
 
+def _filtered(filterset):
+    # A filter the user may not use (e.g. another commune) gives an empty list, never the unfiltered one.
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 def _applied(filterset) -> dict:
     return {name: filterset.data.get(name) for name in filterset.filters if filterset.data.get(name)}
 
@@ -89,7 +94,11 @@ def child_export(request):
     _require_personal_data(request.user)
     queryset = Child.objects.visible_to(request.user, Perm.VIEW_PERSONAL_DATA).active()
     filterset = ChildFilter(request.GET, queryset=queryset, request=request)
-    rows = filterset.qs.select_related("commune", "village", "ethnic_group").order_by("commune__name", "full_name", "pk")
+    rows = (
+        _filtered(filterset)
+        .select_related("commune", "village", "ethnic_group")
+        .order_by("commune__name", "full_name", "pk")
+    )
     return export_response(
         user=request.user,
         what="needs.children",
@@ -107,7 +116,7 @@ def need_export(request):
     _require_personal_data(request.user)
     queryset = Need.objects.visible_to(request.user, Perm.VIEW_PERSONAL_DATA)
     filterset = NeedFilter(request.GET, queryset=queryset, request=request)
-    rows = filterset.qs.select_related("child", "commune", "village").order_by("commune__name", "pk")
+    rows = _filtered(filterset).select_related("child", "commune", "village").order_by("commune__name", "pk")
     return export_response(
         user=request.user,
         what="needs.needs",

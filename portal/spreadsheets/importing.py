@@ -16,12 +16,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
+from import_export.results import RowResult
 
 from portal.models import ImportRecord, ImportStatus
 from portal.spreadsheets.columns import Column
 from portal.spreadsheets.upload import ROW_KEY, SpreadsheetError, read_dataset, read_upload
 
 logger = logging.getLogger(__name__)
+
+
+class _LeanRowResult(RowResult):
+    def add_instance_info(self, instance):
+        # The default also renders str(instance) for every row, which the preview never shows.
+        self.object_id = getattr(instance, "pk", None)
 
 
 class ScopedImportResource(resources.ModelResource):
@@ -48,6 +55,9 @@ class ScopedImportResource(resources.ModelResource):
         self.record = record
         self.warnings: dict[int, list[str]] = {}
         self.counts: dict[str, int] = {}
+
+    def get_row_result_class(self):
+        return _LeanRowResult
 
     def before_import(self, dataset, **kwargs):
         self.prepare(dataset)
@@ -217,7 +227,9 @@ def _report(spec: ImportSpec, dataset, result, resource: ScopedImportResource) -
         "rows": len(dataset),
         "errors": [{"row": row, "messages": messages} for row, messages in sorted(errors.items())],
         "warnings": [
-            {"row": row, "messages": messages} for row, messages in sorted(resource.warnings.items()) if row not in errors
+            {"row": row, "messages": messages}
+            for row, messages in sorted(resource.warnings.items())
+            if row not in errors
         ],
         "file_errors": file_errors,
         "counts": {key: resource.counts.get(key, 0) for key in spec.count_labels},
