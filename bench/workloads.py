@@ -41,8 +41,8 @@ def excel_import():
     """Import of 10,000 "child + need" rows by the demo commune officer: preview (dry run) and confirm, next to
     reading the same file with openpyxl alone (budget: preview + save under 20 s). Rolled back afterwards."""
     import datetime as dt
-    import os
     import io
+    import os
     import time
 
     from django.contrib.auth import get_user_model

@@ -238,7 +238,7 @@ class ChildNeedResource(ScopedImportResource):
         self._load_existing({unit.pk for unit in named if unit is not None})
 
     def _load_existing(self, commune_ids: set[int]) -> None:
-        """Children already registered in these communes (or in the older communes merged into them), and their needs."""
+        """Children already registered in these communes (or in older communes merged into them), and their needs."""
         successor = {pk: pk for pk in commune_ids}
         frontier = set(commune_ids)
         while frontier:
@@ -413,7 +413,8 @@ class ChildNeedResource(ScopedImportResource):
         self.warn(
             row,
             _(
-                "Trẻ đã có hồ sơ %(code)s (cùng họ tên, ngày sinh, xã): nhu cầu được gắn vào hồ sơ đó, thông tin trẻ trong tệp không được dùng."
+                "Trẻ đã có hồ sơ %(code)s (cùng họ tên, ngày sinh, xã): nhu cầu được gắn vào hồ sơ đó, "
+                "thông tin trẻ trong tệp không được dùng."
             )
             % {"code": child.code},
         )
@@ -549,11 +550,13 @@ def template_instructions() -> list[str]:
         _("Mỗi dòng là một nhu cầu của một trẻ. Trẻ có hai nhu cầu thì ghi hai dòng với cùng họ tên, ngày sinh và xã."),
         _("Cột có dấu (*) là bắt buộc. Ngày ghi theo dạng ngày/tháng/năm, ví dụ 14/03/2018."),
         _(
-            "Trẻ đã có hồ sơ trên cổng (cùng họ tên, ngày sinh, xã) sẽ không bị tạo trùng; nhu cầu được gắn vào hồ sơ đó."
+            "Trẻ đã có hồ sơ trên cổng (cùng họ tên, ngày sinh, xã) sẽ không bị tạo trùng; "
+            "nhu cầu được gắn vào hồ sơ đó."
         ),
         _("Mỗi trẻ chỉ có một nhu cầu cùng loại trong một mùa/đợt."),
         _(
-            "Sau khi tải lên, cổng kiểm tra mọi dòng và chưa lưu gì cho tới khi bạn xác nhận. Nhu cầu nhập vào ở trạng thái nháp."
+            "Sau khi tải lên, cổng kiểm tra mọi dòng và chưa lưu gì cho tới khi bạn xác nhận. "
+            "Nhu cầu nhập vào ở trạng thái nháp."
         ),
     ]
 

@@ -98,7 +98,8 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile:
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise SpreadsheetError(
                 _(
-                    "Tệp đang được đặt mật khẩu. Hãy mở tệp, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại."
+                    "Tệp đang được đặt mật khẩu. Hãy mở tệp, bỏ mật khẩu "
+                    "(Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại."
                 )
             )
         raise SpreadsheetError(

@@ -57,13 +57,15 @@ def test_it_previews_every_bad_row_with_its_number_and_reason_and_saves_nothing(
     assert "không tìm thấy “Xã Không Tồn Tại”" in found[4]
     assert "“Xã Nghiên Loan” không thuộc phạm vi bạn phụ trách" in found[5]
     assert "Năm phải ghi đủ 4 chữ số" in found[6]
-    assert "Họ và tên trẻ: Chưa nhập." in found[7] and "Không có dân tộc “Không Rõ”" in found[7]
+    assert "Họ và tên trẻ: Chưa nhập." in found[7]
+    assert "Không có dân tộc “Không Rõ”" in found[7]
     assert "Không có loại hỗ trợ “Xe đạp”" in found[8]
     assert "Đã đủ 18 tuổi" in found[9]
     html = page.content.decode()
     assert "Có 7 dòng lỗi" in html
     assert reverse("needs-import-confirm", args=[record.token]) not in html
-    assert not Child.objects.exists() and not Need.objects.exists()
+    assert not Child.objects.exists()
+    assert not Need.objects.exists()
 
 
 def test_it_refuses_a_file_with_wrong_columns_before_keeping_it(client, personas):
@@ -102,7 +104,7 @@ def test_it_tells_why_a_file_cannot_be_read(client, personas, make, name, messag
 
 
 def test_it_imports_a_5000_row_file_after_preview(client, personas, tmp_path, django_capture_on_commit_callbacks):
-    record, page = preview(client, personas.officer_a, many_rows(5000))
+    record, _page = preview(client, personas.officer_a, many_rows(5000))
     assert record.report["errors"] == []
     assert record.report["counts"] == {"children_new": 5000, "children_existing": 0, "needs": 5000}
     assert not Child.objects.exists()  # the preview saved nothing
@@ -150,7 +152,8 @@ def test_it_saves_nothing_when_one_row_is_bad(client, personas):
     record, _page = preview(client, personas.officer_a, [*many_rows(20), row(birth="hôm qua")])
     response = client.post(reverse("needs-import-confirm", args=[record.token]), follow=True)
     assert "có dòng lỗi, chưa lưu dòng nào" in response.content.decode()
-    assert not Child.objects.exists() and not Need.objects.exists()
+    assert not Child.objects.exists()
+    assert not Need.objects.exists()
     record.refresh_from_db()
     assert record.status == ImportStatus.PENDING
 
@@ -169,7 +172,9 @@ def test_it_saves_nothing_when_the_database_fails_in_the_middle(client, personas
         )
     response = client.post(reverse("needs-import-confirm", args=[record.token]))
     assert response.status_code == 302
-    assert not Child.objects.exists() and not Need.objects.exists() and not NeedEvent.objects.exists()
+    assert not Child.objects.exists()
+    assert not Need.objects.exists()
+    assert not NeedEvent.objects.exists()
     record.refresh_from_db()
     assert record.status == ImportStatus.PENDING
     assert "Không có dòng nào được lưu" in record.report["file_errors"][0]
@@ -291,7 +296,8 @@ def test_the_template_offers_only_communes_and_villages_in_scope(client, persona
     lists, book = _template_lists(client, personas.officer_a)
     assert lists["ds_xa"] == ["Xã Bằng Thành"]
     assert lists["ds_thon"] == ["Thôn Nà Mò"]
-    assert "Mông" in lists["ds_dan_toc"] and len(lists["ds_dan_toc"]) == 54
+    assert "Mông" in lists["ds_dan_toc"]
+    assert len(lists["ds_dan_toc"]) == 54
     assert [cell.value for cell in book["DanhSach"][1]][:3] == HEADERS[:3]
     assert book["DanhMuc"].sheet_state == "hidden"
     commune_column = HEADERS.index("Xã (*)")

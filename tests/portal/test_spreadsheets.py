@@ -4,8 +4,8 @@ import datetime as dt
 import io
 import zipfile
 
-from msoffcrypto.format.ooxml import OOXMLFile
 import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 
 from portal.spreadsheets.cells import DateWidget, IntegerWidget
