@@ -86,6 +86,7 @@ def excel_import():
     openpyxl_seconds = time.perf_counter() - started
 
     with transaction.atomic():
+        cpu_started = time.process_time()
         started = time.perf_counter()
         record = import_stage(spec=SPEC, user=user, upload=SimpleUploadedFile("bench.xlsx", data))
         preview_seconds = time.perf_counter() - started
@@ -94,6 +95,7 @@ def excel_import():
         started = time.perf_counter()
         record = import_confirm(spec=SPEC, user=user, token=record.token)
         save_seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
         assert record.counts["needs"] == rows_wanted, record.counts
         transaction.set_rollback(True)
     stored.delete(stored_name)
@@ -114,6 +116,12 @@ def excel_import():
             "value": round(total, 2),
             "reference": f"{round(total / max(openpyxl_seconds, 0.001), 1)}× openpyxl read",
             "note": "budget 20 s",
+        },
+        {
+            "workload": "excel import",
+            "measure": "of which CPU in the portal process, s",
+            "value": round(cpu_seconds, 2),
+            "note": "the rest is PostgreSQL and waiting for a CPU on a shared machine",
         },
     ]
 

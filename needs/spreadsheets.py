@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
-from simple_history.utils import bulk_create_with_history
 
 from needs.models import Category, Child, Need, NeedEvent, NeedStatus, Priority, SchoolLevel, Sex
 from needs.models.children import age_on
@@ -36,7 +35,7 @@ from portal.spreadsheets.cells import (
 )
 from portal.spreadsheets.columns import DATE, INTEGER, MONEY, Column, label_key
 from portal.spreadsheets.exporting import ExportColumn
-from portal.spreadsheets.importing import ImportSpec, ScopedImportResource
+from portal.spreadsheets.importing import ImportSpec, ScopedImportResource, history_insert
 from portal.spreadsheets.upload import ROW_KEY
 from portal.text import fold
 
@@ -226,6 +225,7 @@ class ChildNeedResource(ScopedImportResource):
             self.communes_by_key.setdefault(unit.code, unit)
             for key in _unit_keys(unit.name):
                 self.communes_by_key[key] = None if key in self.communes_by_key else unit  # None: ambiguous
+        self.commune_cache = {}
         self.all_commune_keys = None  # loaded only when a commune is not found, to tell "unknown" from "not yours"
         groups = EthnicGroup.objects.all()
         self.ethnic_groups = {label_key(g.name): g for g in groups} | {g.code: g for g in groups}
@@ -266,6 +266,11 @@ class ChildNeedResource(ScopedImportResource):
         if is_empty(value):
             return None, None
         typed = text(value)
+        if typed not in self.commune_cache:
+            self.commune_cache[typed] = self._find_commune(typed)
+        return self.commune_cache[typed]
+
+    def _find_commune(self, typed: str) -> tuple[AdministrativeUnit | None, str | None]:
         keys = [typed, *_unit_keys(typed)]
         for key in keys:
             if key in self.communes_by_key:
@@ -457,14 +462,12 @@ class ChildNeedResource(ScopedImportResource):
                 reason = _("Nhập từ Excel: %(name)s") % {"name": self.record.original_name}
                 new_children = list({id(n.child): n.child for n in needs if n.child.pk is None}.values())
                 self._assign_codes(new_children)
-                bulk_create_with_history(
-                    new_children, Child, batch_size=batch_size, default_user=self.user, default_change_reason=reason
-                )
+                Child.objects.bulk_create(new_children, batch_size=batch_size)
+                history_insert(Child, [child.pk for child in new_children], user=self.user, reason=reason)
                 for need in needs:
                     need.child_id = need.child.pk
-                bulk_create_with_history(
-                    needs, Need, batch_size=batch_size, default_user=self.user, default_change_reason=reason
-                )
+                Need.objects.bulk_create(needs, batch_size=batch_size)
+                history_insert(Need, [need.pk for need in needs], user=self.user, reason=reason)
                 NeedEvent.objects.bulk_create(
                     [
                         NeedEvent(

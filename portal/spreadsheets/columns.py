@@ -1,6 +1,7 @@
 """One description of a list's columns, used to read uploads, build the template and write its instructions."""
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from portal.text import fold
@@ -25,7 +26,12 @@ _REQUIRED_MARK = re.compile(r"\(\s*\*\s*\)|\*")
 
 def label_key(text) -> str:
     """How typed labels are compared: without diacritics, case, dashes or extra spaces."""
-    return " ".join(_DASHES.sub(" ", fold(str(text))).split())
+    return _label_key(str(text))
+
+
+@lru_cache(maxsize=4096)  # the same commune, category or ethnic group comes back on thousands of rows
+def _label_key(text: str) -> str:
+    return " ".join(_DASHES.sub(" ", fold(text)).split())
 
 
 def header_key(text) -> str:

@@ -134,7 +134,13 @@ def test_it_imports_a_5000_row_file_after_preview(client, personas, tmp_path, dj
     assert record.counts == {"children_new": 5000, "children_existing": 0, "needs": 5000}
     assert len(record.sha256) == 64
     assert not stored.exists()  # only the checksum of a file of children's data is kept
-    assert Child.history.filter(history_user=personas.officer_a).count() == 5000
+    assert Child.history.filter(history_user=personas.officer_a, history_type="+").count() == 5000
+    created = Child.history.get(id=child.pk)
+    assert (created.full_name, created.code, created.history_change_reason) == (
+        child.full_name,
+        child.code,
+        "Nhập từ Excel: danh-sach.xlsx",
+    )
     assert Need.history.filter(history_user=personas.officer_a).count() == 5000
     assert NeedEvent.objects.filter(action="import", actor=personas.officer_a).count() == 5000
 
