@@ -1,8 +1,8 @@
 """One description of a list's columns, used to read uploads, build the template and write its instructions."""
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from portal.text import fold
 

@@ -105,7 +105,8 @@ def history_insert(model, ids: list[int], *, user, reason: str) -> None:
         if field.concrete and not isinstance(field, models.GeneratedField)
     ]
     listed = ", ".join(columns)
-    sql = (
+    # Only table and column names from the models are formatted in, quoted; values are parameters.
+    sql = (  # noqa: S608
         f"INSERT INTO {quote(history._meta.db_table)} "
         f"({listed}, history_date, history_user_id, history_type, history_change_reason) "
         f"SELECT {listed}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
