@@ -106,8 +106,8 @@ def history_insert(model, ids: list[int], *, user, reason: str) -> None:
     ]
     listed = ", ".join(columns)
     # Only table and column names from the models are formatted in, quoted; values are parameters.
-    sql = (  # noqa: S608
-        f"INSERT INTO {quote(history._meta.db_table)} "
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608
         f"({listed}, history_date, history_user_id, history_type, history_change_reason) "
         f"SELECT {listed}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
         f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
