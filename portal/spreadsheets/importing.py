@@ -6,6 +6,7 @@ saves with bulk inserts. The uploaded file waits in private storage, tied to its
 token the confirm step must present; confirming validates everything again against the database as it is then.
 """
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -223,6 +224,24 @@ def import_cancel(*, spec: ImportSpec, user, token) -> ImportRecord:
         record.save()
         transaction.on_commit(lambda: record.file.storage.delete(stored))
     return record
+
+
+def import_purge_stale(*, older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
+    """Cancel pending imports nobody confirmed and delete their files: they hold children's personal data.
+
+    Meant for a periodic task; returns how many were purged.
+    """
+    stale = ImportRecord.objects.filter(status=ImportStatus.PENDING, created_at__lt=timezone.now() - older_than)
+    purged = 0
+    for record in stale.iterator():
+        if record.file:
+            record.file.storage.delete(record.file.name)
+        record.file = ""
+        record.status = ImportStatus.CANCELLED
+        record.finished_at = timezone.now()
+        record.save(update_fields=["file", "status", "finished_at"])
+        purged += 1
+    return purged
 
 
 def _stored_dataset(spec: ImportSpec, record: ImportRecord):

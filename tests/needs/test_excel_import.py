@@ -6,11 +6,13 @@ import io
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import load_workbook
 
 from needs.models import Category, Child, Need, NeedEvent, NeedStatus
 from portal.models import ImportRecord, ImportStatus, Village
+from portal.spreadsheets.importing import import_purge_stale
 from tests.factories import ChildFactory
 from tests.needs.excel_files import HEADERS, many_rows, row, upload, workbook_bytes
 
@@ -343,3 +345,14 @@ def test_a_filled_template_imports(client, personas):
     assert child.guardian_phone == "0912345678"
     assert child.needs.get().season == "SY2026"
     assert response.status_code == 302
+
+
+def test_it_purges_imports_left_unconfirmed(client, personas, tmp_path):
+    record, _page = preview(client, personas.officer_a, [row()])
+    stored = tmp_path / "imports" / record.file.name
+    assert import_purge_stale() == 0
+    ImportRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
+    assert import_purge_stale() == 1
+    record.refresh_from_db()
+    assert record.status == ImportStatus.CANCELLED
+    assert not stored.exists()
