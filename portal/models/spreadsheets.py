@@ -1,29 +1,11 @@
 """The trail left by spreadsheet imports and by exports of personal data; auditors read both."""
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-
-
-class PrivateImportStorage(FileSystemStorage):
-    """Uploaded files wait in MEDIA_ROOT/imports/ between preview and confirm. They have no URL: the web server
-    must not serve this folder, and the portal only reads the file back for its owner."""
-
-    @cached_property
-    def base_location(self):
-        return self._value_or_setting(self._location, Path(settings.MEDIA_ROOT) / "imports")
-
-    def url(self, name):
-        raise ValueError("Uploaded import files are private and have no URL.")
-
-
-def private_import_storage():
-    return PrivateImportStorage()
 
 
 class ImportStatus(models.TextChoices):
@@ -33,14 +15,16 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportRecord(models.Model):
-    """One uploaded spreadsheet: kept privately until its owner confirms it, then remembered by its checksum."""
+    """One uploaded spreadsheet: its rows kept privately until its owner confirms, then remembered by checksum."""
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("loại danh sách"), max_length=40)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("tệp"), storage=private_import_storage, upload_to="%Y/%m/", blank=True)
+    # The rows read from the file, kept only between preview and confirm (children's personal data): no copy
+    # of the file sits on disk, and once the import is confirmed or cancelled only the checksum remains.
+    rows = models.JSONField(_("dữ liệu chờ nhập"), null=True, blank=True, editable=False, encoder=DjangoJSONEncoder)
     original_name = models.CharField(_("tên tệp"), max_length=200)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
     sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)

@@ -2,8 +2,9 @@
 
 An app describes one kind of list with an `ImportSpec` and a `ScopedImportResource` subclass. The resource reads
 rows with widgets over lookups it prepares once (`prepare`), so a 10,000-row file costs a handful of queries, and
-saves with bulk inserts. The uploaded file waits in private storage, tied to its owner by an `ImportRecord` whose
-token the confirm step must present; confirming validates everything again against the database as it is then.
+saves with bulk inserts. The rows read from the uploaded file wait in the database, on an `ImportRecord` tied to
+its owner, whose token the confirm step must present; confirming validates every row again against the database
+as it is then. Once confirmed or cancelled only the file's name, size, SHA-256 and the counts remain.
 """
 
 import datetime as dt
@@ -11,8 +12,8 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
+import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from import_export.results import RowResult
 
 from portal.models import ImportRecord, ImportStatus
 from portal.spreadsheets.columns import Column
-from portal.spreadsheets.upload import ROW_KEY, SpreadsheetError, read_dataset, read_upload
+from portal.spreadsheets.upload import ROW_KEY, read_dataset, read_upload
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def import_stage(*, spec: ImportSpec, user, upload) -> ImportRecord:
         sha256=hashlib.sha256(data).hexdigest(),
         row_count=len(dataset),
     )
-    record.file.save(f"{record.token}.xlsx", ContentFile(data), save=False)
+    record.rows = {"headers": dataset.headers, "rows": [list(values) for values in dataset]}
     record.save()
     import_preview(spec=spec, record=record, dataset=dataset)
     return record
@@ -190,16 +191,13 @@ def import_confirm(*, spec: ImportSpec, user, token) -> ImportRecord:
             rejected = report
             transaction.set_rollback(True)
         else:
-            stored = record.file.name
-            record.file = ""
+            record.rows = None  # children's personal data: once imported, only the checksum stays
             record.status = ImportStatus.IMPORTED
             record.finished_at = timezone.now()
             record.report = report
             record.error_count = 0
             record.counts = resource.counts
             record.save()
-            # The file holds children's personal data: once imported, only its checksum stays.
-            transaction.on_commit(lambda: record.file.storage.delete(stored))
     if rejected is not None:
         record.report = rejected
         record.error_count = len(rejected["errors"])
@@ -217,39 +215,25 @@ def import_cancel(*, spec: ImportSpec, user, token) -> ImportRecord:
         )
         if record is None:
             raise ImportNotFound
-        stored = record.file.name
-        record.file = ""
+        record.rows = None
         record.status = ImportStatus.CANCELLED
         record.finished_at = timezone.now()
         record.save()
-        transaction.on_commit(lambda: record.file.storage.delete(stored))
     return record
 
 
 def import_purge_stale(*, older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
-    """Cancel pending imports nobody confirmed and delete their files: they hold children's personal data.
+    """Cancel pending imports nobody confirmed and drop their rows: they hold children's personal data.
 
     Meant for a periodic task; returns how many were purged.
     """
     stale = ImportRecord.objects.filter(status=ImportStatus.PENDING, created_at__lt=timezone.now() - older_than)
-    purged = 0
-    for record in stale.iterator():
-        if record.file:
-            record.file.storage.delete(record.file.name)
-        record.file = ""
-        record.status = ImportStatus.CANCELLED
-        record.finished_at = timezone.now()
-        record.save(update_fields=["file", "status", "finished_at"])
-        purged += 1
-    return purged
+    return stale.update(rows=None, status=ImportStatus.CANCELLED, finished_at=timezone.now())
 
 
-def _stored_dataset(spec: ImportSpec, record: ImportRecord):
-    with record.file.open("rb") as stored:
-        data = stored.read()
-    if hashlib.sha256(data).hexdigest() != record.sha256:
-        raise SpreadsheetError(_("Tệp đã lưu không còn khớp với tệp đã tải lên. Hãy tải lên lại."))
-    return read_dataset(data, columns=spec.columns, sheet_name=spec.sheet_name)
+def _stored_dataset(spec: ImportSpec, record: ImportRecord) -> tablib.Dataset:
+    """The rows as read at upload. Reading the file again would give the same rows; the checks run again."""
+    return tablib.Dataset(*(tuple(values) for values in record.rows["rows"]), headers=record.rows["headers"])
 
 
 def _report(spec: ImportSpec, dataset, result, resource: ScopedImportResource) -> dict:

@@ -84,9 +84,6 @@ def confirm(request, *, spec: ImportSpec, urls: ImportUrls, token):
     except ImportRejected:
         messages.error(request, _("Dữ liệu đã thay đổi kể từ khi kiểm tra: có dòng lỗi, chưa lưu dòng nào."))
         return redirect(urls.preview, token=token)
-    except SpreadsheetError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(urls.upload)
     summary = ", ".join(f"{label}: {record.counts.get(key, 0)}" for key, label in spec.count_labels.items())
     messages.success(
         request, _("Đã nhập “%(name)s”. %(summary)s.") % {"name": record.original_name, "summary": summary}
