@@ -379,7 +379,8 @@ class ChildNeedResource(ScopedImportResource):
         return code
 
     def _child(self, row, values, commune, village, errors) -> tuple[Child | None, tuple]:
-        key = (fold(values["full_name"]), values["birth_date"], commune.pk)
+        name_key = fold(values["full_name"])
+        key = (name_key, values["birth_date"], commune.pk)
         details = tuple(values[name] for name in CHILD_KEYS if name not in ("full_name", "birth_date"))
         if key in self.in_file_children:
             child, first_row, first_details = self.in_file_children[key]
@@ -402,7 +403,7 @@ class ChildNeedResource(ScopedImportResource):
                     name: values[name] or ""
                     for name in ("full_name", "guardian_name", "guardian_phone", "school_name", "notes")
                 },
-                name_key=fold(values["full_name"]),
+                name_key=name_key,
                 sex=values["sex"],
                 birth_date=values["birth_date"],
                 ethnic_group=values["ethnic_group"],
