@@ -346,3 +346,12 @@ def test_it_purges_imports_left_unconfirmed(client, personas):
     record.refresh_from_db()
     assert record.status == ImportStatus.CANCELLED
     assert record.rows is None
+
+
+def test_the_upload_page_links_the_template_and_lists_recent_imports(client, personas):
+    record, _page = preview(client, personas.officer_a, [row()])
+    html = client.get(reverse("needs-import")).content.decode()
+    assert reverse("needs-import-template") in html
+    assert reverse("needs-import-preview", args=[record.token]) in html
+    client.force_login(personas.officer_b)  # another officer does not see it
+    assert reverse("needs-import-preview", args=[record.token]) not in client.get(reverse("needs-import")).content.decode()
