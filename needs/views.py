@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from needs import selectors, services
+from needs import selectors, services, spreadsheets
 from needs.filters import ChildFilter, NeedFilter
 from needs.forms import (
     AttachmentForm,
@@ -72,8 +72,13 @@ def child_list(request):
     _require_perm(request.user, Perm.VIEW_PERSONAL_DATA)
     filterset = ChildFilter(request.GET or None, queryset=selectors.child_list(user=request.user), request=request)
     page = _page(request, filterset.qs)
-    may_register = scope_for(request.user).has_perm(Perm.REGISTER_NEEDS)
-    return render(request, "needs/child_list.html", {"filter": filterset, "page": page, "may_register": may_register})
+    context = {
+        "filter": filterset,
+        "page": page,
+        "may_register": scope_for(request.user).has_perm(Perm.REGISTER_NEEDS),
+        "may_import": spreadsheets.may_import(request.user),
+    }
+    return render(request, "needs/child_list.html", context)
 
 
 @login_required
@@ -261,6 +266,8 @@ def need_list(request):
             "filter": filterset,
             "page": page,
             "may_register": scope.has_perm(Perm.REGISTER_NEEDS) or scope.has_perm(Perm.VERIFY_NEEDS),
+            "may_import": spreadsheets.may_import(request.user),
+            "may_export": scope.has_perm(Perm.VIEW_PERSONAL_DATA),
         },
     )
 

@@ -1,5 +1,6 @@
 from portal.models.agency import Agency
 from portal.models.people import RoleAssignment, User
+from portal.models.spreadsheets import ExportLog, ImportRecord, ImportStatus
 from portal.models.units import (
     REFORM_DATE,
     AdministrativeUnit,
@@ -17,6 +18,9 @@ __all__ = [
     "CommuneClassification",
     "EthnicGroup",
     "EthnicRegion",
+    "ExportLog",
+    "ImportRecord",
+    "ImportStatus",
     "RoleAssignment",
     "UnitLevel",
     "User",
