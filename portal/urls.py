@@ -4,12 +4,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from donors import api as donors_api
 from portal import api, views
 from portal.forms import QueuedPasswordResetForm
 
 router = DefaultRouter()
 router.register("communes", api.CommuneViewSet, basename="api-commune")
 router.register("villages", api.VillageViewSet, basename="api-village")
+router.register("donors", donors_api.DonorViewSet, basename="api-donor")
+router.register("campaigns", donors_api.CampaignViewSet, basename="api-campaign")
+router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
+router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -21,6 +26,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("communes/", views.commune_list_view, name="commune-list"),
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
+    path("", include("donors.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/password_reset/",
