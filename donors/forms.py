@@ -54,7 +54,7 @@ class DonorForm(forms.ModelForm):
 
 class DonorSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên hoặc mã số thuế"), required=False)
-    type = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả"))] + DonorType.choices, required=False)
+    type = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả")), *DonorType.choices], required=False)
 
 
 class DonorContactForm(forms.ModelForm):
@@ -147,7 +147,7 @@ PledgeItemFormSet = inlineformset_factory(
 
 class PledgeFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Trạng thái"), choices=[("", _("Tất cả"))] + PledgeStatus.choices, required=False
+        label=_("Trạng thái"), choices=[("", _("Tất cả")), *PledgeStatus.choices], required=False
     )
 
 
@@ -155,7 +155,7 @@ class ReceiptForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=ReceiptKind.choices)
     received_on = forms.DateField(label=_("Ngày nhận"), widget=DateInput())
     amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1, required=False)
-    method = forms.ChoiceField(label=_("Hình thức nhận"), choices=[("", "—")] + PaymentMethod.choices, required=False)
+    method = forms.ChoiceField(label=_("Hình thức nhận"), choices=[("", "—"), *PaymentMethod.choices], required=False)
     bank_reference = forms.CharField(label=_("Số chứng từ, mã giao dịch"), max_length=80, required=False)
     item = forms.ModelChoiceField(label=_("Mặt hàng"), queryset=PledgeItem.objects.none(), required=False)
     quantity = forms.IntegerField(label=_("Số lượng"), min_value=1, required=False)
@@ -229,7 +229,7 @@ class SponsorshipForm(forms.ModelForm):
 class CommendationForm(forms.Form):
     start = forms.DateField(label=_("Từ ngày"), widget=DateInput())
     end = forms.DateField(label=_("Đến ngày"), widget=DateInput())
-    type = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả"))] + DonorType.choices, required=False)
+    type = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả")), *DonorType.choices], required=False)
 
     def clean(self):
         cleaned = super().clean()
