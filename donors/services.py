@@ -277,7 +277,7 @@ def receipt_record(
         note=note.strip(),
         recorded_by=actor,
     )
-    receipt.full_clean()
+    receipt.full_clean(exclude=["recorded_by"])  # None when a task or an import records it
     receipt.save()
     new_status = S.RECEIVED if received + amount >= pledge.amount else S.PARTLY_RECEIVED
     _move(
