@@ -1,7 +1,6 @@
 import pytest
 
 from portal.models import Agency
-
 from tests.donors.factories import DonorFactory, make_pledge, receive_money
 
 

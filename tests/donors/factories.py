@@ -40,9 +40,7 @@ def make_pledge(donor, *, actor=None, amount=10_000_000, items=(), online=False,
     kind = PledgeKind.IN_KIND if items else PledgeKind.CASH
     pledge = Pledge(donor=donor, kind=kind, amount=None if items else amount, **fields)
     item_rows = [PledgeItem(**{"category": Category.WARM_CLOTHING, "description": "Áo ấm", **i}) for i in items]
-    return services.pledge_create(
-        pledge=pledge, actor=actor, items=item_rows, earmark_communes=communes, online=online
-    )
+    return services.pledge_create(pledge=pledge, actor=actor, items=item_rows, earmark_communes=communes, online=online)
 
 
 def receive_money(pledge, amount, *, actor=None, on=dt.date(2026, 2, 1), confirm=False):
