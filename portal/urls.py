@@ -28,6 +28,7 @@ urlpatterns = [
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
     path("", include("donors.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("needs/excel/", include("needs.excel_urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
