@@ -63,6 +63,8 @@ def donor_list(request):
     donors = selectors.donor_list(
         user=request.user, search=form.cleaned_data.get("q", ""), type=form.cleaned_data.get("type", "")
     )
+    if request.GET.get("format") == "xlsx":
+        return exports.donors_xlsx(donors, user=request.user, filters=dict(form.cleaned_data))
     context = {
         "form": form,
         "page": _page(request, donors),
@@ -160,6 +162,8 @@ def pledge_list(request):
     form = PledgeFilterForm(request.GET)
     form.is_valid()
     pledges = selectors.pledge_list(user=request.user, status=form.cleaned_data.get("status", ""))
+    if request.GET.get("format") == "xlsx":
+        return exports.pledges_xlsx(pledges, user=request.user, filters=dict(form.cleaned_data))
     scope = scope_for(request.user)
     context = {
         "form": form,
@@ -371,6 +375,8 @@ def commendation(request):
             user=request.user, start=data["start"], end=data["end"], type=data["type"]
         )
         if request.GET.get("format") == "xlsx":
-            return exports.commendation_xlsx(ranking, start=data["start"], end=data["end"], user=request.user)
+            return exports.commendation_xlsx(
+                ranking, start=data["start"], end=data["end"], user=request.user, type=data["type"]
+            )
     page = _page(request, ranking) if ranking is not None else None
-    return render(request, "donors/commendation.html", {"form": form, "page": page, "query": request.GET.urlencode()})
+    return render(request, "donors/commendation.html", {"form": form, "page": page})

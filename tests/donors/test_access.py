@@ -169,3 +169,24 @@ def test_a_donor_cannot_create_donors_through_the_api(world):
     api.force_authenticate(world.donor)
     assert api.post("/api/v1/donors/", {"name": "X"}).status_code == 405
     assert Donor.objects.count() == 3
+
+
+@pytest.mark.parametrize("persona", READS)
+def test_donor_and_pledge_exports_hold_only_records_in_scope_and_are_logged(client, world, persona):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from portal.models import ExportLog
+
+    client.force_login(getattr(world, persona))
+    expected = {world.donors[n].name for n in READS[persona]}
+    for url, column in (("donor-list", 0), ("pledge-list", 1)):
+        response = client.get(reverse(url), {"format": "xlsx"})
+        assert response.status_code == 200
+        sheet = load_workbook(BytesIO(response.content)).active
+        assert {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} == expected
+    assert set(ExportLog.objects.filter(user=getattr(world, persona)).values_list("what", flat=True)) == {
+        "donors.donors",
+        "donors.pledges",
+    }
