@@ -89,9 +89,7 @@ def child_export(request):
     _require_personal_data(request.user)
     queryset = Child.objects.visible_to(request.user, Perm.VIEW_PERSONAL_DATA).active()
     filterset = ChildFilter(request.GET, queryset=queryset, request=request)
-    rows = filterset.qs.select_related("commune", "village", "ethnic_group").order_by(
-        "commune__name", "full_name", "pk"
-    )
+    rows = filterset.qs.select_related("commune", "village", "ethnic_group").order_by("commune__name", "full_name", "pk")
     return export_response(
         user=request.user,
         what="needs.children",

@@ -46,9 +46,7 @@ _VILLAGE_PREFIX = re.compile(r"^(thon|ban|lang|xom|to|ap|buon|plei|khu) ")
 ETHNIC_ALIASES = {"hmong": "08", "h mong": "08", "meo": "08", "khmer": "05", "kinh viet": "01"}
 
 COLUMNS = [
-    Column(
-        "full_name", gettext_lazy("Họ và tên trẻ"), True, gettext_lazy("Ghi đủ họ, tên đệm và tên, có dấu."), width=26
-    ),
+    Column("full_name", gettext_lazy("Họ và tên trẻ"), True, gettext_lazy("Ghi đủ họ, tên đệm và tên, có dấu."), width=26),
     Column("sex", gettext_lazy("Giới tính"), True, gettext_lazy("Nam hoặc Nữ."), choices="ds_gioi_tinh", width=10),
     Column(
         "birth_date",
@@ -67,25 +65,12 @@ COLUMNS = [
         choices="ds_xa",
         width=22,
     ),
-    Column(
-        "village",
-        gettext_lazy("Thôn/bản"),
-        False,
-        gettext_lazy("Chọn trong danh sách thôn/bản của xã."),
-        choices="ds_thon",
-    ),
+    Column("village", gettext_lazy("Thôn/bản"), False, gettext_lazy("Chọn trong danh sách thôn/bản của xã."), choices="ds_thon"),
     Column("guardian_name", gettext_lazy("Họ tên cha, mẹ hoặc người giám hộ"), width=26),
     Column("guardian_phone", gettext_lazy("Điện thoại người giám hộ"), width=14),
     Column("school_name", gettext_lazy("Trường"), width=22),
     Column("school_level", gettext_lazy("Cấp học"), choices="ds_cap_hoc", width=14),
-    Column(
-        "category",
-        gettext_lazy("Loại hỗ trợ"),
-        True,
-        gettext_lazy("Chọn trong danh sách."),
-        choices="ds_loai",
-        width=24,
-    ),
+    Column("category", gettext_lazy("Loại hỗ trợ"), True, gettext_lazy("Chọn trong danh sách."), choices="ds_loai", width=24),
     Column("description", gettext_lazy("Mô tả nhu cầu"), help=gettext_lazy("Ví dụ: áo phao cỡ 6–7 tuổi."), width=28),
     Column("quantity", gettext_lazy("Số lượng"), help=gettext_lazy("Số nguyên; bỏ trống là 1."), kind=INTEGER, width=9),
     Column(
@@ -103,34 +88,12 @@ COLUMNS = [
         choices="ds_mua",
         width=22,
     ),
-    Column(
-        "needed_by",
-        gettext_lazy("Cần trước ngày"),
-        help=gettext_lazy("Ngày/tháng/năm, có thể bỏ trống."),
-        kind=DATE,
-        width=12,
-    ),
-    Column(
-        "priority",
-        gettext_lazy("Mức ưu tiên"),
-        help=gettext_lazy("Thấp, Trung bình hoặc Cao; bỏ trống là Trung bình."),
-        choices="ds_uu_tien",
-        width=12,
-    ),
+    Column("needed_by", gettext_lazy("Cần trước ngày"), help=gettext_lazy("Ngày/tháng/năm, có thể bỏ trống."), kind=DATE, width=12),
+    Column("priority", gettext_lazy("Mức ưu tiên"), help=gettext_lazy("Thấp, Trung bình hoặc Cao; bỏ trống là Trung bình."), choices="ds_uu_tien", width=12),
     Column("justification", gettext_lazy("Lý do, căn cứ"), True, gettext_lazy("Vì sao trẻ cần hỗ trợ này."), width=32),
     Column("notes", gettext_lazy("Ghi chú về trẻ"), width=24),
 ]
-CHILD_KEYS = [
-    "full_name",
-    "sex",
-    "birth_date",
-    "ethnic_group",
-    "guardian_name",
-    "guardian_phone",
-    "school_name",
-    "school_level",
-    "notes",
-]
+CHILD_KEYS = ["full_name", "sex", "birth_date", "ethnic_group", "guardian_name", "guardian_phone", "school_name", "school_level", "notes"]
 
 
 def import_units_q(user) -> Q:
@@ -199,10 +162,7 @@ class ChildNeedResource(ScopedImportResource):
         )
         self.child_widgets = {
             "full_name": TextWidget(max_length=120),
-            "sex": LookupWidget(
-                choice_mapping(Sex.choices, ("nu", Sex.FEMALE), ("nam", Sex.MALE)),
-                _("Giới tính “%(value)s” không rõ; ghi Nam hoặc Nữ."),
-            ),
+            "sex": LookupWidget(choice_mapping(Sex.choices, ("nu", Sex.FEMALE), ("nam", Sex.MALE)), _("Giới tính “%(value)s” không rõ; ghi Nam hoặc Nữ.")),
             "birth_date": DateWidget(),
             "guardian_name": TextWidget(max_length=120),
             "guardian_phone": PhoneWidget(max_length=20),
@@ -248,9 +208,7 @@ class ChildNeedResource(ScopedImportResource):
             frontier = set(older)
         self.existing_children = {}
         for pk, code, name_key, birth, commune_id in (
-            Child.objects.active()
-            .filter(commune_id__in=successor)
-            .values_list("id", "code", "name_key", "birth_date", "commune_id")
+            Child.objects.active().filter(commune_id__in=successor).values_list("id", "code", "name_key", "birth_date", "commune_id")
         ):
             self.existing_children[(name_key, birth, successor[commune_id])] = (pk, code)
         self.existing_needs = {
@@ -298,26 +256,19 @@ class ChildNeedResource(ScopedImportResource):
         group = row.get("ethnic_group")
         child_values["ethnic_group"] = self.ethnic_groups.get(label_key(text(group))) if not is_empty(group) else None
         if not is_empty(group) and child_values["ethnic_group"] is None:
-            errors["ethnic_group"] = [
-                _("Không có dân tộc “%(value)s” trong danh mục 54 dân tộc.") % {"value": text(group)}
-            ]
+            errors["ethnic_group"] = [_("Không có dân tộc “%(value)s” trong danh mục 54 dân tộc.") % {"value": text(group)}]
         commune, problem = self._commune_of(row.get("commune"))
         if problem:
             errors["commune"] = [problem]
         village = None
         if commune is not None and not is_empty(row.get("village")):
             village = next(
-                (
-                    self.villages[(commune.pk, key)]
-                    for key in _village_keys(text(row["village"]))
-                    if (commune.pk, key) in self.villages
-                ),
+                (self.villages[(commune.pk, key)] for key in _village_keys(text(row["village"])) if (commune.pk, key) in self.villages),
                 None,
             )
             if village is None:
                 errors["village"] = [
-                    _("Xã %(commune)s không có thôn/bản “%(value)s”.")
-                    % {"commune": commune.name, "value": text(row["village"])}
+                    _("Xã %(commune)s không có thôn/bản “%(value)s”.") % {"commune": commune.name, "value": text(row["village"])}
                 ]
         for column in COLUMNS:
             if column.required and is_empty(row.get(column.key)):
@@ -393,10 +344,7 @@ class ChildNeedResource(ScopedImportResource):
             self._warn_registered(row, child)
         else:
             child = Child(
-                **{
-                    name: values[name] or ""
-                    for name in ("full_name", "guardian_name", "guardian_phone", "school_name", "notes")
-                },
+                **{name: values[name] or "" for name in ("full_name", "guardian_name", "guardian_phone", "school_name", "notes")},
                 name_key=fold(values["full_name"]),
                 sex=values["sex"],
                 birth_date=values["birth_date"],
@@ -412,9 +360,7 @@ class ChildNeedResource(ScopedImportResource):
     def _warn_registered(self, row, child) -> None:
         self.warn(
             row,
-            _(
-                "Trẻ đã có hồ sơ %(code)s (cùng họ tên, ngày sinh, xã): nhu cầu được gắn vào hồ sơ đó, thông tin trẻ trong tệp không được dùng."
-            )
+            _("Trẻ đã có hồ sơ %(code)s (cùng họ tên, ngày sinh, xã): nhu cầu được gắn vào hồ sơ đó, thông tin trẻ trong tệp không được dùng.")
             % {"code": child.code},
         )
 
@@ -452,14 +398,10 @@ class ChildNeedResource(ScopedImportResource):
                 )
                 for need in needs:
                     need.child_id = need.child.pk
-                bulk_create_with_history(
-                    needs, Need, batch_size=batch_size, default_user=self.user, default_change_reason=reason
-                )
+                bulk_create_with_history(needs, Need, batch_size=batch_size, default_user=self.user, default_change_reason=reason)
                 NeedEvent.objects.bulk_create(
                     [
-                        NeedEvent(
-                            need=need, action="import", to_status=NeedStatus.DRAFT, actor=self.user, reason=reason
-                        )
+                        NeedEvent(need=need, action="import", to_status=NeedStatus.DRAFT, actor=self.user, reason=reason)
                         for need in needs
                     ],
                     batch_size=batch_size,
@@ -516,10 +458,7 @@ def template_lists(user) -> dict[str, list[str]]:
     """What the template's drop-down lists offer this user: only communes and villages they may import into."""
     communes = list(importable_communes(user))
     villages = (
-        Village.objects.filter(commune__in=communes, active=True)
-        .order_by("name")
-        .values_list("name", flat=True)
-        .distinct()
+        Village.objects.filter(commune__in=communes, active=True).order_by("name").values_list("name", flat=True).distinct()
     )
     return {
         "ds_xa": [unit.name for unit in communes],
@@ -539,13 +478,9 @@ def template_instructions() -> list[str]:
         _("Điền dữ liệu vào trang “DanhSach”, bắt đầu từ dòng 2; không đổi tên, thứ tự hay gộp ô ở dòng tiêu đề."),
         _("Mỗi dòng là một nhu cầu của một trẻ. Trẻ có hai nhu cầu thì ghi hai dòng với cùng họ tên, ngày sinh và xã."),
         _("Cột có dấu (*) là bắt buộc. Ngày ghi theo dạng ngày/tháng/năm, ví dụ 14/03/2018."),
-        _(
-            "Trẻ đã có hồ sơ trên cổng (cùng họ tên, ngày sinh, xã) sẽ không bị tạo trùng; nhu cầu được gắn vào hồ sơ đó."
-        ),
+        _("Trẻ đã có hồ sơ trên cổng (cùng họ tên, ngày sinh, xã) sẽ không bị tạo trùng; nhu cầu được gắn vào hồ sơ đó."),
         _("Mỗi trẻ chỉ có một nhu cầu cùng loại trong một mùa/đợt."),
-        _(
-            "Sau khi tải lên, cổng kiểm tra mọi dòng và chưa lưu gì cho tới khi bạn xác nhận. Nhu cầu nhập vào ở trạng thái nháp."
-        ),
+        _("Sau khi tải lên, cổng kiểm tra mọi dòng và chưa lưu gì cho tới khi bạn xác nhận. Nhu cầu nhập vào ở trạng thái nháp."),
     ]
 
 
@@ -572,9 +507,7 @@ CHILD_EXPORT = [
 NEED_EXPORT = [
     ExportColumn(gettext_lazy("Số"), lambda n: n.pk, INTEGER, width=8),
     ExportColumn(gettext_lazy("Mã hồ sơ trẻ"), lambda n: n.child.code if n.child else "", width=16),
-    ExportColumn(
-        gettext_lazy("Trẻ em / tập thể"), lambda n: n.child.full_name if n.child else n.facility_name, width=26
-    ),
+    ExportColumn(gettext_lazy("Trẻ em / tập thể"), lambda n: n.child.full_name if n.child else n.facility_name, width=26),
     ExportColumn(gettext_lazy("Ngày sinh"), lambda n: n.child.birth_date if n.child else None, DATE, width=12),
     ExportColumn(gettext_lazy("Số trẻ được hưởng"), lambda n: n.beneficiary_count, INTEGER, width=10),
     ExportColumn(gettext_lazy("Xã"), lambda n: _name(n.commune), width=22),

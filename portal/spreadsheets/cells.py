@@ -67,10 +67,7 @@ class DateWidget(Widget):
         else:
             match = _ISO_DATE.match(typed)
             if not match:
-                raise ValueError(
-                    _("“%(value)s” không phải là ngày; hãy ghi theo dạng ngày/tháng/năm, ví dụ 14/03/2018.")
-                    % {"value": typed}
-                )
+                raise ValueError(_("“%(value)s” không phải là ngày; hãy ghi theo dạng ngày/tháng/năm, ví dụ 14/03/2018.") % {"value": typed})
             year, month, day = (int(part) for part in match.groups())
         try:
             return dt.date(year, month, day)

@@ -217,9 +217,7 @@ def _report(spec: ImportSpec, dataset, result, resource: ScopedImportResource) -
         "rows": len(dataset),
         "errors": [{"row": row, "messages": messages} for row, messages in sorted(errors.items())],
         "warnings": [
-            {"row": row, "messages": messages}
-            for row, messages in sorted(resource.warnings.items())
-            if row not in errors
+            {"row": row, "messages": messages} for row, messages in sorted(resource.warnings.items()) if row not in errors
         ],
         "file_errors": file_errors,
         "counts": {key: resource.counts.get(key, 0) for key in spec.count_labels},

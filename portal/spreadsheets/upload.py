@@ -97,9 +97,7 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile:
     if data.startswith(OLE_SIGNATURE):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise SpreadsheetError(
-                _(
-                    "Tệp đang được đặt mật khẩu. Hãy mở tệp, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại."
-                )
+                _("Tệp đang được đặt mật khẩu. Hãy mở tệp, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại.")
             )
         raise SpreadsheetError(
             _("Đây là tệp Excel 97–2003 (.xls). Hãy mở tệp và lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)”.")
@@ -118,9 +116,7 @@ def _open_xlsx(data: bytes) -> zipfile.ZipFile:
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise not_xlsx
     if "xl/vbaProject.bin" in names:
-        raise SpreadsheetError(
-            _("Tệp có chứa macro. Hãy lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)” không có macro.")
-        )
+        raise SpreadsheetError(_("Tệp có chứa macro. Hãy lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)” không có macro."))
     if unpacked > 20 * max_bytes():
         raise SpreadsheetError(_("Nội dung tệp quá lớn khi giải nén. Hãy chia danh sách thành nhiều tệp."))
     return archive

@@ -88,9 +88,7 @@ def confirm(request, *, spec: ImportSpec, urls: ImportUrls, token):
         messages.error(request, " ".join(error.messages))
         return redirect(urls.upload)
     summary = ", ".join(f"{label}: {record.counts.get(key, 0)}" for key, label in spec.count_labels.items())
-    messages.success(
-        request, _("Đã nhập “%(name)s”. %(summary)s.") % {"name": record.original_name, "summary": summary}
-    )
+    messages.success(request, _("Đã nhập “%(name)s”. %(summary)s.") % {"name": record.original_name, "summary": summary})
     return redirect(urls.done)
 
 

@@ -42,9 +42,7 @@ def workbook_bytes(rows, headers=HEADERS, sheet="DanhSach", merge=None) -> bytes
 
 
 def upload(data: bytes, name="danh-sach.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def many_rows(count: int, commune="Xã Bằng Thành") -> list[list]:

@@ -120,12 +120,7 @@ def test_it_imports_a_5000_row_file_after_preview(client, personas, tmp_path, dj
     assert child.created_by == personas.officer_a
     assert child.code.startswith(f"{personas.commune_a.code}-")
     need = child.needs.get()
-    assert (need.category, need.season, need.unit_cost, need.estimated_cost) == (
-        "warm_clothing",
-        "W2026",
-        250000,
-        250000,
-    )
+    assert (need.category, need.season, need.unit_cost, need.estimated_cost) == ("warm_clothing", "W2026", 250000, 250000)
     # The audit trail: one record of the import, history rows by the officer, an event per need.
     record.refresh_from_db()
     assert record.status == ImportStatus.IMPORTED
@@ -244,19 +239,13 @@ def test_it_attaches_needs_to_an_already_registered_child(client, personas):
 def test_it_checks_the_village_belongs_to_the_commune(client, personas):
     Village.objects.create(commune=personas.commune_a, name="Thôn Nà Mò")
     Village.objects.create(commune=personas.commune_b, name="Thôn Khuổi Hẻo")
-    record, _page = preview(
-        client, personas.officer_a, [row(village="Nà Mò"), row(name="Lý Văn Tòn", sex="Nam", village="Thôn Khuổi Hẻo")]
-    )
+    record, _page = preview(client, personas.officer_a, [row(village="Nà Mò"), row(name="Lý Văn Tòn", sex="Nam", village="Thôn Khuổi Hẻo")])
     assert list(errors_by_row(record)) == [3]
     assert "không có thôn/bản “Thôn Khuổi Hẻo”" in errors_by_row(record)[3]
 
 
 def test_it_lets_department_staff_import_for_any_commune_of_their_province(client, personas):
-    rows = [
-        row(commune="Xã Bằng Thành"),
-        row(name="Lò Văn A", sex="Nam", commune="Nghiên Loan"),
-        row(name="Lò Văn B", sex="Nam", commune="Xã Ngoài Tỉnh"),
-    ]
+    rows = [row(commune="Xã Bằng Thành"), row(name="Lò Văn A", sex="Nam", commune="Nghiên Loan"), row(name="Lò Văn B", sex="Nam", commune="Xã Ngoài Tỉnh")]
     record, _page = preview(client, personas.staff, rows)
     assert list(errors_by_row(record)) == [4]
     assert "không thuộc phạm vi" in errors_by_row(record)[4]

@@ -4,8 +4,8 @@ import datetime as dt
 import io
 import zipfile
 
-import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from portal.spreadsheets.cells import DateWidget, IntegerWidget
@@ -53,7 +53,9 @@ def test_it_refuses_a_legacy_xls_file():
 
 def test_it_refuses_a_password_protected_file():
     encrypted = io.BytesIO()
-    OOXMLFile(io.BytesIO(sheet_bytes([["A", "01/01/2018"]], HEADER))).encrypt("mat-khau", encrypted)
+    OOXMLFile(io.BytesIO(sheet_bytes([["A", "01/01/2018"]], HEADER))).encrypt(
+        "mat-khau", encrypted
+    )
     assert "mật khẩu" in refusal(encrypted.getvalue())
 
 
@@ -118,9 +120,7 @@ def test_it_refuses_impossible_or_unreadable_dates(typed):
         DateWidget().clean(typed)
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"), [("1.250.000", 1250000), ("1,250,000", 1250000), (250000.0, 250000), ("250000 đ", 250000)]
-)
+@pytest.mark.parametrize(("typed", "expected"), [("1.250.000", 1250000), ("1,250,000", 1250000), (250000.0, 250000), ("250000 đ", 250000)])
 def test_it_reads_money_written_with_thousand_separators(typed, expected):
     assert IntegerWidget().clean(typed) == expected
 
@@ -130,9 +130,7 @@ def test_it_refuses_fractions_of_a_dong():
         IntegerWidget().clean("1250,5")
 
 
-@pytest.mark.parametrize(
-    "dangerous", ['=HYPERLINK("http://evil.example","bấm")', "+84912345678", "-1+1", "@SUM(A1)", "\t=1", "\r=1"]
-)
+@pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://evil.example","bấm")', "+84912345678", "-1+1", "@SUM(A1)", "\t=1", "\r=1"])
 def test_it_writes_text_that_looks_like_a_formula_as_text(dangerous):
     content, count = workbook_bytes(
         sheet_title="Thu", columns=[ExportColumn("Tên", lambda value: value)], rows=[dangerous]
