@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Earmarks and pledged items share the needs' choice sets: one enum each in the schema.
+    "ENUM_NAME_OVERRIDES": {"CategoryEnum": "needs.models.Category", "AgeBandEnum": "needs.models.AgeBand"},
 }
 
 # --- Security ---------------------------------------------------------------------------------------------
