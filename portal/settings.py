@@ -143,6 +143,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),  # every morning, office hours in Vietnam
     },
     "reports-requeue-waiting": {"task": "reports.tasks.requeue_waiting_reports", "schedule": 10 * 60},
+    # Early morning, before staff start: pledges past their receive-by date with nothing received lapse.
+    "lapse-overdue-pledges": {"task": "donors.tasks.lapse_overdue_pledges", "schedule": crontab(hour=1, minute=30)},
+    "purge-stale-imports": {"task": "portal.tasks.purge_stale_imports", "schedule": crontab(hour=2, minute=0)},
 }
 
 # --- People -----------------------------------------------------------------------------------------------
@@ -237,8 +240,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    # A need's status and its events' from/to statuses are one set of choices.
-    "ENUM_NAME_OVERRIDES": {"NeedStatusEnum": "needs.models.NeedStatus"},
+    # Statuses, categories and age bands are each one set of choices, shared by needs, events, earmarks and items.
+    "ENUM_NAME_OVERRIDES": {
+        "NeedStatusEnum": "needs.models.NeedStatus",
+        "CategoryEnum": "needs.models.Category",
+        "AgeBandEnum": "needs.models.AgeBand",
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

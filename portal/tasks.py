@@ -4,6 +4,8 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from kombu.exceptions import OperationalError
 
+from portal.spreadsheets.importing import import_purge_stale
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,3 +26,9 @@ def send_email(*, subject: str, body: str, to: list[str], html: str | None = Non
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task
+def purge_stale_imports() -> int:
+    """Unconfirmed imports hold children's personal data: drop them after two days."""
+    return import_purge_stale()

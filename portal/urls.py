@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from donors import api as donors_api
 from needs import api as needs_api
 from portal import api, two_factor, views
 from portal.forms import QueuedPasswordResetForm
@@ -16,6 +17,10 @@ router.register("children", needs_api.ChildViewSet, basename="api-child")
 router.register("needs", needs_api.NeedViewSet, basename="api-need")
 router.register("reports", reports_api.ReportViewSet, basename="api-report")
 router.register("figures", reports_api.FiguresViewSet, basename="api-figures")
+router.register("donors", donors_api.DonorViewSet, basename="api-donor")
+router.register("campaigns", donors_api.CampaignViewSet, basename="api-campaign")
+router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
+router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -27,6 +32,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("communes/", views.commune_list_view, name="commune-list"),
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
+    path("", include("donors.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("needs.urls")),
     path("reports/", include("reports.urls")),
