@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # A need's status and its events' from/to statuses are one set of choices.
+    "ENUM_NAME_OVERRIDES": {"NeedStatusEnum": "needs.models.NeedStatus"},
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

@@ -4,12 +4,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from needs import api as needs_api
 from portal import api, views
 from portal.forms import QueuedPasswordResetForm
 
 router = DefaultRouter()
 router.register("communes", api.CommuneViewSet, basename="api-commune")
 router.register("villages", api.VillageViewSet, basename="api-village")
+router.register("children", needs_api.ChildViewSet, basename="api-child")
+router.register("needs", needs_api.NeedViewSet, basename="api-need")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("communes/", views.commune_list_view, name="commune-list"),
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("needs.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

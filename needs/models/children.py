@@ -119,6 +119,16 @@ class Child(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_from",
     )
+    merged_at = models.DateTimeField(_("gộp lúc"), null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gộp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merge_reason = models.CharField(_("lý do gộp"), max_length=250, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người tạo"),
@@ -141,6 +151,8 @@ class Child(models.Model):
         indexes = [
             models.Index(fields=["commune", "full_name"]),
             models.Index(fields=["commune", "birth_date"]),
+            # The registry lists only records in use; merged ones stay for history.
+            models.Index(fields=["commune", "full_name"], condition=Q(merged_into__isnull=True), name="child_active"),
         ]
 
     def __str__(self):

@@ -151,6 +151,11 @@ class Need(models.Model):
             models.Index(fields=["commune", "status", "category"]),
             models.Index(fields=["status", "category", "season"]),
             models.Index(fields=["season"]),
+            # Lists are newest first: these let a filtered page stop after its first rows.
+            models.Index(fields=["-created_at", "-id"], name="need_newest"),
+            models.Index(fields=["commune", "-created_at"], name="need_commune_newest"),
+            models.Index(fields=["status", "-created_at"], name="need_status_newest"),
+            models.Index(fields=["priority", "status"], name="need_priority_status"),
         ]
         constraints = [
             # No duplicate support: one need per child, category and season unless staff recorded why.

@@ -1,0 +1,289 @@
+"""REST API for children and needs, scoped exactly like the pages: the same selectors, filters and services.
+
+Children's records need Perm.VIEW_PERSONAL_DATA in their commune; donors' scope has no communes, so they get
+empty lists and 404s. Needs carry the child's id only, never a name.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from needs import selectors, services
+from needs.filters import ChildFilter, NeedFilter
+from needs.models import Child, Need, NeedEvent, SpecialCircumstance
+from needs.workflow import GUARDS, TransitionError, need_transition
+from portal.models import AdministrativeUnit, EthnicGroup, Village
+from portal.permissions import Perm
+from portal.scoping import get_for_user, scope_for
+
+
+def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+def _require_any(user, perms, unit_id) -> None:
+    scope = scope_for(user)
+    if not any(scope.allows(perm, unit_id) for perm in perms):
+        raise PermissionDenied
+
+
+class ChildSerializer(serializers.ModelSerializer):
+    commune = serializers.SlugRelatedField(
+        slug_field="code", queryset=AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True)
+    )
+    ethnic_group = serializers.SlugRelatedField(slug_field="code", queryset=EthnicGroup.objects.all())
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
+    special_circumstances = serializers.ListField(
+        child=serializers.ChoiceField(choices=SpecialCircumstance.choices), required=False
+    )
+    merged_into = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "code",
+            "full_name",
+            "sex",
+            "birth_date",
+            "ethnic_group",
+            "commune",
+            "village",
+            "school_name",
+            "school_level",
+            "special_circumstances",
+            "guardian_name",
+            "guardian_phone",
+            "notes",
+            "merged_into",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["code", "merged_into", "created_at", "updated_at"]
+
+    def validate_commune(self, commune):
+        if self.instance is not None and commune.pk != self.instance.commune_id:
+            raise serializers.ValidationError("A child's record stays in the commune that registered it.")
+        # Outside the caller's scope the commune does not exist; inside but read-only, 403.
+        get_for_user(
+            AdministrativeUnit.objects.filter(pk=commune.pk), self.context["request"].user, Perm.REGISTER_NEEDS
+        )
+        return commune
+
+    def validate(self, data):
+        commune = data.get("commune") or getattr(self.instance, "commune", None)
+        village = data.get("village")
+        if village and commune and village.commune_id != commune.pk:
+            raise serializers.ValidationError({"village": "The village is not in the child's commune."})
+        return data
+
+
+class NeedEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_full_name", default="", read_only=True)
+
+    class Meta:
+        model = NeedEvent
+        fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    commune = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True),
+        required=False,
+        help_text="For a group/facility need; a child's need takes the child's commune.",
+    )
+    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.all(), required=False, allow_null=True)
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
+    season = serializers.CharField(required=False, allow_blank=True, max_length=8)
+    quantity = serializers.IntegerField(required=False, min_value=1)
+    estimated_cost = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Need
+        fields = [
+            "id",
+            "child",
+            "commune",
+            "village",
+            "facility_name",
+            "beneficiary_count",
+            "category",
+            "description",
+            "clothing_size",
+            "care_type",
+            "meals_per_day",
+            "days",
+            "quantity",
+            "unit_cost",
+            "estimated_cost",
+            "season",
+            "needed_by",
+            "priority",
+            "justification",
+            "status",
+            "duplicate_override_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "estimated_cost", "created_at", "updated_at"]
+
+    def validate_child(self, child):
+        if child is None:
+            return child
+        # Only children the caller may see exist; the write permission is checked by the service (403).
+        get_for_user(Child.objects.filter(pk=child.pk), self.context["request"].user, Perm.VIEW_PERSONAL_DATA)
+        return child
+
+    def validate_commune(self, commune):
+        get_for_user(AdministrativeUnit.objects.filter(pk=commune.pk), self.context["request"].user)
+        return commune
+
+    def validate(self, data):
+        if self.instance is None and not data.get("child") and not data.get("commune"):
+            raise serializers.ValidationError({"commune": "A group/facility need names its commune."})
+        return data
+
+
+class NeedDetailSerializer(NeedSerializer):
+    events = NeedEventSerializer(many=True, read_only=True)
+
+    class Meta(NeedSerializer.Meta):
+        fields = [*NeedSerializer.Meta.fields, "events"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(name, str(guard.label)) for name, guard in GUARDS.items()])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    existing = serializers.URLField(required=False)
+
+
+class _ScopedWriteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    pass
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Children in the caller's scope (records merged away are left out)"),
+    create=extend_schema(summary="Register a child"),
+)
+class ChildViewSet(_ScopedWriteViewSet):
+    serializer_class = ChildSerializer
+    filterset_class = ChildFilter
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.child_list(user=self.request.user)
+        return Child.objects.visible_to(self.request.user, Perm.VIEW_PERSONAL_DATA).select_related(
+            "commune", "ethnic_group", "merged_into"
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        commune = data.pop("commune")
+        try:
+            serializer.instance = services.child_create(user=self.request.user, commune=commune, data=data)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("commune", None)
+        try:
+            serializer.instance = services.child_update(child=serializer.instance, user=self.request.user, data=data)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Needs in the caller's scope"),
+    create=extend_schema(
+        summary="Register a need (draft) for a child or a group/facility",
+        responses={201: NeedSerializer, 400: OpenApiResponse(ErrorSerializer, description="Refused, e.g. duplicate")},
+    ),
+)
+class NeedViewSet(_ScopedWriteViewSet):
+    filterset_class = NeedFilter
+
+    def get_serializer_class(self):
+        return NeedDetailSerializer if self.action == "retrieve" else NeedSerializer
+
+    def get_queryset(self):
+        queryset = selectors.need_list(user=self.request.user)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("events__actor")
+        return queryset
+
+    def _refused(self, error):
+        if isinstance(error, services.DuplicateNeedError):
+            url = self.request.build_absolute_uri(reverse("api-need-detail", args=[error.existing.pk]))
+            return Response({"detail": error.message, "existing": url}, status=status.HTTP_400_BAD_REQUEST)
+        if isinstance(error, TransitionError):
+            return Response({"detail": error.message}, status=status.HTTP_400_BAD_REQUEST)
+        raise _drf_error(error)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        child, commune = data.pop("child", None), data.pop("commune", None)
+        override = data.pop("duplicate_override_reason", "")
+        try:
+            need = services.need_create(
+                user=request.user, commune=commune, child=child, data=data, duplicate_override_reason=override
+            )
+        except (services.DuplicateNeedError, DjangoValidationError) as error:
+            return self._refused(error)
+        return Response(NeedSerializer(need, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        need = self.get_object()
+        _require_any(request.user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), need.commune_id)
+        serializer = self.get_serializer(need, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        for fixed in ("child", "commune", "duplicate_override_reason"):
+            data.pop(fixed, None)
+        try:
+            need = services.need_update(need=need, user=request.user, data=data)
+        except (services.DuplicateNeedError, TransitionError, DjangoValidationError) as error:
+            return self._refused(error)
+        return Response(NeedSerializer(need, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Move a need through the workflow",
+        description="Actions: " + ", ".join(GUARDS) + ". `return`, `withdraw` and `cancel` need a reason.",
+        request=TransitionSerializer,
+        responses={
+            200: NeedDetailSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Not allowed from the need's status, or no reason"),
+            403: OpenApiResponse(description="The caller may see the need but not take this action"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        need = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data["action"]
+        _require_any(request.user, GUARDS[name].perms, need.commune_id)
+        try:
+            reason = serializer.validated_data["reason"]
+            need = need_transition(need=need, action=name, user=request.user, reason=reason)
+        except TransitionError as error:
+            return self._refused(error)
+        need = self.get_queryset().prefetch_related("events__actor").get(pk=need.pk)
+        return Response(NeedDetailSerializer(need, context={"request": request}).data)

@@ -1,0 +1,258 @@
+"""Forms for children and needs. They parse and keep what was typed; the services validate and save."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from needs.models import (
+    Child,
+    ChildConsent,
+    ConsentGiver,
+    Need,
+    SpecialCircumstance,
+)
+from needs.models.children import CHILD_CONSENT_AGE
+from needs.seasons import season_choices
+from needs.workflow import GUARDS
+from portal.models import AdministrativeUnit, EthnicGroup, Village
+from portal.permissions import Perm
+from portal.scoping import scope_for
+from portal.uploads import CheckedFileField
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+
+
+def _date_field_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _ServiceValidatedForm(forms.ModelForm):
+    """ModelForm for labels and widgets only: the service runs full_clean on the real object, once."""
+
+    def _post_clean(self):
+        pass
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, village):
+        return f"{village.name} — {village.commune.name}"
+
+
+def _communes_for(user, perm):
+    return AdministrativeUnit.objects.communes().current().visible_to(user, perm).order_by("name")
+
+
+def _villages_for(user, perm):
+    return Village.objects.visible_to(user, perm).filter(active=True).select_related("commune").order_by("name")
+
+
+class ChildForm(_ServiceValidatedForm):
+    special_circumstances = forms.MultipleChoiceField(
+        label=_("Hoàn cảnh đặc biệt (Điều 10 Luật Trẻ em)"),
+        choices=SpecialCircumstance.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    birth_date = forms.DateField(label=_("Ngày sinh"), input_formats=DATE_FORMATS, widget=_date_field_widget())
+    village = VillageChoiceField(label=_("Thôn/bản"), queryset=Village.objects.none(), required=False)
+
+    class Meta:
+        model = Child
+        fields = [
+            "full_name",
+            "sex",
+            "birth_date",
+            "ethnic_group",
+            "commune",
+            "village",
+            "school_name",
+            "school_level",
+            "special_circumstances",
+            "guardian_name",
+            "guardian_phone",
+            "notes",
+        ]
+        widgets = {
+            "sex": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "guardian_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = _communes_for(user, Perm.REGISTER_NEEDS)
+        self.fields["commune"].queryset = communes
+        self.fields["village"].queryset = _villages_for(user, Perm.REGISTER_NEEDS)
+        self.fields["ethnic_group"].queryset = EthnicGroup.objects.order_by("name")
+        self.fields["sex"].choices = self.fields["sex"].choices[1:]  # radio buttons need no blank
+        if self.instance.pk:
+            del self.fields["commune"]  # a record stays in the commune that registered it
+        elif not self.is_bound and len(communes) == 1:
+            self.initial.setdefault("commune", communes[0].pk)
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_birth_date(self):
+        birth = self.cleaned_data["birth_date"]
+        today = timezone.localdate()
+        if birth > today:
+            raise forms.ValidationError(_("Ngày sinh ở tương lai."))
+        if (today - birth).days > 18 * 366:
+            raise forms.ValidationError(_("Chỉ đăng ký trẻ dưới 18 tuổi."))
+        return birth
+
+    def clean(self):
+        data = super().clean()
+        commune = data.get("commune") or (self.instance.commune if self.instance.pk else None)
+        village = data.get("village")
+        if village and commune and village.commune_id != commune.pk:
+            self.add_error("village", _("Thôn/bản này không thuộc xã đã chọn."))
+        return data
+
+
+class QuickChildForm(ChildForm):
+    """The child part of the one-page registration, with the consents asked at the same visit."""
+
+    guardian_consents = forms.BooleanField(
+        label=_("Người giám hộ đồng ý cho thu thập, xử lý thông tin của trẻ để hỗ trợ"), required=False
+    )
+    child_consents = forms.BooleanField(label=_("Trẻ (từ đủ 7 tuổi) cũng đồng ý"), required=False)
+    not_a_duplicate = forms.BooleanField(
+        label=_("Tôi đã xem các hồ sơ có thể trùng ở trên; đây là một trẻ khác"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("guardian_consents") and not data.get("guardian_name"):
+            self.add_error("guardian_name", _("Ghi họ tên người giám hộ đã đồng ý."))
+        return data
+
+
+class NeedForm(_ServiceValidatedForm):
+    season = forms.ChoiceField(label=_("Mùa/đợt"), required=False)
+    needed_by = forms.DateField(
+        label=_("Cần trước ngày"), input_formats=DATE_FORMATS, widget=_date_field_widget(), required=False
+    )
+    village = VillageChoiceField(label=_("Thôn/bản"), queryset=Village.objects.none(), required=False)
+    commune = forms.ModelChoiceField(label=_("Xã"), queryset=AdministrativeUnit.objects.none())
+
+    class Meta:
+        model = Need
+        fields = [
+            "commune",
+            "village",
+            "facility_name",
+            "beneficiary_count",
+            "category",
+            "description",
+            "clothing_size",
+            "care_type",
+            "meals_per_day",
+            "days",
+            "quantity",
+            "unit_cost",
+            "season",
+            "needed_by",
+            "priority",
+            "justification",
+            "duplicate_override_reason",
+        ]
+        widgets = {
+            "justification": forms.Textarea(attrs={"rows": 3}),
+            "quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "unit_cost": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
+        }
+        help_texts = {
+            "clothing_size": _("Để trống: đề xuất theo tuổi của trẻ; sửa được sau."),
+            "quantity": _("Với bữa ăn: để trống, tính bằng số bữa × số ngày × số trẻ."),
+            "unit_cost": _("Số đồng, không dấu chấm. Ví dụ 250000."),
+        }
+
+    def __init__(self, *args, user, group: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["season"].choices = [("", _("Tự động theo ngày cần")), *season_choices(today)]
+        self.fields["quantity"].required = False
+        self.fields["quantity"].initial = 1
+        self.fields["justification"].help_text = _("Vì sao trẻ/tập thể cần hỗ trợ này.")
+        if group and not self.instance.pk:
+            self.fields["commune"].queryset = _communes_for(user, Perm.REGISTER_NEEDS) | _communes_for(
+                user, Perm.VERIFY_NEEDS
+            )
+            self.fields["village"].queryset = _villages_for(user, Perm.REGISTER_NEEDS) | _villages_for(
+                user, Perm.VERIFY_NEEDS
+            )
+            self.fields["facility_name"].required = True
+        else:
+            del self.fields["commune"]
+            del self.fields["village"]
+            if not group:
+                del self.fields["facility_name"]
+                del self.fields["beneficiary_count"]
+        if not scope_for(user).has_perm(Perm.VERIFY_NEEDS):
+            del self.fields["duplicate_override_reason"]
+
+    def clean(self):
+        data = super().clean()
+        village, commune = data.get("village"), data.get("commune")
+        if village and commune and village.commune_id != commune.pk:
+            self.add_error("village", _("Thôn/bản này không thuộc xã đã chọn."))
+        return data
+
+    def service_data(self) -> dict:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("commune", "duplicate_override_reason")
+        }
+
+
+class ConsentForm(_ServiceValidatedForm):
+    given_on = forms.DateField(label=_("Ngày đồng ý"), input_formats=DATE_FORMATS, widget=_date_field_widget())
+
+    class Meta:
+        model = ChildConsent
+        fields = ["given_by", "giver_name", "purpose", "given_on", "note"]
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+        self.initial.setdefault("given_on", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        given_on = data.get("given_on")
+        if data.get("given_by") == ConsentGiver.CHILD and given_on and self.child.age(given_on) < CHILD_CONSENT_AGE:
+            self.add_error("given_by", _("Trẻ dưới 7 tuổi: chỉ cần sự đồng ý của người giám hộ."))
+        return data
+
+
+class AttachmentForm(forms.Form):
+    file = CheckedFileField(label=_("Ảnh hoặc tài liệu"))
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(action, guard.label) for action, guard in GUARDS.items()])
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkReviewForm(forms.Form):
+    needs = forms.ModelMultipleChoiceField(queryset=Need.objects.none(), widget=forms.CheckboxSelectMultiple)
+    action = forms.ChoiceField(choices=[("verify", GUARDS["verify"].label), ("return", GUARDS["return"].label)])
+    reason = forms.CharField(label=_("Lý do (bắt buộc khi trả lại)"), required=False)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = queryset
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "return" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Cần ghi lý do để trả lại."))
+        return data
+
+
+class MergeForm(forms.Form):
+    other_code = forms.CharField(label=_("Mã hồ sơ trùng (sẽ gộp vào hồ sơ này)"), max_length=24)
+    reason = forms.CharField(label=_("Lý do gộp"), max_length=250)

@@ -1,0 +1,114 @@
+"""Reads of children and needs, always through the acting user's scope."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from needs.models import Child, Need, NeedEvent, NeedStatus
+from portal.permissions import Perm
+from portal.scoping import scope_for
+from portal.text import fold
+
+
+def child_list(*, user):
+    """Children in use (not merged away) whose personal data the user may see, with what a list row shows."""
+    return (
+        Child.objects.visible_to(user, Perm.VIEW_PERSONAL_DATA)
+        .active()
+        .select_related("commune", "village", "ethnic_group")
+        .order_by("commune__name", "full_name", "pk")
+    )
+
+
+def need_list(*, user):
+    """Needs the user may see, with the child, commune and village a list row shows (one query per page)."""
+    return Need.objects.visible_to(user, Perm.VIEW_RECORDS).select_related("child", "commune", "village")
+
+
+def need_to_fix(*, user):
+    """Needs the department returned to the user's communes, oldest first: the officer's "to fix" list."""
+    return (
+        Need.objects.visible_to(user, Perm.REGISTER_NEEDS)
+        .filter(status=NeedStatus.RETURNED)
+        .select_related("child", "commune", "village")
+        .order_by("updated_at", "pk")
+    )
+
+
+def need_queue(*, user):
+    """Needs waiting for verification across the units the user verifies, oldest first, most urgent first."""
+    return (
+        Need.objects.visible_to(user, Perm.VERIFY_NEEDS)
+        .filter(status=NeedStatus.SUBMITTED)
+        .select_related("child", "commune", "village")
+        .order_by("-priority", "created_at", "pk")
+    )
+
+
+def need_counts(*, user) -> dict[str, int]:
+    """Drafts and returned needs in the communes the user registers for, submitted ones in those they verify."""
+    scope = scope_for(user)
+    counts = {}
+    if scope.has_perm(Perm.REGISTER_NEEDS):
+        counts.update(
+            Need.objects.visible_to(user, Perm.REGISTER_NEEDS).aggregate(
+                drafts=Count("pk", filter=Q(status=NeedStatus.DRAFT)),
+                to_fix=Count("pk", filter=Q(status=NeedStatus.RETURNED)),
+                waiting=Count("pk", filter=Q(status=NeedStatus.SUBMITTED)),
+            )
+        )
+    if scope.has_perm(Perm.VERIFY_NEEDS):
+        waiting = Need.objects.visible_to(user, Perm.VERIFY_NEEDS).filter(status=NeedStatus.SUBMITTED)
+        counts["to_verify"] = waiting.count()
+    return counts
+
+
+def need_return_reasons(*, need_ids: list[int]) -> dict[int, str]:
+    """The reason of the latest return of each need, in one query."""
+    returns = NeedEvent.objects.filter(need_id__in=need_ids, action="return").order_by("at", "pk")
+    return dict(returns.values_list("need_id", "reason"))  # later events overwrite earlier ones
+
+
+def need_events(*, need: Need):
+    return need.events.select_related("actor").order_by("at", "pk")
+
+
+def child_duplicates(
+    *, user, full_name: str, birth_date: dt.date | None, commune_id: int | None, exclude_pk: int | None = None
+) -> list[tuple[Child, str]]:
+    """Records that may be the same child, with why: shown to the officer before a new record is saved.
+
+    Same folded name (case and diacritics ignored) and birth date in the same commune is a likely duplicate;
+    near matches are the same name and birth date in another commune the user sees, the same name born within
+    a year, or the same given name born the same day (a family name spelt differently).
+    """
+    key = fold(full_name or "")
+    if not key or birth_date is None:
+        return []
+    given = key.split()[-1]
+    year = dt.timedelta(days=366)
+    candidates = (
+        Child.objects.visible_to(user, Perm.VIEW_PERSONAL_DATA)
+        .active()
+        .filter(
+            Q(name_key=key, birth_date=birth_date)
+            | Q(commune_id=commune_id, name_key=key, birth_date__range=(birth_date - year, birth_date + year))
+            | Q(commune_id=commune_id, birth_date=birth_date, name_key__endswith=f" {given}")
+        )
+        .exclude(pk=exclude_pk)
+        .select_related("commune", "village")
+        .order_by("pk")[:10]
+    )
+    found = []
+    for child in candidates:
+        if child.name_key == key and child.birth_date == birth_date and child.commune_id == commune_id:
+            why = "same"
+        elif child.name_key == key and child.birth_date == birth_date:
+            why = "other_commune"
+        elif child.name_key == key:
+            why = "close_birth"
+        else:
+            why = "same_given_name"
+        found.append((child, why))
+    found.sort(key=lambda pair: pair[1] != "same")
+    return found

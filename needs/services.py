@@ -1,0 +1,345 @@
+"""Writes for children and needs. Keyword-only, atomic, validated; every status change goes through workflow."""
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from needs.models import (
+    Category,
+    Child,
+    ChildConsent,
+    ClothingSize,
+    Need,
+    NeedAttachment,
+    NeedEvent,
+    NeedStatus,
+)
+from needs.seasons import season_for
+from needs.workflow import EDITABLE_STATUSES, TransitionError, need_transition
+from portal.permissions import Perm
+from portal.scoping import scope_for
+from portal.uploads import CheckedUpload, random_name
+
+CHILD_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "ethnic_group",
+    "village",
+    "school_name",
+    "school_level",
+    "special_circumstances",
+    "guardian_name",
+    "guardian_phone",
+    "notes",
+)
+NEED_FIELDS = (
+    "village",
+    "facility_name",
+    "beneficiary_count",
+    "category",
+    "description",
+    "clothing_size",
+    "care_type",
+    "meals_per_day",
+    "days",
+    "quantity",
+    "unit_cost",
+    "season",
+    "needed_by",
+    "priority",
+    "justification",
+)
+
+
+class DuplicateNeedError(Exception):
+    """The child already has a need of this category in this season; `existing` is that need."""
+
+    def __init__(self, existing: Need):
+        self.existing = existing
+        self.message = _("Trẻ này đã có nhu cầu “%(category)s” trong %(season)s (nhu cầu số %(number)s).") % {
+            "category": existing.get_category_display(),
+            "season": existing.season_label,
+            "number": existing.pk,
+        }
+        super().__init__(self.message)
+
+
+class MergeError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _require(user, perms, unit_id) -> None:
+    scope = scope_for(user)
+    if not any(scope.allows(perm, unit_id) for perm in perms):
+        raise PermissionDenied
+
+
+# --- Children ---------------------------------------------------------------------------------------------
+
+
+def child_code_new(commune) -> str:
+    """A record code officers can read out on the phone: the commune code and six random hex digits."""
+    return f"{commune.code}-{secrets.token_hex(3).upper()}"
+
+
+@transaction.atomic
+def child_create(*, user, commune, data: dict) -> Child:
+    """Register a child in a commune the user may register in."""
+    _require(user, (Perm.REGISTER_NEEDS,), commune.pk)
+    child = Child(commune=commune, created_by=user, **{name: data[name] for name in CHILD_FIELDS if name in data})
+    child.code = child_code_new(commune)
+    child.name_key = ""  # set by save(); full_clean must not ask for it
+    child.full_clean(exclude=["name_key"])
+    child.save()
+    return child
+
+
+@transaction.atomic
+def child_update(*, child: Child, user, data: dict) -> Child:
+    _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), child.commune_id)
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.merged_into_id:
+        raise ValidationError(_("Hồ sơ này đã được gộp vào hồ sơ khác; hãy sửa hồ sơ được giữ lại."))
+    for name in CHILD_FIELDS:
+        if name in data:
+            setattr(child, name, data[name])
+    child.full_clean(exclude=["name_key"])
+    child.save()
+    return child
+
+
+@transaction.atomic
+def consent_record(
+    *, child: Child, user, given_by: str, giver_name: str, purpose: str, given_on: dt.date, note: str = ""
+) -> ChildConsent:
+    """Record a consent given by the guardian or by the child (from age 7)."""
+    _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), child.commune_id)
+    consent = ChildConsent(
+        child=child,
+        given_by=given_by,
+        giver_name=giver_name.strip(),
+        purpose=purpose,
+        given_on=given_on,
+        note=note,
+        recorded_by=user,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+# Fields the kept record takes over from the merged one when it has nothing itself.
+MERGE_FILL_FIELDS = ("village", "school_name", "guardian_name", "guardian_phone")
+
+
+@transaction.atomic
+def child_merge(*, keep: Child, merged: Child, user, reason: str) -> Child:
+    """Merge a duplicate record into the one kept: needs and consents move, the merged record stays for history.
+
+    Refused when both records have a need of the same category in the same season: one must be cancelled
+    first, or the child would be supported twice.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise MergeError(_("Cần ghi lý do gộp hồ sơ."))
+    if keep.pk == merged.pk:
+        raise MergeError(_("Không thể gộp một hồ sơ vào chính nó."))
+    locked = {c.pk: c for c in Child.objects.select_for_update().filter(pk__in=[keep.pk, merged.pk]).order_by("pk")}
+    keep, merged = locked[keep.pk], locked[merged.pk]
+    for child in (keep, merged):
+        _require(user, (Perm.VERIFY_NEEDS,), child.commune_id)
+        if child.merged_into_id:
+            raise MergeError(_("Hồ sơ %(code)s đã được gộp trước đó.") % {"code": child.code})
+    kept_keys = set(
+        keep.needs.exclude(status=NeedStatus.CANCELLED)
+        .filter(duplicate_override_reason="")
+        .values_list("category", "season")
+    )
+    moving = list(merged.needs.all())
+    clashes = [
+        need
+        for need in moving
+        if (need.category, need.season) in kept_keys
+        and need.status != NeedStatus.CANCELLED
+        and not need.duplicate_override_reason
+    ]
+    if clashes:
+        raise MergeError(
+            _(
+                "Cả hai hồ sơ đều có nhu cầu cùng loại trong cùng mùa (nhu cầu số %(numbers)s); "
+                "hãy hủy một nhu cầu trước."
+            )
+            % {"numbers": ", ".join(str(need.pk) for need in clashes)}
+        )
+    note = _("Gộp hồ sơ %(old)s vào %(new)s: %(reason)s") % {"old": merged.code, "new": keep.code, "reason": reason}
+    for need in moving:
+        need.child = keep
+        need._change_reason = note
+        need.save(update_fields=["child", "updated_at"])
+    for consent in merged.consents.all():
+        consent.child = keep
+        consent._change_reason = note
+        consent.save(update_fields=["child"])
+    filled = [name for name in MERGE_FILL_FIELDS if not getattr(keep, name) and getattr(merged, name)]
+    for name in filled:
+        setattr(keep, name, getattr(merged, name))
+    keep.special_circumstances = sorted(set(keep.special_circumstances) | set(merged.special_circumstances))
+    keep._change_reason = note
+    keep.save()
+    merged.merged_into, merged.merged_at, merged.merged_by, merged.merge_reason = keep, timezone.now(), user, reason
+    merged._change_reason = note
+    merged.save(update_fields=["merged_into", "merged_at", "merged_by", "merge_reason", "updated_at"])
+    return keep
+
+
+# --- Needs ------------------------------------------------------------------------------------------------
+
+
+def need_duplicate(*, child: Child | None, category: str, season: str, exclude_pk: int | None = None) -> Need | None:
+    """The need that would make this one a second support of the same kind for the child in the season."""
+    if child is None or not category or not season:
+        return None
+    existing = (
+        Need.objects.filter(child=child, category=category, season=season, duplicate_override_reason="")
+        .exclude(status=NeedStatus.CANCELLED)
+        .exclude(pk=exclude_pk)
+        .order_by("pk")
+    )
+    return existing.first()
+
+
+def need_fill_derived(need: Need, *, today: dt.date | None = None) -> None:
+    """Fill what the officer may leave to the portal: commune/village from the child, season from the date,
+    clothing size from the child's age, and a nutrition need's quantity as meals × days × pupils."""
+    today = today or timezone.localdate()
+    on = need.needed_by or today
+    if need.child_id:
+        need.commune_id = need.child.commune_id
+        need.village_id = need.village_id or need.child.village_id
+        need.beneficiary_count = 1
+    if need.category and not need.season:
+        need.season = season_for(need.category, on)
+    if need.category == Category.WARM_CLOTHING and need.child_id and not need.clothing_size:
+        need.clothing_size = ClothingSize.for_age(need.child.age(on))
+    if need.category == Category.NUTRITION and need.meals_per_day and need.days:
+        need.quantity = need.meals_per_day * need.days * (need.beneficiary_count or 1)
+
+
+def need_check_details(need: Need) -> None:
+    """The category-specific details each kind of need must carry."""
+    errors = {}
+    if need.category == Category.HEALTHCARE and not need.care_type:
+        errors["care_type"] = _("Chọn khám sức khỏe hay điều trị.")
+    if need.category == Category.NUTRITION:
+        for name in ("meals_per_day", "days"):
+            if not getattr(need, name):
+                errors[name] = _("Bắt buộc với nhu cầu bữa ăn.")
+    if need.category == Category.WARM_CLOTHING and not need.clothing_size and need.child_id is None:
+        errors["clothing_size"] = _("Chọn cỡ quần áo.")
+    if need.category != Category.WARM_CLOTHING:
+        need.clothing_size = ""
+    if need.category != Category.HEALTHCARE:
+        need.care_type = ""
+    if not need.quantity:
+        errors.setdefault("quantity", _("Nhập số lượng."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_need(need: Need) -> None:
+    """Insert or update; the database's no-duplicate constraint is the last word if two officers race."""
+    existing = need_duplicate(child=need.child, category=need.category, season=need.season, exclude_pk=need.pk)
+    if existing and not need.duplicate_override_reason:
+        raise DuplicateNeedError(existing)
+    need.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            need.save()
+    except IntegrityError as error:
+        if "need_once_per_child_category_season" not in str(error):
+            raise
+        raise DuplicateNeedError(
+            need_duplicate(child=need.child, category=need.category, season=need.season, exclude_pk=need.pk)
+        ) from error
+
+
+@transaction.atomic
+def need_create(*, user, commune, data: dict, child: Child | None = None, duplicate_override_reason: str = "") -> Need:
+    """Register a need (a draft) for one child or for a group/facility in a commune.
+
+    A second need of the same category and season for the same child is refused with DuplicateNeedError,
+    unless department staff record why they accept it.
+    """
+    commune_id = child.commune_id if child else commune.pk
+    _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), commune_id)
+    override = duplicate_override_reason.strip()
+    if override:
+        _require(user, (Perm.VERIFY_NEEDS,), commune_id)
+    if child is not None and child.merged_into_id:
+        raise ValidationError(_("Hồ sơ trẻ này đã được gộp; hãy đăng ký nhu cầu cho hồ sơ được giữ lại."))
+    need = Need(child=child, commune_id=commune_id, created_by=user, duplicate_override_reason=override)
+    for name in NEED_FIELDS:
+        if name in data and data[name] is not None:
+            setattr(need, name, data[name])
+    need_fill_derived(need)
+    need_check_details(need)
+    _save_need(need)
+    reason = _("Chấp nhận trùng: %(reason)s") % {"reason": override} if override else ""
+    NeedEvent.objects.create(
+        need=need, action="create", from_status="", to_status=need.status, actor=user, reason=reason
+    )
+    return need
+
+
+@transaction.atomic
+def need_update(*, need: Need, user, data: dict) -> Need:
+    """Change a need while it is a draft or returned for fixing."""
+    need = Need.objects.select_for_update().select_related("child").get(pk=need.pk)
+    _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), need.commune_id)
+    if need.status not in EDITABLE_STATUSES:
+        raise TransitionError(
+            _("Nhu cầu đang ở trạng thái “%(status)s”, không sửa được.") % {"status": need.get_status_display()}
+        )
+    for name in NEED_FIELDS:
+        if name in data and data[name] is not None:
+            setattr(need, name, data[name])
+    if "season" in data and not data["season"]:
+        need.season = ""
+    need_fill_derived(need)
+    need_check_details(need)
+    _save_need(need)
+    return need
+
+
+@transaction.atomic
+def need_attachment_add(*, need: Need, user, upload: CheckedUpload) -> NeedAttachment:
+    """Store a checked photo or document for a need, under a random file name."""
+    _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), need.commune_id)
+    attachment = NeedAttachment(
+        need=need,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(random_name(upload), upload.file, save=False)
+    attachment.save()
+    return attachment
+
+
+def needs_bulk_transition(*, needs, action: str, user, reason: str = "") -> tuple[list[Need], list[tuple[Need, str]]]:
+    """Apply one action to many needs; each is its own transaction, so one refusal does not undo the others."""
+    done, refused = [], []
+    for need in needs:
+        try:
+            done.append(need_transition(need=need, action=action, user=user, reason=reason))
+        except TransitionError as error:
+            refused.append((need, error.message))
+    return done, refused

@@ -1,0 +1,141 @@
+"""The needs workflow: one guard table and one service that moves a need through it.
+
+draft → submitted → verified (or returned with a reason, then fixed and resubmitted) → open → partly funded →
+funded → delivered → closed; or cancelled before any money is attached. The funding and delivery steps are
+driven by the allocations app through `need_set_funding_status` and `need_transition(action="deliver")`.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from needs.models import Need, NeedEvent, NeedStatus
+from portal.permissions import Perm
+from portal.scoping import scope_for
+
+S = NeedStatus
+
+
+class TransitionError(Exception):
+    """A transition the guard table refuses; the message is shown to the user as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Guard:
+    label: str
+    sources: frozenset
+    target: str
+    perms: tuple  # any of these, in the need's commune
+    reason_required: bool = False
+
+
+def _guard(label, sources, target, *perms, reason_required=False):
+    return Guard(label, frozenset(sources), target, tuple(perms), reason_required)
+
+
+# action → (allowed from-statuses, to-status, permissions, reason required)
+GUARDS: dict[str, Guard] = {
+    # Staff may register a need too (e.g. to accept a duplicate with a reason), so they may also submit it.
+    "submit": _guard(
+        gettext_lazy("Gửi thẩm định"), {S.DRAFT, S.RETURNED}, S.SUBMITTED, Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS
+    ),
+    "verify": _guard(gettext_lazy("Xác nhận thẩm định"), {S.SUBMITTED}, S.VERIFIED, Perm.VERIFY_NEEDS),
+    "return": _guard(
+        gettext_lazy("Trả lại để sửa"), {S.SUBMITTED, S.VERIFIED}, S.RETURNED, Perm.VERIFY_NEEDS, reason_required=True
+    ),
+    "open": _guard(gettext_lazy("Mở kêu gọi tài trợ"), {S.VERIFIED}, S.OPEN, Perm.VERIFY_NEEDS),
+    "fund_partly": _guard(
+        gettext_lazy("Ghi nhận tài trợ một phần"), {S.VERIFIED, S.OPEN, S.FUNDED}, S.PARTLY_FUNDED, Perm.ALLOCATE
+    ),
+    "fund": _guard(gettext_lazy("Ghi nhận đủ tài trợ"), {S.VERIFIED, S.OPEN, S.PARTLY_FUNDED}, S.FUNDED, Perm.ALLOCATE),
+    # An allocation reversed in full puts the need back on offer.
+    "unfund": _guard(gettext_lazy("Hủy ghi nhận tài trợ"), {S.PARTLY_FUNDED, S.FUNDED}, S.OPEN, Perm.ALLOCATE),
+    "deliver": _guard(gettext_lazy("Ghi nhận đã trao"), {S.FUNDED}, S.DELIVERED, Perm.RECORD_DELIVERIES),
+    "close": _guard(gettext_lazy("Đóng hồ sơ"), {S.DELIVERED}, S.CLOSED, Perm.VERIFY_NEEDS),
+    # The officer may withdraw what the department has not verified yet; staff may cancel until money is attached.
+    "withdraw": _guard(
+        gettext_lazy("Rút, hủy nhu cầu"),
+        {S.DRAFT, S.SUBMITTED, S.RETURNED},
+        S.CANCELLED,
+        Perm.REGISTER_NEEDS,
+        reason_required=True,
+    ),
+    "cancel": _guard(
+        gettext_lazy("Hủy nhu cầu"),
+        {S.DRAFT, S.SUBMITTED, S.RETURNED, S.VERIFIED, S.OPEN},
+        S.CANCELLED,
+        Perm.VERIFY_NEEDS,
+        reason_required=True,
+    ),
+}
+# Actions that the need's own page offers; the funding and delivery ones come from allocations.
+PAGE_ACTIONS = ("submit", "verify", "return", "open", "close", "withdraw", "cancel")
+FUNDING_ACTION = {S.PARTLY_FUNDED: "fund_partly", S.FUNDED: "fund", S.OPEN: "unfund"}
+# Statuses in which the registering commune may still change a need.
+EDITABLE_STATUSES = (S.DRAFT, S.RETURNED)
+
+
+def may_act(user, need: Need, action: str) -> bool:
+    guard = GUARDS[action]
+    scope = scope_for(user)
+    return need.status in guard.sources and any(scope.allows(perm, need.commune_id) for perm in guard.perms)
+
+
+def actions_for(user, need: Need, actions=PAGE_ACTIONS) -> list[tuple[str, Guard]]:
+    """The actions this user may take on this need now, for buttons."""
+    return [(action, GUARDS[action]) for action in actions if may_act(user, need, action)]
+
+
+def _check(guard: Guard, action: str, need: Need, user, reason: str) -> None:
+    scope = scope_for(user)
+    if not any(scope.allows(perm, need.commune_id) for perm in guard.perms):
+        raise TransitionError(_("Bạn không có quyền “%(action)s” với nhu cầu này.") % {"action": guard.label})
+    if need.status not in guard.sources:
+        raise TransitionError(
+            _("Không thể “%(action)s” nhu cầu đang ở trạng thái “%(status)s”.")
+            % {"action": guard.label, "status": need.get_status_display()}
+        )
+    if guard.reason_required and not reason.strip():
+        raise TransitionError(_("Cần ghi lý do để “%(action)s”.") % {"action": guard.label})
+
+
+@transaction.atomic
+def need_transition(*, need: Need, action: str, user, reason: str = "") -> Need:
+    """Move a need by one action of the guard table, record who/when/why, and return the fresh row.
+
+    Locks the row first, so two people acting at once see each other's result; raises TransitionError
+    (with a message for the user) for an unknown action, a missing permission, a wrong status or a missing reason.
+    """
+    guard = GUARDS.get(action)
+    if guard is None:
+        raise TransitionError(_("Thao tác không hợp lệ: %(action)s.") % {"action": action})
+    locked = Need.objects.select_for_update().get(pk=need.pk)
+    _check(guard, action, locked, user, reason)
+    NeedEvent.objects.create(
+        need=locked, action=action, from_status=locked.status, to_status=guard.target, actor=user, reason=reason.strip()
+    )
+    locked.status = guard.target
+    locked._change_reason = reason.strip() or str(guard.label)
+    locked.save(update_fields=["status", "updated_at"])
+    need.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def need_set_funding_status(*, need: Need, status: str, user, reason: str = "") -> Need:
+    """For allocations: put a need in the funding status its allocations add up to (open, partly funded, funded).
+
+    Does nothing when the need is already there, so callers may call it after every allocation change.
+    """
+    if status not in FUNDING_ACTION:
+        raise TransitionError(_("Trạng thái tài trợ không hợp lệ: %(status)s.") % {"status": status})
+    current = Need.objects.select_for_update().get(pk=need.pk)
+    if current.status == status:
+        return current
+    return need_transition(need=current, action=FUNDING_ACTION[status], user=user, reason=reason)
