@@ -6,8 +6,8 @@ ledger always explains every đồng.
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Greatest
 from django.db.models import Q
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -194,9 +194,7 @@ class ReceiptBalance(models.Model):
     (the trigger's `UPDATE … SET allocated = allocated + n` locks the row, so the second writer re-checks).
     """
 
-    receipt = models.OneToOneField(
-        "donors.Receipt", primary_key=True, on_delete=models.CASCADE, related_name="balance"
-    )
+    receipt = models.OneToOneField("donors.Receipt", primary_key=True, on_delete=models.CASCADE, related_name="balance")
     received = models.BigIntegerField(_("đã tiếp nhận (đồng)"))
     allocated = models.BigIntegerField(_("đã phân bổ (đồng)"), default=0)
     received_quantity = models.PositiveIntegerField(_("số lượng tiếp nhận"), null=True)
@@ -244,8 +242,7 @@ class NeedBalance(models.Model):
             models.CheckConstraint(
                 condition=Q(allocated_money__gte=0)
                 & Q(
-                    allocated_money__lte=(models.F("quantity") - models.F("allocated_quantity"))
-                    * models.F("unit_cost")
+                    allocated_money__lte=(models.F("quantity") - models.F("allocated_quantity")) * models.F("unit_cost")
                 ),
                 name="need_covered_le_cost",
             ),

@@ -206,9 +206,20 @@ DROP FUNCTION IF EXISTS allocations_age_band(date, date);
 """
 
 
+def install(apps, schema_editor):
+    # The newcomer's SQLite setup has no PL/pgSQL: there allocations.services keeps the balances itself.
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:  # no parameters: the "%" in RAISE stays as is
+            cursor.execute(BAND_SQL + SYNC_SQL + BACKFILL_SQL + RULES_SQL)
+
+
+def uninstall(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(DROP_SQL)
+
+
 class Migration(migrations.Migration):
     dependencies = [("allocations", "0002_ledger_balances_and_matching_runs")]
 
-    operations = [
-        migrations.RunSQL(BAND_SQL + SYNC_SQL + BACKFILL_SQL + RULES_SQL, DROP_SQL),
-    ]
+    operations = [migrations.RunPython(install, uninstall)]
