@@ -214,6 +214,9 @@ class ReceiptBalance(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.receipt_id}: {self.allocated}/{self.received}"
+
     @property
     def remaining(self) -> int:
         return self.received - self.allocated
@@ -261,6 +264,9 @@ class NeedBalance(models.Model):
                 name="need_delivered_le_covered",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.need_id}: {self.covered}/{self.cost}"
 
     @property
     def cost(self) -> int:

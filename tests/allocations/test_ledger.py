@@ -33,7 +33,7 @@ def test_it_allocates_and_moves_the_need_through_partly_funded_to_funded(persona
 def test_it_refuses_more_than_the_receipt_holds(personas):
     need = NeedFactory(commune=personas.commune_a, unit_cost=5_000_000)
     receipt = receipt_for(personas.province, amount=1_000_000)
-    with pytest.raises(LedgerError, match="chỉ còn 1.000.000"):
+    with pytest.raises(LedgerError, match=r"chỉ còn 1\.000\.000"):
         allocation_create(user=personas.staff, receipt=receipt, need=need, amount=1_000_001)
     assert not Allocation.objects.exists()
 
@@ -41,7 +41,7 @@ def test_it_refuses_more_than_the_receipt_holds(personas):
 def test_it_refuses_more_than_the_need_still_lacks(personas):
     need = NeedFactory(commune=personas.commune_a, unit_cost=300_000)
     receipt = receipt_for(personas.province, amount=1_000_000)
-    with pytest.raises(LedgerError, match="còn thiếu 300.000"):
+    with pytest.raises(LedgerError, match=r"còn thiếu 300\.000"):
         allocation_create(user=personas.staff, receipt=receipt, need=need, amount=300_001)
 
 
@@ -196,7 +196,7 @@ def test_two_staff_allocating_the_last_money_at_once_one_succeeds_and_the_other_
     receipt = receipt_for(personas.province, amount=1_000_000)
     results = _race(
         [
-            lambda: allocation_create(user=personas.staff, receipt=receipt, need=need, amount=700_000)
+            lambda need=need: allocation_create(user=personas.staff, receipt=receipt, need=need, amount=700_000)
             for need in (first, second)
         ]
     )
