@@ -1,0 +1,331 @@
+"""The matching assistant: propose how to spend what was received on the open, verified needs.
+
+Goal: maximise the priority-weighted covered need, Σ priority × đồng covered, subject to the receipts'
+balances, the needs' remaining cost and every earmark (category, commune, age band, spend-by date; for goods
+also the item's category, size and age band) — the same rules as allocations.rules and the database.
+
+The model (OR-Tools SimpleMinCostFlow; flow = đồng for money, units for goods)
+--------------------------------------------------------------------------------
+Aggregation keeps the graph small. Receipts with the same earmark signature (allocations.rules.ReceiptFacts.
+signature) can go to exactly the same needs, so they become one node R_g with capacity = their remaining
+balance. Needs with the same (commune, category, age band, priority[, clothing size, unit cost for goods]) are
+interchangeable for the rules, so they become one node N_h with capacity = their remaining cost (units for
+goods). 100,000 needs × 5,000 receipts shrink to a few thousand nodes.
+
+    source ──cap=balance──▶ R_g ──(allowed by the rules)──▶ N_h ──cap=remaining, cost=−4·priority──▶ C_commune
+    C_commune ──4 tranches of ¼ of the commune's remaining need, cost 0,1,2,3──▶ sink
+    source ──cost 0──▶ sink          (money left where nothing may take it)
+
+* Priority: a đồng covering a need of priority p earns −4p. The commune tranches add at most 3, so a higher
+  priority always wins and covering something always beats leaving money idle (−4 + 3 < 0); it follows (a
+  negative-cycle argument) that the plan's weighted coverage is the true maximum, which tests check against an LP.
+* Fair spread: the tranche costs are convex (0 ≤ 1 ≤ 2 ≤ 3), so among equally urgent needs the solver first
+  covers the first quarter of every commune's need, then the second, and so on, instead of pouring everything
+  into the commune that happens to match first.
+* Whole needs over scattered amounts: the flow into a need group is handed out to its needs in order (earliest
+  needed-by date, then smallest remaining cost), so all but at most one need per group are covered in full.
+  Receipts in a group are spent earliest spend-by first.
+* Goods are matched first, in units, with the same graph (a unit of a need with unit cost c and priority p earns
+  −4·p·⌈c/1000⌉); what they cover is taken off the needs before the money is matched. Two phases keep each
+  flow in one unit of measure; each phase is optimal, the pair is not guaranteed to be (documented trade-off).
+
+The greedy baseline (`greedy_plan`) funds needs one by one in priority order from the first receipts allowed;
+the bench and the tests compare both on covered value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.graph.python import min_cost_flow
+
+from allocations.rules import NeedFacts, ReceiptFacts, refusals
+
+PRIORITY_SCALE = 4  # > the largest fairness penalty (3), see the module docstring
+TRANCHES = 4
+
+
+@dataclass
+class PlanLine:
+    receipt_id: int
+    need_id: int
+    amount: int  # đồng taken from the receipt (goods: quantity × the receipt's unit value)
+    quantity: int | None  # goods units, None for money
+    cover: int  # đồng of the need covered (goods: quantity × the need's unit cost)
+    why: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "receipt": self.receipt_id,
+            "need": self.need_id,
+            "amount": self.amount,
+            "quantity": self.quantity,
+            "cover": self.cover,
+            "why": self.why,
+        }
+
+
+@dataclass
+class Plan:
+    lines: list[PlanLine]
+    unmet: list[dict]  # {"need", "remaining", "reason"}
+    leftover: list[dict]  # {"receipt", "remaining", "reason"}
+    covered: int  # đồng of need covered
+    covered_value: int  # Σ priority × đồng covered
+    method: str
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "lines": [line.as_dict() for line in self.lines],
+            "unmet": self.unmet,
+            "leftover": self.leftover,
+            "covered": self.covered,
+            "covered_value": self.covered_value,
+            "method": self.method,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class _State:
+    """Remaining balances while a plan is built, and the lines so far."""
+
+    def __init__(self, receipts: list[ReceiptFacts], needs: list[NeedFacts]):
+        self.receipts = {r.id: r for r in receipts}
+        self.needs = {n.id: n for n in needs}
+        self.money = {r.id: r.remaining for r in receipts if not r.is_goods}
+        self.goods = {r.id: r.remaining_quantity for r in receipts if r.is_goods}
+        self.cost_left = {n.id: n.remaining for n in needs}
+        self.units_left = {n.id: n.quantity - n.allocated_quantity for n in needs}
+        self.lines: list[PlanLine] = []
+
+    def goods_room(self, need: NeedFacts) -> int:
+        if need.unit_cost:
+            return min(self.units_left[need.id], self.cost_left[need.id] // need.unit_cost)
+        return self.units_left[need.id]
+
+    def take(self, receipt: ReceiptFacts, need: NeedFacts, wanted: int) -> int:
+        """Move up to `wanted` (đồng, or units for goods) from receipt to need; return what moved."""
+        if receipt.is_goods:
+            units = min(wanted, self.goods[receipt.id], self.goods_room(need))
+            if units <= 0:
+                return 0
+            self.goods[receipt.id] -= units
+            self.units_left[need.id] -= units
+            self.cost_left[need.id] -= units * need.unit_cost
+            self._line(receipt, need, units * receipt.unit_value, units, units * need.unit_cost)
+            return units
+        amount = min(wanted, self.money[receipt.id], self.cost_left[need.id])
+        if amount <= 0:
+            return 0
+        self.money[receipt.id] -= amount
+        self.cost_left[need.id] -= amount
+        self._line(receipt, need, amount, None, amount)
+        return amount
+
+    def _line(self, receipt, need, amount, quantity, cover):
+        why = [f"priority:{need.priority}"]
+        if receipt.categories:
+            why.append("earmark:category")
+        if receipt.communes:
+            why.append("earmark:commune")
+        if receipt.age_bands:
+            why.append("earmark:age_band")
+        if receipt.is_goods:
+            why.append("goods:size" if receipt.item_size else "goods:category")
+        why.append("whole" if self.cost_left[need.id] == 0 else "part")
+        self.lines.append(PlanLine(receipt.id, need.id, amount, quantity, cover, why))
+
+    def plan(self, method: str, compatible_needs: set, compatible_receipts: set, today, started) -> Plan:
+        # One line per (receipt, need): the phases and groups may have produced several.
+        merged: dict[tuple, PlanLine] = {}
+        for line in self.lines:
+            key = (line.receipt_id, line.need_id)
+            if key in merged:
+                kept = merged[key]
+                kept.amount += line.amount
+                kept.cover += line.cover
+                kept.quantity = None if line.quantity is None else (kept.quantity or 0) + line.quantity
+                kept.why[-1] = line.why[-1]
+            else:
+                merged[key] = line
+        lines = sorted(merged.values(), key=lambda line: (line.need_id, line.receipt_id))
+        unmet = []
+        for need_id, left in sorted(self.cost_left.items()):
+            if left > 0:
+                need = self.needs[need_id]
+                reason = "partly" if left < need.remaining else "no_funds"
+                if need_id not in compatible_needs:
+                    reason = "no_earmark"
+                unmet.append({"need": need_id, "remaining": left, "reason": reason})
+        leftover = []
+        for receipt_id, receipt in sorted(self.receipts.items()):
+            left = self.goods.get(receipt_id, 0) if receipt.is_goods else self.money.get(receipt_id, 0)
+            if left > 0:
+                if receipt.spend_by and today > receipt.spend_by:
+                    reason = "expired"
+                elif receipt_id not in compatible_receipts:
+                    reason = "no_need"
+                else:
+                    reason = "needs_covered"
+                leftover.append({"receipt": receipt_id, "remaining": left, "goods": receipt.is_goods, "reason": reason})
+        covered = sum(line.cover for line in lines)
+        value = sum(line.cover * self.needs[line.need_id].priority for line in lines)
+        return Plan(lines, unmet, leftover, covered, value, method, time.monotonic() - started)
+
+
+def _need_order(need: NeedFacts, left: int):
+    return (need.needed_by or dt.date.max, left, need.id)
+
+
+def _receipt_order(receipt: ReceiptFacts):
+    return (receipt.spend_by or dt.date.max, receipt.id)
+
+
+def _need_key(need: NeedFacts, goods: bool) -> tuple:
+    key = (need.commune_id, need.category, need.age_band, need.priority)
+    return (*key, need.clothing_size, need.unit_cost) if goods else key
+
+
+def _compatibility(receipt_groups: dict, need_groups: dict, today) -> list[tuple]:
+    """Pairs (receipt group, need group) the rules allow, checked once per pair of representatives."""
+    by_category: dict[str, list] = defaultdict(list)
+    for key, members in need_groups.items():
+        by_category[key[1]].append((key, members[0]))
+    pairs = []
+    for g_key, g_members in receipt_groups.items():
+        receipt = g_members[0]
+        categories = receipt.categories or by_category.keys()
+        if receipt.is_goods:
+            categories = [receipt.item_category]
+        for category in categories:
+            for h_key, need in by_category.get(category, ()):
+                if not refusals(receipt, need, today):
+                    pairs.append((g_key, h_key))
+    return pairs
+
+
+def _solve_phase(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFacts], today, goods: bool, seen):
+    """One min-cost-flow phase (goods in units, or money in đồng); adds lines to `state`."""
+    if goods:
+        supply_of = {r.id: state.goods[r.id] for r in receipts}
+        need_cap = {n.id: state.goods_room(n) for n in needs}
+    else:
+        supply_of = {r.id: state.money[r.id] for r in receipts}
+        need_cap = {n.id: state.cost_left[n.id] for n in needs}
+    receipt_groups: dict[tuple, list] = defaultdict(list)
+    for receipt in receipts:
+        if supply_of[receipt.id] > 0 and not (receipt.spend_by and today > receipt.spend_by):
+            receipt_groups[receipt.signature].append(receipt)
+    need_groups: dict[tuple, list] = defaultdict(list)
+    for need in needs:
+        if need_cap[need.id] > 0:
+            need_groups[_need_key(need, goods)].append(need)
+    pairs = _compatibility(receipt_groups, need_groups, today)
+    for g_key, h_key in pairs:
+        seen[0].update(n.id for n in need_groups[h_key])
+        seen[1].update(r.id for r in receipt_groups[g_key])
+    if not pairs:
+        return
+
+    # Nodes: 0 source, 1 sink, then receipt groups, need groups, communes.
+    g_index = {key: 2 + i for i, key in enumerate(receipt_groups)}
+    h_index = {key: 2 + len(g_index) + i for i, key in enumerate(need_groups)}
+    communes = sorted({key[0] for key in need_groups})
+    c_index = {commune: 2 + len(g_index) + len(h_index) + i for i, commune in enumerate(communes)}
+    g_cap = {key: sum(supply_of[r.id] for r in members) for key, members in receipt_groups.items()}
+    h_cap = {key: sum(need_cap[n.id] for n in members) for key, members in need_groups.items()}
+    total = sum(g_cap.values())
+    tails, heads, caps, costs = [], [], [], []
+
+    def arc(tail, head, cap, cost):
+        tails.append(tail)
+        heads.append(head)
+        caps.append(cap)
+        costs.append(cost)
+
+    arc(0, 1, total, 0)
+    for key, cap in g_cap.items():
+        arc(0, g_index[key], cap, 0)
+    first_pair_arc = len(tails)
+    for g_key, h_key in pairs:
+        arc(g_index[g_key], h_index[h_key], min(g_cap[g_key], h_cap[h_key]), 0)
+    for key, cap in h_cap.items():
+        weight = key[3] * ((key[5] + 999) // 1000 if goods else 1)
+        arc(h_index[key], c_index[key[0]], cap, -PRIORITY_SCALE * weight)
+    commune_need = defaultdict(int)
+    for key, cap in h_cap.items():
+        commune_need[key[0]] += cap
+    for commune, need_total in commune_need.items():
+        step = -(-need_total // TRANCHES)
+        for tranche in range(TRANCHES):
+            cap = min(step, need_total - tranche * step)
+            if cap > 0:
+                arc(c_index[commune], 1, cap, tranche)
+    solver = min_cost_flow.SimpleMinCostFlow()
+    solver.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    solver.set_node_supply(0, total)
+    solver.set_node_supply(1, -total)
+    status = solver.solve()
+    if status != solver.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+
+    # Hand each group-to-group flow out to single receipts and needs (see "whole needs" in the docstring).
+    receipt_queue = {key: sorted(members, key=_receipt_order) for key, members in receipt_groups.items()}
+    need_queue = {
+        key: sorted(members, key=lambda n: _need_order(n, need_cap[n.id])) for key, members in need_groups.items()
+    }
+    receipt_left = state.goods if goods else state.money
+    room = state.goods_room if goods else (lambda need: state.cost_left[need.id])
+    r_pos, n_pos = defaultdict(int), defaultdict(int)
+    for offset, (g_key, h_key) in enumerate(pairs):
+        flow = solver.flow(first_pair_arc + offset)
+        rq, nq = receipt_queue[g_key], need_queue[h_key]
+        while flow > 0:
+            while r_pos[g_key] < len(rq) and receipt_left[rq[r_pos[g_key]].id] <= 0:
+                r_pos[g_key] += 1
+            while n_pos[h_key] < len(nq) and room(nq[n_pos[h_key]]) <= 0:
+                n_pos[h_key] += 1
+            if r_pos[g_key] == len(rq) or n_pos[h_key] == len(nq):
+                break  # cannot happen: group capacities are the sums of their members'
+            flow -= state.take(rq[r_pos[g_key]], nq[n_pos[h_key]], flow)
+
+
+def solve_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.date, progress=None) -> Plan:
+    """The optimised plan (min-cost flow): goods first, then money. `progress(percent)` is called as it goes."""
+    started = time.monotonic()
+    state = _State(receipts, needs)
+    seen = (set(), set())
+    goods = [r for r in receipts if r.is_goods]
+    money = [r for r in receipts if not r.is_goods]
+    if goods:
+        _solve_phase(state, goods, needs, today, goods=True, seen=seen)
+    if progress:
+        progress(50)
+    if money:
+        _solve_phase(state, money, needs, today, goods=False, seen=seen)
+    if progress:
+        progress(90)
+    return state.plan("min_cost_flow", seen[0], seen[1], today, started)
+
+
+def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.date) -> Plan:
+    """Baseline: needs in priority order (then needed-by), each filled from the first receipts allowed,
+    goods before money."""
+    started = time.monotonic()
+    state = _State(receipts, needs)
+    compatible_needs, compatible_receipts = set(), set()
+    ordered_receipts = sorted(receipts, key=lambda r: (not r.is_goods, *_receipt_order(r)))
+    for need in sorted(needs, key=lambda n: (-n.priority, *_need_order(n, n.remaining))):
+        for receipt in ordered_receipts:
+            if refusals(receipt, need, today):
+                continue
+            compatible_needs.add(need.id)
+            compatible_receipts.add(receipt.id)
+            if state.cost_left[need.id] <= 0:
+                continue
+            state.take(receipt, need, state.goods_room(need) if receipt.is_goods else state.cost_left[need.id])
+    return state.plan("greedy", compatible_needs, compatible_receipts, today, started)
