@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from needs import api as needs_api
+from allocations import api as allocations_api
 from portal import api, views
 from portal.forms import QueuedPasswordResetForm
 
@@ -13,6 +14,10 @@ router.register("communes", api.CommuneViewSet, basename="api-commune")
 router.register("villages", api.VillageViewSet, basename="api-village")
 router.register("children", needs_api.ChildViewSet, basename="api-child")
 router.register("needs", needs_api.NeedViewSet, basename="api-need")
+router.register("allocations", allocations_api.AllocationViewSet, basename="api-allocation")
+router.register("batches", allocations_api.BatchViewSet, basename="api-batch")
+router.register("matching", allocations_api.MatchingRunViewSet, basename="api-matching")
+router.register("deliveries", allocations_api.DeliveryViewSet, basename="api-delivery")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -26,6 +31,7 @@ urlpatterns = [
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("needs.urls")),
+    path("", include("allocations.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
