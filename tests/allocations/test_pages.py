@@ -75,7 +75,7 @@ def _more_rows(personas, funded):
 
     for _ in range(3):
         receipt = receipt_for(personas.province, amount=100_000)
-        allocation_create(user=personas.staff, receipt=receipt, need=funded["school"], amount=100_000)
+        allocation_create(user=personas.staff, receipt=receipt, need=funded["school"], amount=10_000)
         need = child_need(personas.commune_a, unit_cost=100_000)
         allocation_create(user=personas.staff, receipt=receipt_for(personas.province), need=need, amount=100_000)
         delivery_record(
