@@ -131,6 +131,9 @@ class NeedSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "estimated_cost", "created_at", "updated_at"]
+        # DRF would turn the partial no-duplicate constraint into "child, category, season required";
+        # the service checks it instead and answers with a link to the existing need.
+        validators = []
 
     def validate_child(self, child):
         if child is None:
@@ -187,9 +190,13 @@ class ChildViewSet(_ScopedWriteViewSet):
     def get_queryset(self):
         if self.action == "list":
             return selectors.child_list(user=self.request.user)
-        return Child.objects.visible_to(self.request.user, Perm.VIEW_PERSONAL_DATA).select_related(
-            "commune", "ethnic_group", "merged_into"
-        )
+        return Child.objects.select_related("commune", "ethnic_group", "merged_into")
+
+    def get_object(self):
+        # Like the pages: outside the scope 404; an insider without access to personal data (a leader) 403.
+        child = get_for_user(self.get_queryset(), self.request.user, Perm.VIEW_PERSONAL_DATA, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, child)
+        return child
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

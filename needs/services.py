@@ -230,6 +230,8 @@ def need_fill_derived(need: Need, *, today: dt.date | None = None) -> None:
         need.clothing_size = ClothingSize.for_age(need.child.age(on))
     if need.category == Category.NUTRITION and need.meals_per_day and need.days:
         need.quantity = need.meals_per_day * need.days * (need.beneficiary_count or 1)
+    elif need.child_id and not need.quantity:
+        need.quantity = 1  # one coat, one check-up, one set of books for one child
 
 
 def need_check_details(need: Need) -> None:
@@ -301,7 +303,7 @@ def need_create(*, user, commune, data: dict, child: Child | None = None, duplic
 @transaction.atomic
 def need_update(*, need: Need, user, data: dict) -> Need:
     """Change a need while it is a draft or returned for fixing."""
-    need = Need.objects.select_for_update().select_related("child").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("child").get(pk=need.pk)
     _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), need.commune_id)
     if need.status not in EDITABLE_STATUSES:
         raise TransitionError(
