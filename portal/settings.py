@@ -8,6 +8,7 @@ With DEBUG off a SECRET_KEY is required and the deployment checks pass.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    # Early morning, before staff start: pledges past their receive-by date with nothing received lapse.
+    "lapse-overdue-pledges": {"task": "donors.tasks.lapse_overdue_pledges", "schedule": crontab(hour=1, minute=30)},
+}
 
 # --- People -----------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,8 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from needs import api as needs_api
 from allocations import api as allocations_api
+from donors import api as donors_api
+from needs import api as needs_api
 from portal import api, views
 from portal.forms import QueuedPasswordResetForm
 
@@ -18,6 +19,10 @@ router.register("allocations", allocations_api.AllocationViewSet, basename="api-
 router.register("batches", allocations_api.BatchViewSet, basename="api-batch")
 router.register("matching", allocations_api.MatchingRunViewSet, basename="api-matching")
 router.register("deliveries", allocations_api.DeliveryViewSet, basename="api-delivery")
+router.register("donors", donors_api.DonorViewSet, basename="api-donor")
+router.register("campaigns", donors_api.CampaignViewSet, basename="api-campaign")
+router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
+router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -29,9 +34,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("communes/", views.commune_list_view, name="commune-list"),
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
+    path("", include("donors.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("needs.urls")),
     path("", include("allocations.urls")),
+    path("needs/excel/", include("needs.excel_urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

@@ -1,5 +1,6 @@
 from portal.models.agency import Agency
 from portal.models.people import RoleAssignment, User
+from portal.models.spreadsheets import ExportLog, ImportRecord, ImportStatus
 from portal.models.units import (
     REFORM_DATE,
     AdministrativeUnit,
@@ -16,6 +17,9 @@ __all__ = [
     "Agency",
     "CommuneClassification",
     "EthnicGroup",
+    "ExportLog",
+    "ImportRecord",
+    "ImportStatus",
     "EthnicRegion",
     "RoleAssignment",
     "UnitLevel",

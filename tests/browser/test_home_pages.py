@@ -12,7 +12,7 @@ HOMES = {
     "staff": ("Cán bộ Sở", "Báo cáo năm"),
     "leader": ("Lãnh đạo", "Báo cáo năm"),
     "auditor": ("Kiểm tra, thanh tra", "Địa bàn phụ trách"),
-    "donor": ("Đóng góp của tôi", "Chưa có cam kết tài trợ nào."),
+    "donor": ("Đóng góp của tôi", "Cam kết của quý vị"),
 }
 
 

@@ -1,0 +1,195 @@
+"""REST API for donors, campaigns, pledges and receipts; every list is the caller's scope.
+
+A donor's people read only their own donor's records and may POST a pledge for their own donor, which waits
+(pending) for staff to confirm it. Staff POST pledges and receipts for donors of their province.
+"""
+
+from django.db import transaction
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as APIValidationError
+
+from donors import selectors, services
+from donors.models import Campaign, Donor, Pledge, PledgeItem, PledgeKind, Receipt, ReceiptKind
+from needs.models import AgeBand, Category
+from portal.models import AdministrativeUnit, UnitLevel
+from portal.permissions import Perm
+from portal.scoping import get_for_user, scope_for
+
+
+class DonorSerializer(serializers.ModelSerializer):
+    province = serializers.CharField(source="province.code", read_only=True)
+
+    class Meta:
+        model = Donor
+        fields = ["id", "province", "type", "name", "tax_code", "country", "anonymous_publicly"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = ["id", "kind", "name", "start_date", "end_date", "description"]
+
+
+class PledgeItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PledgeItem
+        fields = ["id", "category", "description", "clothing_size", "age_band", "quantity", "unit_value", "value"]
+        read_only_fields = ["value"]
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    donor = serializers.PrimaryKeyRelatedField(queryset=Donor.objects.none())
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.none(), required=False, allow_null=True)
+    items = PledgeItemSerializer(many=True, required=False)
+    earmark_categories = serializers.ListField(child=serializers.ChoiceField(Category.choices), required=False)
+    earmark_age_bands = serializers.ListField(child=serializers.ChoiceField(AgeBand.choices), required=False)
+    earmark_communes = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        required=False,
+        queryset=AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True),
+    )
+    amount = serializers.IntegerField(min_value=1, required=False)
+    received_total = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id",
+            "donor",
+            "campaign",
+            "kind",
+            "amount",
+            "received_total",
+            "status",
+            "pledged_on",
+            "receive_by",
+            "earmark_categories",
+            "earmark_communes",
+            "earmark_age_bands",
+            "spend_by",
+            "note",
+            "items",
+        ]
+        read_only_fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            user = request.user
+            # Staff pledge for donors they manage; a donor's people only for their own donor.
+            donors = Donor.objects.visible_to(user, Perm.MANAGE_DONORS) | Donor.objects.filter(members=user)
+            self.fields["donor"].queryset = donors.distinct()
+            self.fields["campaign"].queryset = Campaign.objects.filter(province__in=donors.values("province"))
+
+    def validate(self, attrs):
+        if attrs.get("kind") == PledgeKind.CASH and not attrs.get("amount"):
+            raise APIValidationError({"amount": "required for a cash pledge"})
+        if attrs.get("kind") == PledgeKind.IN_KIND and not attrs.get("items"):
+            raise APIValidationError({"items": "an in-kind pledge needs at least one item"})
+        return attrs
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    confirm_beyond_pledge = serializers.BooleanField(write_only=True, required=False, default=False)
+    amount = serializers.IntegerField(min_value=1, required=False)
+
+    class Meta:
+        model = Receipt
+        fields = [
+            "id",
+            "pledge",
+            "kind",
+            "received_on",
+            "amount",
+            "method",
+            "bank_reference",
+            "item",
+            "quantity",
+            "unit_value",
+            "beyond_pledge_confirmed",
+            "confirm_beyond_pledge",
+        ]
+        read_only_fields = ["beyond_pledge_confirmed"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["pledge"].queryset = Pledge.objects.visible_to(request.user)
+            self.fields["item"].queryset = PledgeItem.objects.visible_to(request.user)
+
+
+class DonorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DonorSerializer
+    filterset_fields = ["type"]
+
+    def get_queryset(self):
+        return selectors.donor_list(user=self.request.user, search=self.request.query_params.get("q", ""))
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CampaignSerializer
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        return selectors.campaign_list(user=self.request.user)
+
+
+class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PledgeSerializer
+    filterset_fields = ["status", "donor", "kind"]
+
+    def get_queryset(self):
+        return selectors.pledge_list(user=self.request.user).prefetch_related("items", "earmark_communes")
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        donor = data["donor"]
+        user = self.request.user
+        staff = scope_for(user).allows(Perm.MANAGE_DONORS, donor.province_id)
+        if not staff and not donor.members.filter(pk=user.pk).exists():
+            raise PermissionDenied
+        items = [PledgeItem(**item) for item in data.pop("items", [])]
+        communes = data.pop("earmark_communes", [])
+        if data.get("kind") == PledgeKind.CASH:
+            items = []
+        try:
+            pledge = services.pledge_create(
+                pledge=Pledge(**data), actor=user, items=items, earmark_communes=communes, online=not staff
+            )
+        except services.PledgeError as error:
+            raise APIValidationError({"detail": error.message, "code": error.code}) from error
+        serializer.instance = selectors.pledge_detail_queryset(user=user).get(pk=pledge.pk)
+
+
+class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ReceiptSerializer
+    filterset_fields = ["pledge", "kind"]
+
+    def get_queryset(self):
+        return selectors.receipt_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        pledge = get_for_user(Pledge.objects.all(), self.request.user, Perm.MANAGE_DONORS, pk=data["pledge"].pk)
+        goods = data["kind"] == ReceiptKind.GOODS
+        try:
+            serializer.instance = services.receipt_record(
+                pledge_id=pledge.pk,
+                actor=self.request.user,
+                kind=data["kind"],
+                received_on=data["received_on"],
+                amount=None if goods else data.get("amount"),
+                method=data.get("method", ""),
+                bank_reference=data.get("bank_reference", ""),
+                item_id=data["item"].pk if data.get("item") else None,
+                quantity=data.get("quantity"),
+                unit_value=data.get("unit_value"),
+                confirm_beyond_pledge=data.get("confirm_beyond_pledge", False),
+            )
+        except services.PledgeError as error:
+            raise APIValidationError({"detail": error.message, "code": error.code}) from error

@@ -1,0 +1,282 @@
+"""Demo donors, 2026 campaigns and plan, pledges, receipts and sponsorships for the demo province.
+
+Every name is invented. Rows are found by natural keys (a donor's name, a pledge's demo note, a receipt's
+reference) and written through the services only the first time, so a second run adds no rows, events or history.
+"""
+
+import datetime as dt
+
+from donors import services
+from donors.models import (
+    Campaign,
+    CampaignKind,
+    Donor,
+    DonorContact,
+    DonorType,
+    MobilisationPlan,
+    PaymentMethod,
+    PlanTarget,
+    Pledge,
+    PledgeItem,
+    PledgeKind,
+    PledgeStatus,
+    ReceiptKind,
+    Sponsorship,
+)
+from needs.models import AgeBand, Category, Child, ChildConsent, ClothingSize, ConsentGiver, ConsentPurpose
+from portal.demo import ensure
+
+YEAR = 2026
+# name → (type, tax code, country, anonymous publicly, contact)
+DONORS = {
+    "Công ty Cổ phần Chè Tân Cương Xanh": (DonorType.COMPANY, "4600123456", "VN", False, "Phạm Thu Trang"),
+    "Ông Đỗ Văn Lâm": (DonorType.INDIVIDUAL, "", "VN", True, "Đỗ Văn Lâm"),
+    "Hội Doanh nhân trẻ Thái Nguyên (minh họa)": (DonorType.ORGANISATION, "", "VN", False, "Ngô Quang Huy"),
+    "Quỹ Vì trẻ em vùng cao Ánh Dương": (DonorType.CHARITY_FUND, "0109876543", "VN", False, "Trịnh Mai Anh"),
+    "Công đoàn Viên chức tỉnh (minh họa)": (DonorType.STATE_AGENCY, "", "VN", False, "Lê Hồng Quân"),
+    "Sakura Kids Foundation (demo)": (DonorType.FOREIGN, "", "JP", False, "Tanaka Yumi"),
+    "Bà Vũ Thị Hòa": (DonorType.INDIVIDUAL, "", "VN", True, "Vũ Thị Hòa"),
+}
+DEMO_DONOR_ACCOUNT = "Công ty Cổ phần Chè Tân Cương Xanh"  # the demo user `donor` speaks for this company
+CAMPAIGNS = {
+    CampaignKind.ACTION_MONTH: ("Tháng hành động vì trẻ em 2026", dt.date(YEAR, 6, 1), dt.date(YEAR, 6, 30)),
+    CampaignKind.CHILDREN_DAY: ("Quốc tế thiếu nhi 1/6/2026", dt.date(YEAR, 5, 20), dt.date(YEAR, 6, 1)),
+    CampaignKind.MID_AUTUMN: ("Trung thu cho em 2026", dt.date(YEAR, 9, 1), dt.date(YEAR, 9, 25)),
+    CampaignKind.TET: ("Tết ấm vùng cao Bính Ngọ 2026", dt.date(YEAR, 1, 5), dt.date(YEAR, 2, 15)),
+    CampaignKind.SCHOOL_OPENING: ("Tiếp sức đến trường 2026–2027", dt.date(YEAR, 8, 1), dt.date(YEAR, 9, 5)),
+    CampaignKind.AD_HOC: ("Hỗ trợ trẻ em vùng lũ tháng 7/2026", dt.date(YEAR, 7, 20), dt.date(YEAR, 8, 20)),
+}
+
+
+def seed(context):
+    province = context.data["province"]
+    communes = context.data["communes"]
+    staff = context.data["users"]["staff"]
+    donors = {name: _donor(province, name, *spec) for name, spec in DONORS.items()}
+    donors[DEMO_DONOR_ACCOUNT].members.add(context.data["users"]["donor"])
+    campaigns = {
+        kind: ensure(
+            Campaign,
+            province=province,
+            kind=kind,
+            name=name,
+            defaults=dict(start_date=start, end_date=end),
+        )
+        for kind, (name, start, end) in CAMPAIGNS.items()
+    }
+    _plan(province, communes)
+    _pledges(donors, campaigns, communes, staff)
+    _sponsorships(donors, staff)
+    context.data["donors"] = donors
+
+
+def _donor(province, name, type_, tax_code, country, anonymous, contact_name):
+    donor = ensure(
+        Donor,
+        province=province,
+        name=name,
+        defaults=dict(type=type_, tax_code=tax_code, country=country, anonymous_publicly=anonymous),
+    )
+    ensure(DonorContact, donor=donor, full_name=contact_name, defaults=dict(phone="0912 000 111"))
+    return donor
+
+
+def _plan(province, communes):
+    plan = ensure(
+        MobilisationPlan,
+        province=province,
+        year=YEAR,
+        defaults=dict(
+            title=f"Kế hoạch vận động nguồn lực hỗ trợ trẻ em vùng cao năm {YEAR}",
+            decision_reference="15/KH-SYT (minh họa)",
+        ),
+    )
+    targets = [
+        ("", None, 1_500_000_000, 1200),
+        (Category.WARM_CLOTHING, None, 300_000_000, 800),
+        (Category.NUTRITION, None, 500_000_000, 400),
+        (Category.EDUCATION, None, 200_000_000, 300),
+        (Category.HEALTHCARE, communes[0], 120_000_000, 150),
+    ]
+    for category, commune, amount, children in targets:
+        ensure(
+            PlanTarget, plan=plan, category=category, commune=commune, defaults=dict(amount=amount, children=children)
+        )
+
+
+def _pledge(key, *, donor, staff, online=False, items=(), communes=(), **fields):
+    """A demo pledge, found again by its note (the demo key)."""
+    note = f"[demo] {key}"
+    existing = Pledge.objects.filter(donor=donor, note=note).first()
+    if existing:
+        return existing, False
+    pledge = Pledge(donor=donor, note=note, **fields)
+    actor = staff if not online else donor.members.first()
+    return services.pledge_create(
+        pledge=pledge, actor=actor, items=items, earmark_communes=communes, online=online
+    ), True
+
+
+def _pledges(donors, campaigns, communes, staff):
+    tan_cuong = donors[DEMO_DONOR_ACCOUNT]
+    # Cash, earmarked for warm clothing in two communes, partly received.
+    pledge, new = _pledge(
+        "áo ấm Tết",
+        donor=tan_cuong,
+        staff=staff,
+        kind=PledgeKind.CASH,
+        amount=120_000_000,
+        pledged_on=dt.date(YEAR, 1, 8),
+        receive_by=dt.date(YEAR, 12, 31),
+        campaign=campaigns[CampaignKind.TET],
+        earmark_categories=[Category.WARM_CLOTHING],
+        spend_by=dt.date(YEAR + 1, 2, 28),
+        communes=communes[:2],
+    )
+    if new:
+        _money(pledge, staff, dt.date(YEAR, 1, 20), 80_000_000, "FT26020ABC")
+    # In-kind, school supplies and warm clothes, goods partly received.
+    pledge, new = _pledge(
+        "đồ dùng khai giảng",
+        donor=donors["Quỹ Vì trẻ em vùng cao Ánh Dương"],
+        staff=staff,
+        kind=PledgeKind.IN_KIND,
+        amount=None,
+        pledged_on=dt.date(YEAR, 8, 2),
+        campaign=campaigns[CampaignKind.SCHOOL_OPENING],
+        items=[
+            PledgeItem(
+                category=Category.EDUCATION,
+                description="Bộ sách giáo khoa và vở",
+                age_band=AgeBand.PRIMARY,
+                quantity=300,
+                unit_value=250_000,
+            ),
+            PledgeItem(
+                category=Category.WARM_CLOTHING,
+                description="Áo phao trẻ em",
+                clothing_size=ClothingSize.AGE_8_9,
+                quantity=200,
+                unit_value=180_000,
+            ),
+        ],
+    )
+    if new:
+        books, coats = pledge.items.order_by("pk")
+        _goods(pledge, staff, dt.date(YEAR, 8, 28), books, 300)
+        _goods(pledge, staff, dt.date(YEAR, 9, 3), coats, 120)
+    # Unearmarked cash from the foreign donor, fully received.
+    pledge, new = _pledge(
+        "bữa ăn bán trú",
+        donor=donors["Sakura Kids Foundation (demo)"],
+        staff=staff,
+        kind=PledgeKind.CASH,
+        amount=250_000_000,
+        pledged_on=dt.date(YEAR, 5, 25),
+        campaign=campaigns[CampaignKind.ACTION_MONTH],
+        earmark_categories=[Category.NUTRITION],
+        earmark_age_bands=[AgeBand.PRESCHOOL, AgeBand.PRIMARY],
+    )
+    if new:
+        _money(pledge, staff, dt.date(YEAR, 6, 10), 250_000_000, "SWIFT-2606-0042")
+    pledge, new = _pledge(
+        "Trung thu",
+        donor=donors["Ông Đỗ Văn Lâm"],
+        staff=staff,
+        kind=PledgeKind.CASH,
+        amount=15_000_000,
+        pledged_on=dt.date(YEAR, 9, 2),
+        campaign=campaigns[CampaignKind.MID_AUTUMN],
+    )
+    if new:
+        _money(pledge, staff, dt.date(YEAR, 9, 10), 15_000_000, "", method=PaymentMethod.CASH)
+    # Submitted online by the demo donor, waiting for staff.
+    _pledge(
+        "khám sức khỏe (gửi trực tuyến)",
+        donor=tan_cuong,
+        staff=staff,
+        online=True,
+        kind=PledgeKind.CASH,
+        amount=40_000_000,
+        pledged_on=dt.date(YEAR, 11, 2),
+        receive_by=dt.date(YEAR + 1, 3, 31),
+        earmark_categories=[Category.HEALTHCARE],
+    )
+    pledge, new = _pledge(
+        "vùng lũ (hủy)",
+        donor=donors["Công đoàn Viên chức tỉnh (minh họa)"],
+        staff=staff,
+        kind=PledgeKind.CASH,
+        amount=30_000_000,
+        pledged_on=dt.date(YEAR, 7, 22),
+        campaign=campaigns[CampaignKind.AD_HOC],
+    )
+    if new:
+        services.pledge_transition(
+            pledge_id=pledge.pk, action="cancel", actor=staff, reason="Đơn vị chuyển sang hỗ trợ trực tiếp vùng lũ."
+        )
+    pledge, new = _pledge(
+        "sân chơi (quá hạn)",
+        donor=donors["Hội Doanh nhân trẻ Thái Nguyên (minh họa)"],
+        staff=staff,
+        kind=PledgeKind.CASH,
+        amount=60_000_000,
+        pledged_on=dt.date(YEAR, 1, 15),
+        receive_by=dt.date(YEAR, 3, 31),
+        earmark_categories=[Category.PLAY],
+    )
+    if new:
+        services.pledge_lapse_overdue(today=dt.date(YEAR, 4, 1))
+    # A plain pledge, still waiting for the money.
+    _pledge(
+        "học bổng",
+        donor=donors["Bà Vũ Thị Hòa"],
+        staff=staff,
+        kind=PledgeKind.CASH,
+        amount=10_000_000,
+        pledged_on=dt.date(YEAR, 10, 15),
+        receive_by=dt.date(YEAR + 1, 1, 31),
+        earmark_categories=[Category.EDUCATION],
+    )
+    assert Pledge.objects.filter(note__startswith="[demo]", status=PledgeStatus.LAPSED).exists()
+
+
+def _money(pledge, staff, on, amount, reference, method=PaymentMethod.BANK_TRANSFER):
+    services.receipt_record(
+        pledge_id=pledge.pk,
+        actor=staff,
+        kind=ReceiptKind.MONEY,
+        received_on=on,
+        amount=amount,
+        method=method,
+        bank_reference=reference,
+    )
+
+
+def _goods(pledge, staff, on, item, quantity):
+    services.receipt_record(
+        pledge_id=pledge.pk, actor=staff, kind=ReceiptKind.GOODS, received_on=on, item_id=item.pk, quantity=quantity
+    )
+
+
+def _sponsorships(donors, staff):
+    """Two sponsored children: one whose guardian and the child consented to share who they are, one without."""
+    children = list(Child.objects.filter(birth_date__lte=dt.date(YEAR - 8, 1, 1)).order_by("code")[:2])
+    if len(children) < 2:
+        return
+    consenting, private = children
+    for giver, name in [(ConsentGiver.GUARDIAN, consenting.guardian_name), (ConsentGiver.CHILD, consenting.full_name)]:
+        ensure(
+            ChildConsent,
+            child=consenting,
+            purpose=ConsentPurpose.SHARE_WITH_SPONSOR,
+            given_by=giver,
+            defaults=dict(giver_name=name or "—", given_on=dt.date(YEAR, 2, 1), recorded_by=staff),
+        )
+    for child in (consenting, private):
+        ensure(
+            Sponsorship,
+            donor=donors[DEMO_DONOR_ACCOUNT],
+            child=child,
+            defaults=dict(start_date=dt.date(YEAR, 3, 1), end_date=dt.date(YEAR + 1, 2, 28), monthly_amount=500_000),
+        )

@@ -1,0 +1,238 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import MinValueValidator
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from donors.models import (
+    Campaign,
+    Donor,
+    DonorContact,
+    DonorType,
+    PaymentMethod,
+    Pledge,
+    PledgeItem,
+    PledgeKind,
+    PledgeStatus,
+    ReceiptKind,
+    Sponsorship,
+)
+from needs.models import AgeBand, Category, Child
+from portal.models import AdministrativeUnit, UnitLevel
+from portal.permissions import Perm
+from portal.scoping import scope_for
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _provinces_managed_by(user):
+    return AdministrativeUnit.objects.visible_to(user, Perm.MANAGE_DONORS).filter(level=UnitLevel.PROVINCE)
+
+
+class DonorForm(forms.ModelForm):
+    confirm_duplicate = forms.BooleanField(
+        label=_("Tôi đã kiểm tra: đây là một nhà tài trợ khác, vẫn lưu"), required=False
+    )
+
+    class Meta:
+        model = Donor
+        fields = ["province", "type", "name", "tax_code", "country", "address", "email", "phone"]
+        fields += ["anonymous_publicly", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = _provinces_managed_by(user)
+        self.fields["province"].empty_label = None
+
+
+class DonorSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã số thuế"), required=False)
+    type = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả")), *DonorType.choices], required=False)
+
+
+class DonorContactForm(forms.ModelForm):
+    class Meta:
+        model = DonorContact
+        fields = ["full_name", "position", "phone", "email"]
+
+
+class DonorAccountForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"), help_text=_("Thư hướng dẫn đặt mật khẩu sẽ gửi tới địa chỉ này."))
+    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Tên đăng nhập này đã có người dùng."))
+        return username
+
+
+class PledgeForm(forms.ModelForm):
+    earmark_categories = forms.MultipleChoiceField(
+        label=_("Chỉ dùng cho loại hỗ trợ"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Để trống: dùng cho mọi loại."),
+    )
+    earmark_age_bands = forms.MultipleChoiceField(
+        label=_("Chỉ dùng cho độ tuổi"),
+        choices=AgeBand.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Để trống: mọi độ tuổi."),
+    )
+
+    class Meta:
+        model = Pledge
+        fields = ["donor", "campaign", "kind", "amount", "pledged_on", "receive_by", "earmark_categories"]
+        fields += ["earmark_communes", "earmark_age_bands", "spend_by", "note"]
+        widgets = {
+            "pledged_on": DateInput(),
+            "receive_by": DateInput(),
+            "spend_by": DateInput(),
+            "earmark_communes": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, donor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        if scope.has_perm(Perm.MANAGE_DONORS):
+            donors = Donor.objects.visible_to(user, Perm.MANAGE_DONORS)
+        else:
+            donors = Donor.objects.filter(members=user)
+        self.fields["donor"].queryset = donors.order_by("name_key")
+        self.fields["donor"].empty_label = None if donors.count() == 1 else "—"
+        if donor is not None:
+            self.fields["donor"].initial = donor.pk
+        provinces = donors.values("province")
+        self.fields["campaign"].queryset = Campaign.objects.filter(province__in=provinces).order_by("-start_date")
+        self.fields["earmark_communes"].queryset = (
+            AdministrativeUnit.objects.communes().current().filter(province__in=provinces).order_by("name")
+        )
+        self.fields["earmark_communes"].required = False
+        self.fields["amount"].required = False
+        self.fields["amount"].validators.append(MinValueValidator(1))
+        self.fields["amount"].widget.attrs["min"] = 1
+        self.fields["amount"].help_text = _("Với tiền mặt/chuyển khoản. Với hiện vật, giá trị tính từ các mặt hàng.")
+        self.fields["pledged_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == PledgeKind.CASH and not cleaned.get("amount"):
+            self.add_error("amount", _("Nhập số tiền cam kết (đồng)."))
+        if cleaned.get("kind") == PledgeKind.IN_KIND:
+            cleaned["amount"] = None  # the service values the pledge from its items
+        return cleaned
+
+
+PledgeItemFormSet = inlineformset_factory(
+    Pledge,
+    PledgeItem,
+    fields=["category", "description", "clothing_size", "age_band", "quantity", "unit_value"],
+    extra=3,
+    can_delete=False,
+)
+
+
+class PledgeFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), choices=[("", _("Tất cả")), *PledgeStatus.choices], required=False
+    )
+
+
+class ReceiptForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại"), choices=ReceiptKind.choices)
+    received_on = forms.DateField(label=_("Ngày nhận"), widget=DateInput())
+    amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1, required=False)
+    method = forms.ChoiceField(label=_("Hình thức nhận"), choices=[("", "—"), *PaymentMethod.choices], required=False)
+    bank_reference = forms.CharField(label=_("Số chứng từ, mã giao dịch"), max_length=80, required=False)
+    item = forms.ModelChoiceField(label=_("Mặt hàng"), queryset=PledgeItem.objects.none(), required=False)
+    quantity = forms.IntegerField(label=_("Số lượng"), min_value=1, required=False)
+    unit_value = forms.IntegerField(
+        label=_("Đơn giá (đồng)"), min_value=0, required=False, help_text=_("Để trống: theo đơn giá đã cam kết.")
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=250, required=False)
+    confirm_beyond_pledge = forms.BooleanField(label=_("Xác nhận nhận vượt giá trị đã cam kết"), required=False)
+
+    def __init__(self, *args, pledge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = pledge.items.all()
+        self.fields["received_on"].initial = timezone.localdate()
+        if pledge.kind == PledgeKind.IN_KIND:
+            self.fields["kind"].initial = ReceiptKind.GOODS
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ReceiptKind.MONEY and not cleaned.get("amount"):
+            self.add_error("amount", _("Nhập số tiền đã nhận (đồng)."))
+        if cleaned.get("kind") == ReceiptKind.GOODS:
+            if not cleaned.get("item"):
+                self.add_error("item", _("Chọn mặt hàng đã cam kết."))
+            if not cleaned.get("quantity"):
+                self.add_error("quantity", _("Nhập số lượng đã nhận."))
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["province", "kind", "name", "start_date", "end_date", "description"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = _provinces_managed_by(user)
+        self.fields["province"].empty_label = None
+
+
+class SponsorshipForm(forms.ModelForm):
+    child_code = forms.CharField(label=_("Mã hồ sơ trẻ"), max_length=24)
+
+    class Meta:
+        model = Sponsorship
+        fields = ["donor", "start_date", "end_date", "monthly_amount", "note"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["donor"].queryset = Donor.objects.visible_to(user, Perm.MANAGE_DONORS).order_by("name_key")
+
+    def clean_child_code(self):
+        code = self.cleaned_data["child_code"].strip()
+        child = Child.objects.visible_to(self.user, Perm.MANAGE_DONORS).active().filter(code__iexact=code).first()
+        if child is None:
+            raise forms.ValidationError(_("Không tìm thấy trẻ có mã này trong phạm vi của bạn."))
+        self.instance.child = child
+        return code
+
+
+class CommendationForm(forms.Form):
+    start = forms.DateField(label=_("Từ ngày"), widget=DateInput())
+    end = forms.DateField(label=_("Đến ngày"), widget=DateInput())
+    type = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả")), *DonorType.choices], required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return cleaned

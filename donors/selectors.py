@@ -1,0 +1,246 @@
+"""Reads for donors, pledges, receipts, the yearly plan and commendation; always through the user's scope.
+
+A pledge's received total is never stored: `with_received` annotates it from the receipts (a grouped Sum in a
+subquery, so joins elsewhere in the query cannot multiply it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import BigIntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from donors.models import (
+    Campaign,
+    Donor,
+    MobilisationPlan,
+    Pledge,
+    PledgeEvent,
+    Receipt,
+    ReceiptKind,
+    Sponsorship,
+)
+from needs.models import ConsentPurpose
+from portal.permissions import Perm
+from portal.scoping import scope_for
+from portal.text import fold
+
+
+def received_total_expression():
+    """The sum of a pledge's receipts in đồng (0 when none), as a subquery on OuterRef('pk')."""
+    per_pledge = Receipt.objects.filter(pledge=OuterRef("pk")).order_by().values("pledge").annotate(total=Sum("amount"))
+    return Coalesce(Subquery(per_pledge.values("total"), output_field=BigIntegerField()), Value(0))
+
+
+def with_received(pledges):
+    return pledges.annotate(received_total=received_total_expression())
+
+
+def received_total(pledge: Pledge) -> int:
+    return pledge.receipts.aggregate(total=Sum("amount"))["total"] or 0
+
+
+# --- Donors -----------------------------------------------------------------------------------------------
+
+
+def donor_list(*, user, search: str = "", type: str = ""):
+    donors = Donor.objects.visible_to(user).select_related("province")
+    if search:
+        donors = donors.search(search)
+    if type:
+        donors = donors.filter(type=type)
+    return donors.order_by("name_key", "pk")
+
+
+# Words that say what kind of body a donor is, not who it is; left out when names are compared.
+_LEGAL_FORMS = re.compile(
+    r"\b(cong ty|tnhh|co phan|cp|mtv|mot thanh vien|tap doan|quy|to chuc|hoi|ngan hang|chi nhanh|jsc|co|ltd|"
+    r"inc|foundation|fund)\b"
+)
+
+
+def _name_core(name: str) -> str:
+    return " ".join(_LEGAL_FORMS.sub(" ", fold(name)).split())
+
+
+def donor_duplicates(*, province_id: int, name: str, tax_code: str = "", exclude_pk: int | None = None):
+    """Donors in the province that may be the same: the same tax code, or a similar name — equal once
+    diacritics, case and legal-form words ("Công ty TNHH", "Quỹ"…) are set aside, or one containing the other."""
+    core = _name_core(name)
+    tax_code = tax_code.strip()
+    condition = Q(tax_code=tax_code) if tax_code else Q(pk__in=[])
+    if len(core) >= 4:
+        first_word = core.split()[0]
+        condition |= Q(name_key__contains=first_word)
+    candidates = Donor.objects.filter(province_id=province_id).filter(condition)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    found = []
+    for donor in candidates.order_by("name_key")[:50]:
+        other = _name_core(donor.name)
+        same_tax = bool(tax_code) and donor.tax_code == tax_code
+        similar = len(core) >= 4 and len(other) >= 4 and (core == other or core in other or other in core)
+        if same_tax or similar:
+            found.append(donor)
+    return found
+
+
+# --- Pledges and receipts ---------------------------------------------------------------------------------
+
+
+def pledge_list(*, user, donor_id: int | None = None, status: str = "", campaign_id: int | None = None):
+    pledges = with_received(Pledge.objects.visible_to(user).select_related("donor", "campaign"))
+    if donor_id:
+        pledges = pledges.filter(donor_id=donor_id)
+    if status:
+        pledges = pledges.filter(status=status)
+    if campaign_id:
+        pledges = pledges.filter(campaign_id=campaign_id)
+    return pledges.order_by("-pledged_on", "-id")
+
+
+def pledge_detail_queryset(*, user):
+    return with_received(
+        Pledge.objects.visible_to(user)
+        .select_related("donor", "donor__province", "campaign", "submitted_by")
+        .prefetch_related("items", "earmark_communes")
+    )
+
+
+def pledge_events(pledge: Pledge):
+    return PledgeEvent.objects.filter(pledge=pledge).select_related("actor").order_by("at", "id")
+
+
+def receipt_list(*, user, pledge_id: int | None = None):
+    receipts = Receipt.objects.visible_to(user).select_related("pledge__donor", "item", "recorded_by")
+    if pledge_id:
+        receipts = receipts.filter(pledge_id=pledge_id)
+    return receipts.order_by("-received_on", "-id")
+
+
+def donor_summary(*, user):
+    """For a donor's home page: their pledges with what was received, newest first."""
+    return pledge_list(user=user).filter(donor__in=Donor.objects.filter(members=user))
+
+
+# --- Campaigns and the yearly plan ------------------------------------------------------------------------
+
+
+def campaign_list(*, user, year: int | None = None):
+    campaigns = Campaign.objects.visible_to(user).select_related("province")
+    if year:
+        campaigns = campaigns.filter(start_date__year__lte=year, end_date__year__gte=year)
+    return campaigns.order_by("start_date", "pk")
+
+
+@dataclass
+class TargetProgress:
+    target: object
+    received: int
+
+    @property
+    def percent(self) -> int:
+        if not self.target.amount:
+            return 0
+        return min(100, round(100 * self.received / self.target.amount))
+
+
+def plan_progress(*, plan: MobilisationPlan) -> list[TargetProgress]:
+    """Progress of each target of a yearly plan: đồng actually RECEIVED in the plan year.
+
+    What counts toward a target (category C, commune X; a blank one means "any"):
+    - only receipts (money and goods actually received, never pledges) dated within the plan year, from donors
+      of the plan's province;
+    - category: goods count toward their pledged item's category; money counts toward the categories its
+      pledge is earmarked for. Unearmarked money counts only toward targets whose category is blank;
+    - commune: a receipt counts toward the communes its pledge is earmarked for; an unearmarked one only toward
+      targets whose commune is blank.
+    A receipt earmarked for several categories or communes counts in full toward each of them (the earmark
+    allows any), so per-category lines may add up to more than the province-wide line. The number of children
+    reached comes from allocations and is not part of this figure.
+    """
+    targets = list(plan.targets.select_related("commune").order_by("category", "commune__name", "pk"))
+    year_start, year_end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
+    rows = (
+        Receipt.objects.filter(pledge__donor__province_id=plan.province_id, received_on__range=(year_start, year_end))
+        .values("pledge_id", "kind", "item__category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    pledge_ids = {row["pledge_id"] for row in rows}
+    earmarks = {
+        pk: (set(categories or []), set())
+        for pk, categories in Pledge.objects.filter(pk__in=pledge_ids).values_list("pk", "earmark_categories")
+    }
+    for pledge_id, commune_id in Pledge.earmark_communes.through.objects.filter(pledge_id__in=pledge_ids).values_list(
+        "pledge_id", "administrativeunit_id"
+    ):
+        earmarks[pledge_id][1].add(commune_id)
+    totals: dict[tuple[str, int | None], int] = defaultdict(int)
+    for row in rows:
+        categories, communes = earmarks[row["pledge_id"]]
+        if row["kind"] == ReceiptKind.GOODS:
+            categories = {row["item__category"]}
+        for category in {""} | categories:
+            for commune in {None} | communes:
+                totals[(category, commune)] += row["total"]
+    return [TargetProgress(target=t, received=totals[(t.category, t.commune_id)]) for t in targets]
+
+
+def plan_for(*, user, year: int):
+    return MobilisationPlan.objects.visible_to(user).filter(year=year).select_related("province").first()
+
+
+# --- Commendation -----------------------------------------------------------------------------------------
+
+
+def commendation_ranking(*, user, start: dt.date, end: dt.date, type: str = ""):
+    """Donors ranked by the value received from them (money and goods) in [start, end], largest first."""
+    received = Receipt.objects.filter(pledge__donor=OuterRef("pk"), received_on__range=(start, end))
+    per_donor = received.order_by().values("pledge__donor").annotate(total=Sum("amount")).values("total")
+    donors = Donor.objects.visible_to(user, Perm.VIEW_DASHBOARDS).annotate(
+        received_total=Coalesce(Subquery(per_donor, output_field=BigIntegerField()), Value(0))
+    )
+    if type:
+        donors = donors.filter(type=type)
+    return donors.filter(received_total__gt=0).select_related("province").order_by("-received_total", "name_key")
+
+
+# --- Sponsorships -----------------------------------------------------------------------------------------
+
+
+def sponsorship_list(*, user):
+    return (
+        Sponsorship.objects.visible_to(user)
+        .select_related("donor", "child", "child__commune")
+        .order_by("-start_date", "pk")
+    )
+
+
+def sponsorship_cards(sponsorships, *, user) -> list[dict]:
+    """What a user may see of each sponsored child: the identity only for roles with personal-data access in the
+    child's commune, or for the sponsoring donor while the child's consent to share it with the sponsor is in
+    force (needs.Child.consents_to); otherwise only commune, age band and sex."""
+    scope = scope_for(user)
+    own_donors = set(Donor.objects.filter(members=user).values_list("pk", flat=True))
+    cards = []
+    for sponsorship in sponsorships:
+        child = sponsorship.child
+        identified = scope.allows(Perm.VIEW_PERSONAL_DATA, child.commune_id) or (
+            sponsorship.donor_id in own_donors and child.consents_to(ConsentPurpose.SHARE_WITH_SPONSOR)
+        )
+        card = {
+            "sponsorship": sponsorship,
+            "commune": child.commune.name,
+            "age_band": child.age_band().label,
+            "sex": child.get_sex_display(),
+            "identified": identified,
+        }
+        if identified:
+            card.update(name=child.full_name, birth_date=child.birth_date, code=child.code)
+        cards.append(card)
+    return cards

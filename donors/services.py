@@ -1,0 +1,300 @@
+"""Writes for donors, pledges, receipts and sponsorships.
+
+Every pledge status change goes through `_move` (guarded by TRANSITIONS) and leaves a PledgeEvent with who,
+when and why. A pledge is a promise and never counts as money in: only receipts do, and its received total is
+always the sum of its receipts (donors.selectors.received_total), recomputed under a row lock whenever a receipt
+is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from donors.models import (
+    RECEIVABLE_STATUSES,
+    Donor,
+    DonorContact,
+    Pledge,
+    PledgeEvent,
+    PledgeItem,
+    PledgeKind,
+    PledgeStatus,
+    Receipt,
+    ReceiptKind,
+    Sponsorship,
+)
+from portal.models import RoleAssignment
+from portal.permissions import Role
+
+
+class PledgeError(Exception):
+    """The one error of this module: an illegal transition or receipt, with a message for people."""
+
+    def __init__(self, message, *, code: str = "invalid"):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+
+
+class BeyondPledge(PledgeError):
+    """Receiving more than was pledged needs an explicit confirmation (Receipt.beyond_pledge_confirmed)."""
+
+
+S = PledgeStatus
+# action → (statuses it may start from, status it leads to; None: computed from the receipts)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "create": (frozenset({""}), None),
+    "confirm": (frozenset({S.PENDING}), S.PLEDGED),
+    "cancel": (frozenset({S.PENDING, S.PLEDGED}), S.CANCELLED),
+    "lapse": (frozenset({S.PENDING, S.PLEDGED}), S.LAPSED),
+    "receive": (frozenset(RECEIVABLE_STATUSES), None),
+}
+ACTION_LABELS = {
+    "create": gettext_lazy("Ghi nhận cam kết"),
+    "confirm": gettext_lazy("Xác nhận cam kết"),
+    "cancel": gettext_lazy("Hủy cam kết"),
+    "lapse": gettext_lazy("Hết hiệu lực do quá hạn"),
+    "receive": gettext_lazy("Tiếp nhận tiền, hiện vật"),
+}
+# Actions people choose on the pledge page (the others happen through receipts, creation or the beat task).
+MANUAL_ACTIONS = ("confirm", "cancel")
+
+
+def allowed_actions(pledge: Pledge) -> list[str]:
+    return [action for action in MANUAL_ACTIONS if pledge.status in TRANSITIONS[action][0]]
+
+
+def _move(pledge: Pledge, *, action: str, to_status: str, actor, reason: str = "") -> PledgeEvent | None:
+    """Apply one guarded transition to a locked pledge and record it; no event when nothing changes."""
+    allowed_from, _target = TRANSITIONS[action]
+    from_status = "" if action == "create" else pledge.status
+    if from_status not in allowed_from:
+        raise PledgeError(
+            _("Không thể %(action)s khi cam kết đang ở trạng thái «%(status)s».")
+            % {"action": str(ACTION_LABELS[action]).lower(), "status": pledge.get_status_display()},
+            code="illegal_transition",
+        )
+    if action != "create" and to_status == pledge.status:
+        return None
+    if action != "create":
+        pledge.status = to_status
+        pledge.save(update_fields=["status"])
+    return PledgeEvent.objects.create(
+        pledge=pledge, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    )
+
+
+# --- Donors -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def donor_save(*, donor: Donor, contacts: Iterable[DonorContact] = ()) -> Donor:
+    """Create or update a donor (duplicates are a warning shown by the form, see selectors.donor_duplicates)."""
+    donor.name = " ".join(donor.name.split())
+    donor.tax_code = donor.tax_code.strip()
+    donor.country = donor.country.upper()
+    donor.full_clean()
+    donor.save()
+    for contact in contacts:
+        contact.donor = donor
+        contact.full_clean()
+        contact.save()
+    return donor
+
+
+@transaction.atomic
+def donor_account_create(*, donor: Donor, username: str, full_name: str, email: str, phone: str = ""):
+    """A login for one of the donor's people: a User with the DONOR role, added to donor.members.
+
+    The password is random and never shown: the new user sets their own through the password-reset e-mail
+    (the view sends it), so nobody else ever knows it.
+    """
+    User = get_user_model()
+    user = User(username=username.strip(), full_name=full_name.strip(), email=email.strip(), phone=phone.strip())
+    user.set_password(secrets.token_urlsafe(32))
+    user.full_clean()
+    user.save()
+    RoleAssignment.objects.create(user=user, role=Role.DONOR, unit=None)
+    donor.members.add(user)
+    return user
+
+
+# --- Pledges ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pledge_create(
+    *,
+    pledge: Pledge,
+    actor,
+    items: Iterable[PledgeItem] = (),
+    earmark_communes: Iterable = (),
+    online: bool = False,
+    reason: str = "",
+) -> Pledge:
+    """Record a pledge. Staff's pledges are `pledged` at once; a donor's online pledge waits, `pending`,
+    until staff confirm it. An in-kind pledge is worth the sum of its items."""
+    items = list(items)
+    if pledge.kind == PledgeKind.IN_KIND:
+        if not items:
+            raise PledgeError(_("Cam kết hiện vật cần ít nhất một mặt hàng."), code="no_items")
+        pledge.amount = sum(item.quantity * item.unit_value for item in items)
+    elif items:
+        raise PledgeError(_("Cam kết bằng tiền không có mặt hàng."), code="items_on_cash")
+    pledge.status = S.PENDING if online else S.PLEDGED
+    pledge.submitted_by = actor
+    pledge.full_clean()
+    pledge.save()
+    for item in items:
+        item.pledge = pledge
+        item.full_clean()
+        item.save()
+    communes = list(earmark_communes)
+    foreign = [c for c in communes if c.province_id != pledge.donor.province_id]
+    if foreign:
+        raise PledgeError(_("Chỉ chọn được các xã thuộc tỉnh của nhà tài trợ."), code="foreign_commune")
+    pledge.earmark_communes.set(communes)
+    _move(pledge, action="create", to_status=pledge.status, actor=actor, reason=reason)
+    return pledge
+
+
+@transaction.atomic
+def pledge_transition(*, pledge_id: int, action: str, actor, reason: str = "") -> Pledge:
+    """Confirm or cancel a pledge (the manual actions); cancelling needs a reason."""
+    if action not in MANUAL_ACTIONS:
+        raise PledgeError(_("Thao tác không hợp lệ."), code="unknown_action")
+    if action == "cancel" and not reason.strip():
+        raise PledgeError(_("Cần ghi lý do hủy cam kết."), code="reason_required")
+    pledge = Pledge.objects.select_for_update().get(pk=pledge_id)
+    _move(pledge, action=action, to_status=TRANSITIONS[action][1], actor=actor, reason=reason.strip())
+    return pledge
+
+
+def pledge_lapse_overdue(*, today: dt.date | None = None) -> list[int]:
+    """Mark as lapsed the pledges whose receive_by has passed with nothing received. Safe to run twice at once:
+    each pledge is claimed under a row lock (skip_locked) and re-checked before it moves."""
+    today = today or timezone.localdate()
+    lapsed = []
+    candidates = Pledge.objects.filter(
+        status__in=TRANSITIONS["lapse"][0], receive_by__lt=today, receipts__isnull=True
+    ).values_list("pk", flat=True)
+    for pledge_id in list(candidates):
+        with transaction.atomic():
+            pledge = Pledge.objects.select_for_update(skip_locked=True).filter(pk=pledge_id).first()
+            if pledge is None or pledge.status not in TRANSITIONS["lapse"][0] or pledge.receipts.exists():
+                continue
+            reason = _("Quá hạn chuyển/giao (%(date)s) mà chưa nhận được gì.") % {
+                "date": pledge.receive_by.strftime("%d/%m/%Y")
+            }
+            _move(pledge, action="lapse", to_status=S.LAPSED, actor=None, reason=reason)
+            lapsed.append(pledge.pk)
+    return lapsed
+
+
+# --- Receipts ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def receipt_record(
+    *,
+    pledge_id: int,
+    actor,
+    kind: str,
+    received_on: dt.date,
+    amount: int | None = None,
+    method: str = "",
+    bank_reference: str = "",
+    item_id: int | None = None,
+    quantity: int | None = None,
+    unit_value: int | None = None,
+    confirm_beyond_pledge: bool = False,
+    note: str = "",
+) -> Receipt:
+    """Record money or goods received against a pledge and move the pledge to partly received / received.
+
+    The pledge row is locked while its received total is summed, so two people recording receipts at once
+    never both pass the "beyond the pledge" check. Goods are valued at quantity × unit value (the pledged
+    item's unit value unless another is given). Receiving more than pledged (in value, or more of an item than
+    pledged) raises BeyondPledge unless `confirm_beyond_pledge` is set; the receipt then says so.
+    """
+    pledge = Pledge.objects.select_for_update().select_related("donor").get(pk=pledge_id)
+    if pledge.status not in RECEIVABLE_STATUSES:
+        raise PledgeError(
+            _("Không thể ghi nhận tiếp nhận cho cam kết đang ở trạng thái «%(status)s».")
+            % {"status": pledge.get_status_display()},
+            code="not_receivable",
+        )
+    if received_on > timezone.localdate():
+        raise PledgeError(_("Ngày nhận không được sau hôm nay."), code="future_date")
+    received = pledge.receipts.aggregate(total=Sum("amount"))["total"] or 0
+    item = None
+    beyond_items = False
+    if kind == ReceiptKind.GOODS:
+        item = pledge.items.filter(pk=item_id).first() if item_id else None
+        if item is None:
+            raise PledgeError(_("Chọn mặt hàng đã cam kết."), code="item_required")
+        if not quantity or quantity <= 0:
+            raise PledgeError(_("Số lượng phải lớn hơn 0."), code="quantity_required")
+        unit_value = item.unit_value if unit_value is None else unit_value
+        amount = quantity * unit_value
+        item_received = item.receipts.aggregate(q=Sum("quantity"))["q"] or 0
+        beyond_items = item_received + quantity > item.quantity
+        method = method or ""
+    else:
+        quantity = unit_value = None
+    if not amount or amount <= 0:
+        raise PledgeError(_("Giá trị tiếp nhận phải lớn hơn 0."), code="amount_required")
+    beyond = received + amount > pledge.amount or beyond_items
+    if beyond and not confirm_beyond_pledge:
+        raise BeyondPledge(
+            _(
+                "Khoản này vượt giá trị đã cam kết (đã nhận %(received)s / cam kết %(pledged)s). "
+                "Hãy kiểm tra và đánh dấu xác nhận nhận vượt cam kết."
+            )
+            % {"received": f"{received:,}".replace(",", "."), "pledged": f"{pledge.amount:,}".replace(",", ".")},
+            code="beyond_pledge",
+        )
+    receipt = Receipt(
+        pledge=pledge,
+        kind=kind,
+        received_on=received_on,
+        amount=amount,
+        method=method,
+        bank_reference=bank_reference.strip(),
+        item=item,
+        quantity=quantity,
+        unit_value=unit_value,
+        beyond_pledge_confirmed=beyond,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    receipt.full_clean(exclude=["recorded_by"])  # None when a task or an import records it
+    receipt.save()
+    new_status = S.RECEIVED if received + amount >= pledge.amount else S.PARTLY_RECEIVED
+    _move(
+        pledge,
+        action="receive",
+        to_status=new_status,
+        actor=actor,
+        reason=_("Khoản tiếp nhận #%(id)s") % {"id": receipt.pk},
+    )
+    return receipt
+
+
+# --- Sponsorships -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sponsorship_save(*, sponsorship: Sponsorship) -> Sponsorship:
+    sponsorship.full_clean()
+    sponsorship.save()
+    return sponsorship
