@@ -51,7 +51,9 @@ class ReverseForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     delivered_on = forms.DateField(
-        label=_("Ngày trao"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ngày trao"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     quantity = forms.IntegerField(label=_("Số lượng đã trao"), min_value=1)
     children_reached = forms.IntegerField(label=_("Số trẻ được nhận"), min_value=0)

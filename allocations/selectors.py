@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db.models import Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from allocations.models import Allocation, AllocationBatch, Delivery, DeliveryEvidence, MatchingRun, NeedBalance
@@ -64,6 +64,10 @@ def deliverable_needs(*, user):
     return (
         Need.objects.filter(scope.q("commune", Perm.RECORD_DELIVERIES))
         .filter(status__in=[NeedStatus.PARTLY_FUNDED, NeedStatus.FUNDED])
+        .alias(
+            paid_units=F("balance__allocated_quantity") + F("balance__allocated_money") / Greatest(F("unit_cost"), 1)
+        )
+        .filter(paid_units__gt=F("balance__delivered_quantity"))
         .select_related("commune", "balance", "child")
         .order_by("commune__name", "id")
     )
