@@ -313,19 +313,36 @@ def solve_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.d
 
 
 def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.date) -> Plan:
-    """Baseline: needs in priority order (then needed-by), each filled from the first receipts allowed,
-    goods before money."""
+    """Baseline: needs in priority order (then needed-by), each filled from the first receipts allowed, goods
+    before money. Receipts are grouped by signature and the rules checked once per (group, kind of need), so
+    the baseline also runs at provincial scale."""
     started = time.monotonic()
     state = _State(receipts, needs)
     compatible_needs, compatible_receipts = set(), set()
-    ordered_receipts = sorted(receipts, key=lambda r: (not r.is_goods, *_receipt_order(r)))
+    groups: dict[tuple, list] = defaultdict(list)
+    for receipt in sorted(receipts, key=_receipt_order):
+        groups[receipt.signature].append(receipt)
+    ordered = sorted(groups.values(), key=lambda members: (not members[0].is_goods, *_receipt_order(members[0])))
+    position = [0] * len(ordered)
+    allowed_for: dict[tuple, list[int]] = {}
     for need in sorted(needs, key=lambda n: (-n.priority, *_need_order(n, n.remaining))):
-        for receipt in ordered_receipts:
-            if refusals(receipt, need, today):
-                continue
+        key = (need.commune_id, need.category, need.age_band, need.clothing_size)
+        if key not in allowed_for:
+            allowed_for[key] = [i for i, members in enumerate(ordered) if not refusals(members[0], need, today)]
+            for index in allowed_for[key]:
+                compatible_receipts.update(r.id for r in ordered[index])
+        if allowed_for[key]:
             compatible_needs.add(need.id)
-            compatible_receipts.add(receipt.id)
-            if state.cost_left[need.id] <= 0:
-                continue
-            state.take(receipt, need, state.goods_room(need) if receipt.is_goods else state.cost_left[need.id])
+        for index in allowed_for[key]:
+            members = ordered[index]
+            while position[index] < len(members) and state.cost_left[need.id] > 0:
+                receipt = members[position[index]]
+                room = state.goods_room(need) if receipt.is_goods else state.cost_left[need.id]
+                if room <= 0:
+                    break
+                state.take(receipt, need, room)
+                left = state.goods[receipt.id] if receipt.is_goods else state.money[receipt.id]
+                if left > 0:
+                    break  # the need is as full as this receipt can make it
+                position[index] += 1
     return state.plan("greedy", compatible_needs, compatible_receipts, today, started)
