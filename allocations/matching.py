@@ -9,10 +9,13 @@ The model (OR-Tools SimpleMinCostFlow; flow = đồng for money, units for goods
 Aggregation keeps the graph small. Receipts with the same earmark signature (allocations.rules.ReceiptFacts.
 signature) can go to exactly the same needs, so they become one node R_g with capacity = their remaining
 balance. Needs with the same (commune, category, age band, priority[, clothing size, unit cost for goods]) are
-interchangeable for the rules, so they become one node N_h with capacity = their remaining cost (units for
-goods). 100,000 needs × 5,000 receipts shrink to a few thousand nodes.
+interchangeable, so they become one node N_h with capacity = their remaining cost (units for goods). Between
+them, one node K_k per kind of need — what the rules look at: (commune, category, age band[, size]) — so the
+rules are checked and arcs drawn once per (receipt group, kind), not per priority or unit cost. Only kinds in a
+receipt's earmarked categories and communes are looked at. 100,000 needs × 5,000 receipts shrink to some
+tens of thousands of nodes.
 
-    source ──cap=balance──▶ R_g ──(allowed by the rules)──▶ N_h ──cap=remaining, cost=−4·priority──▶ C_commune
+    source ──cap=balance──▶ R_g ──(allowed by the rules)──▶ K_k ──▶ N_h ──cap=remaining, cost=−4·priority──▶ C_commune
     C_commune ──4 tranches of ¼ of the commune's remaining need, cost 0,1,2,3──▶ sink
     source ──cost 0──▶ sink          (money left where nothing may take it)
 
@@ -185,26 +188,34 @@ def _receipt_order(receipt: ReceiptFacts):
     return (receipt.spend_by or dt.date.max, receipt.id)
 
 
-def _need_key(need: NeedFacts, goods: bool) -> tuple:
-    key = (need.commune_id, need.category, need.age_band, need.priority)
-    return (*key, need.clothing_size, need.unit_cost) if goods else key
+def _rule_key(need: NeedFacts, goods: bool) -> tuple:
+    """What the rules look at: needs with the same rule key accept exactly the same receipts."""
+    return (need.commune_id, need.category, need.age_band, need.clothing_size if goods else "")
 
 
-def _compatibility(receipt_groups: dict, need_groups: dict, today) -> list[tuple]:
-    """Pairs (receipt group, need group) the rules allow, checked once per pair of representatives."""
+def _group_key(need: NeedFacts, goods: bool) -> tuple:
+    """A need group: same rule key and the same value per unit of flow (priority; unit cost for goods)."""
+    return (*_rule_key(need, goods), need.priority, need.unit_cost if goods else 0)
+
+
+def _compatibility(receipt_groups: dict, kinds: dict, today) -> list[tuple]:
+    """Pairs (receipt group, rule key) the rules allow, checked once per pair on representatives; only the
+    kinds of need in the receipt's earmarked categories and communes are looked at."""
     by_category: dict[str, list] = defaultdict(list)
-    for key, members in need_groups.items():
-        by_category[key[1]].append((key, members[0]))
+    by_commune: dict[tuple, list] = defaultdict(list)
+    for key in kinds:
+        by_category[key[1]].append(key)
+        by_commune[(key[1], key[0])].append(key)
     pairs = []
-    for g_key, g_members in receipt_groups.items():
-        receipt = g_members[0]
-        categories = receipt.categories or by_category.keys()
-        if receipt.is_goods:
-            categories = [receipt.item_category]
+    for g_key, members in receipt_groups.items():
+        receipt = members[0]
+        categories = [receipt.item_category] if receipt.is_goods else (receipt.categories or list(by_category))
         for category in categories:
-            for h_key, need in by_category.get(category, ()):
-                if not refusals(receipt, need, today):
-                    pairs.append((g_key, h_key))
+            if receipt.communes:
+                candidates = [k for commune in receipt.communes for k in by_commune.get((category, commune), ())]
+            else:
+                candidates = by_category.get(category, ())
+            pairs.extend((g_key, key) for key in candidates if not refusals(receipt, kinds[key], today))
     return pairs
 
 
@@ -221,23 +232,34 @@ def _solve_phase(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFa
         if supply_of[receipt.id] > 0 and not (receipt.spend_by and today > receipt.spend_by):
             receipt_groups[receipt.signature].append(receipt)
     need_groups: dict[tuple, list] = defaultdict(list)
+    kinds: dict[tuple, NeedFacts] = {}
+    groups_of_kind: dict[tuple, list] = defaultdict(list)
     for need in needs:
         if need_cap[need.id] > 0:
-            need_groups[_need_key(need, goods)].append(need)
-    pairs = _compatibility(receipt_groups, need_groups, today)
-    for g_key, h_key in pairs:
-        seen[0].update(n.id for n in need_groups[h_key])
+            key = _group_key(need, goods)
+            if key not in need_groups:
+                groups_of_kind[key[:4]].append(key)
+            need_groups[key].append(need)
+            kinds.setdefault(key[:4], need)
+    pairs = _compatibility(receipt_groups, kinds, today)
+    for g_key in {g for g, _a in pairs}:
         seen[1].update(r.id for r in receipt_groups[g_key])
+    for a_key in {a for _g, a in pairs}:
+        for h_key in groups_of_kind[a_key]:
+            seen[0].update(n.id for n in need_groups[h_key])
     if not pairs:
         return
 
-    # Nodes: 0 source, 1 sink, then receipt groups, need groups, communes.
-    g_index = {key: 2 + i for i, key in enumerate(receipt_groups)}
-    h_index = {key: 2 + len(g_index) + i for i, key in enumerate(need_groups)}
+    # Nodes: 0 source, 1 sink, receipt groups, kinds of need, need groups, communes.
+    index: dict[tuple, int] = {}
+    for prefix, keys in (("g", receipt_groups), ("a", kinds), ("h", need_groups)):
+        for key in keys:
+            index[(prefix, key)] = 2 + len(index)
     communes = sorted({key[0] for key in need_groups})
-    c_index = {commune: 2 + len(g_index) + len(h_index) + i for i, commune in enumerate(communes)}
+    c_index = {commune: 2 + len(index) + i for i, commune in enumerate(communes)}
     g_cap = {key: sum(supply_of[r.id] for r in members) for key, members in receipt_groups.items()}
     h_cap = {key: sum(need_cap[n.id] for n in members) for key, members in need_groups.items()}
+    a_cap = {a: sum(h_cap[h] for h in groups_of_kind[a]) for a in kinds}
     total = sum(g_cap.values())
     tails, heads, caps, costs = [], [], [], []
 
@@ -249,13 +271,17 @@ def _solve_phase(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFa
 
     arc(0, 1, total, 0)
     for key, cap in g_cap.items():
-        arc(0, g_index[key], cap, 0)
-    first_pair_arc = len(tails)
-    for g_key, h_key in pairs:
-        arc(g_index[g_key], h_index[h_key], min(g_cap[g_key], h_cap[h_key]), 0)
+        arc(0, index[("g", key)], cap, 0)
+    first_ga = len(tails)
+    for g_key, a_key in pairs:
+        arc(index[("g", g_key)], index[("a", a_key)], min(g_cap[g_key], a_cap[a_key]), 0)
+    first_ah = len(tails)
+    ah = [(a_key, h_key) for a_key, h_keys in groups_of_kind.items() for h_key in h_keys]
+    for a_key, h_key in ah:
+        arc(index[("a", a_key)], index[("h", h_key)], h_cap[h_key], 0)
     for key, cap in h_cap.items():
-        weight = key[3] * ((key[5] + 999) // 1000 if goods else 1)
-        arc(h_index[key], c_index[key[0]], cap, -PRIORITY_SCALE * weight)
+        weight = key[4] * ((key[5] + 999) // 1000 if goods else 1)
+        arc(index[("h", key)], c_index[key[0]], cap, -PRIORITY_SCALE * weight)
     commune_need = defaultdict(int)
     for key, cap in h_cap.items():
         commune_need[key[0]] += cap
@@ -273,7 +299,16 @@ def _solve_phase(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFa
     if status != solver.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
 
-    # Hand each group-to-group flow out to single receipts and needs (see "whole needs" in the docstring).
+    # Every receipt group sending to a kind of need may serve every need group of that kind: pair the inflows
+    # and outflows of each kind in order, then hand each pair's flow out to single receipts and needs.
+    inflow, outflow = defaultdict(list), defaultdict(list)
+    flows = solver.flows(list(range(first_ga, first_ah + len(ah))))
+    for (g_key, a_key), flow in zip(pairs, flows[: len(pairs)], strict=True):
+        if flow > 0:
+            inflow[a_key].append([g_key, int(flow)])
+    for (a_key, h_key), flow in zip(ah, flows[len(pairs) :], strict=True):
+        if flow > 0:
+            outflow[a_key].append([h_key, int(flow)])
     receipt_queue = {key: sorted(members, key=_receipt_order) for key, members in receipt_groups.items()}
     need_queue = {
         key: sorted(members, key=lambda n: _need_order(n, need_cap[n.id])) for key, members in need_groups.items()
@@ -281,17 +316,25 @@ def _solve_phase(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFa
     receipt_left = state.goods if goods else state.money
     room = state.goods_room if goods else (lambda need: state.cost_left[need.id])
     r_pos, n_pos = defaultdict(int), defaultdict(int)
-    for offset, (g_key, h_key) in enumerate(pairs):
-        flow = solver.flow(first_pair_arc + offset)
-        rq, nq = receipt_queue[g_key], need_queue[h_key]
-        while flow > 0:
-            while r_pos[g_key] < len(rq) and receipt_left[rq[r_pos[g_key]].id] <= 0:
-                r_pos[g_key] += 1
-            while n_pos[h_key] < len(nq) and room(nq[n_pos[h_key]]) <= 0:
-                n_pos[h_key] += 1
-            if r_pos[g_key] == len(rq) or n_pos[h_key] == len(nq):
-                break  # cannot happen: group capacities are the sums of their members'
-            flow -= state.take(rq[r_pos[g_key]], nq[n_pos[h_key]], flow)
+    for a_key, sources in inflow.items():
+        sinks = outflow[a_key]
+        i = j = 0
+        while i < len(sources) and j < len(sinks):
+            (g_key, g_flow), (h_key, h_flow) = sources[i], sinks[j]
+            flow = min(g_flow, h_flow)
+            sources[i][1] -= flow
+            sinks[j][1] -= flow
+            i += sources[i][1] == 0
+            j += sinks[j][1] == 0
+            rq, nq = receipt_queue[g_key], need_queue[h_key]
+            while flow > 0:
+                while r_pos[g_key] < len(rq) and receipt_left[rq[r_pos[g_key]].id] <= 0:
+                    r_pos[g_key] += 1
+                while n_pos[h_key] < len(nq) and room(nq[n_pos[h_key]]) <= 0:
+                    n_pos[h_key] += 1
+                if r_pos[g_key] == len(rq) or n_pos[h_key] == len(nq):
+                    break  # cannot happen: group capacities are the sums of their members'
+                flow -= state.take(rq[r_pos[g_key]], nq[n_pos[h_key]], flow)
 
 
 def solve_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.date, progress=None) -> Plan:
@@ -324,11 +367,16 @@ def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.
         groups[receipt.signature].append(receipt)
     ordered = sorted(groups.values(), key=lambda members: (not members[0].is_goods, *_receipt_order(members[0])))
     position = [0] * len(ordered)
+    anywhere, by_commune = [], defaultdict(list)
+    for i, members in enumerate(ordered):
+        for commune in members[0].communes or [None]:
+            (by_commune[commune] if commune else anywhere).append(i)
     allowed_for: dict[tuple, list[int]] = {}
     for need in sorted(needs, key=lambda n: (-n.priority, *_need_order(n, n.remaining))):
         key = (need.commune_id, need.category, need.age_band, need.clothing_size)
         if key not in allowed_for:
-            allowed_for[key] = [i for i, members in enumerate(ordered) if not refusals(members[0], need, today)]
+            candidates = sorted(anywhere + by_commune.get(need.commune_id, []))
+            allowed_for[key] = [i for i in candidates if not refusals(ordered[i][0], need, today)]
             for index in allowed_for[key]:
                 compatible_receipts.update(r.id for r in ordered[index])
         if allowed_for[key]:
