@@ -8,6 +8,7 @@ rules again (migration 0003): Python gives the message, the database gives the g
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,9 +64,16 @@ def _require(user, perm: str, unit_id: int | None) -> None:
         raise PermissionDenied
 
 
-def _refusal_message(error: IntegrityError) -> str | None:
-    name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-    return str(MESSAGES[name]) if name in MESSAGES else None
+@contextmanager
+def _database_refusals():
+    """Turn the database's refusal of a ledger rule (a named constraint or trigger) into a clear LedgerError."""
+    try:
+        yield
+    except IntegrityError as error:
+        name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if name not in MESSAGES:
+            raise
+        raise LedgerError(str(MESSAGES[name])) from error
 
 
 def _lock_balances(receipt_ids, need_ids) -> None:
@@ -182,21 +190,15 @@ def batch_accept(
     if not lines:
         raise LedgerError(_("Chưa có dòng phân bổ nào."))
     today = timezone.localdate()
-    try:
-        with transaction.atomic():
-            _lock_balances({line.receipt_id for line in lines}, {line.need_id for line in lines})
-            rows = _checked_allocations(province, lines, today)
-            batch = AllocationBatch.objects.create(province=province, source=source, note=note, created_by=user)
-            for row in rows:
-                row.batch = batch
-            bulk_create_with_history(rows, Allocation, default_user=user)
-            _count_in_python(rows, +1)
-            _set_statuses({row.need_id for row in rows}, user, _("Đợt phân bổ #%(id)s") % {"id": batch.pk})
-    except IntegrityError as error:
-        message = _refusal_message(error)
-        if message is None:
-            raise
-        raise LedgerError(message) from error
+    with _database_refusals(), transaction.atomic():
+        _lock_balances({line.receipt_id for line in lines}, {line.need_id for line in lines})
+        rows = _checked_allocations(province, lines, today)
+        batch = AllocationBatch.objects.create(province=province, source=source, note=note, created_by=user)
+        for row in rows:
+            row.batch = batch
+        bulk_create_with_history(rows, Allocation, default_user=user)
+        _count_in_python(rows, +1)
+        _set_statuses({row.need_id for row in rows}, user, _("Đợt phân bổ #%(id)s") % {"id": batch.pk})
     return batch
 
 
@@ -221,31 +223,23 @@ def batch_reverse(*, user, batch: AllocationBatch, reason: str) -> AllocationBat
     reason = reason.strip()
     if not reason:
         raise LedgerError(_("Cần ghi lý do hủy bỏ đợt phân bổ."))
-    try:
-        with transaction.atomic():
-            locked = AllocationBatch.objects.select_for_update().get(pk=batch.pk)
-            if locked.status != BatchStatus.ACCEPTED:
-                raise LedgerError(_("Đợt phân bổ này đã được hủy bỏ trước đó."))
-            allocations = list(locked.allocations.filter(active=True).order_by("pk"))
-            need_ids = {a.need_id for a in allocations}
-            _lock_balances({a.receipt_id for a in allocations}, need_ids)
-            for allocation in allocations:
-                allocation.active = False
-                allocation._change_reason = reason
-                allocation.save(update_fields=["active"])
-            _count_in_python(allocations, -1)
-            locked.status, locked.reversed_by, locked.reversed_at = BatchStatus.REVERSED, user, timezone.now()
-            locked.reversal_reason = reason
-            locked._change_reason = reason
-            locked.save(update_fields=["status", "reversed_by", "reversed_at", "reversal_reason"])
-            _set_statuses(
-                need_ids, user, _("Hủy đợt phân bổ #%(id)s: %(reason)s") % {"id": locked.pk, "reason": reason}
-            )
-    except IntegrityError as error:
-        message = _refusal_message(error)
-        if message is None:
-            raise
-        raise LedgerError(message) from error
+    with _database_refusals(), transaction.atomic():
+        locked = AllocationBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.ACCEPTED:
+            raise LedgerError(_("Đợt phân bổ này đã được hủy bỏ trước đó."))
+        allocations = list(locked.allocations.filter(active=True).order_by("pk"))
+        need_ids = {a.need_id for a in allocations}
+        _lock_balances({a.receipt_id for a in allocations}, need_ids)
+        for allocation in allocations:
+            allocation.active = False
+            allocation._change_reason = reason
+            allocation.save(update_fields=["active"])
+        _count_in_python(allocations, -1)
+        locked.status, locked.reversed_by, locked.reversed_at = BatchStatus.REVERSED, user, timezone.now()
+        locked.reversal_reason = reason
+        locked._change_reason = reason
+        locked.save(update_fields=["status", "reversed_by", "reversed_at", "reversal_reason"])
+        _set_statuses(need_ids, user, _("Hủy đợt phân bổ #%(id)s: %(reason)s") % {"id": locked.pk, "reason": reason})
     return locked
 
 
@@ -270,45 +264,36 @@ def delivery_record(
         raise LedgerError(_("Ngày trao không thể sau hôm nay."))
     if children_reached > need.beneficiary_count:
         raise LedgerError(_("Nhu cầu này chỉ dành cho %(count)s trẻ.") % {"count": need.beneficiary_count})
-    try:
-        with transaction.atomic():
-            _lock_balances(set(), {need.pk})
-            balance = NeedBalance.objects.get(need_id=need.pk)
-            current = Need.objects.get(pk=need.pk)
-            if current.status not in (NeedStatus.PARTLY_FUNDED, NeedStatus.FUNDED):
-                raise LedgerError(_("Chỉ ghi nhận trao cho nhu cầu đã được tài trợ."))
-            left = balance.covered_units - balance.delivered_quantity
-            if quantity > left:
-                raise LedgerError(_("Chỉ còn %(left)s đơn vị đã được tài trợ mà chưa trao.") % {"left": left})
-            delivery = Delivery(
-                need=current,
-                delivered_on=delivered_on,
-                quantity=quantity,
-                children_reached=children_reached,
-                handed_over_by=handed_over_by.strip(),
-                note=note,
-                recorded_by=user,
-            )
+    with _database_refusals(), transaction.atomic():
+        _lock_balances(set(), {need.pk})
+        balance = NeedBalance.objects.get(need_id=need.pk)
+        current = Need.objects.get(pk=need.pk)
+        if current.status not in (NeedStatus.PARTLY_FUNDED, NeedStatus.FUNDED):
+            raise LedgerError(_("Chỉ ghi nhận trao cho nhu cầu đã được tài trợ."))
+        left = balance.covered_units - balance.delivered_quantity
+        if quantity > left:
+            raise LedgerError(_("Chỉ còn %(left)s đơn vị đã được tài trợ mà chưa trao.") % {"left": left})
+        delivery = Delivery(
+            need=current,
+            delivered_on=delivered_on,
+            quantity=quantity,
+            children_reached=children_reached,
+            handed_over_by=handed_over_by.strip(),
+            note=note,
+            recorded_by=user,
+        )
+        try:
             delivery.full_clean()
-            delivery.save()
-            if connection.vendor != "postgresql":
-                NeedBalance.objects.filter(need_id=need.pk).update(
-                    delivered_quantity=F("delivered_quantity") + quantity
-                )
-            for upload, shows_children in evidence:
-                evidence_add(user=user, delivery=delivery, upload=upload, shows_children=shows_children)
-            balance.refresh_from_db()
-            if balance.delivered_quantity == balance.quantity and current.status == NeedStatus.FUNDED:
-                need_transition(
-                    need=current, action="deliver", user=user, reason=_("Đã trao đủ: %(n)s") % {"n": quantity}
-                )
-    except IntegrityError as error:
-        message = _refusal_message(error)
-        if message is None:
-            raise
-        raise LedgerError(message) from error
-    except ValidationError as error:
-        raise LedgerError(" ".join(error.messages)) from error
+        except ValidationError as error:
+            raise LedgerError(" ".join(error.messages)) from error
+        delivery.save()
+        if connection.vendor != "postgresql":
+            NeedBalance.objects.filter(need_id=need.pk).update(delivered_quantity=F("delivered_quantity") + quantity)
+        for upload, shows_children in evidence:
+            evidence_add(user=user, delivery=delivery, upload=upload, shows_children=shows_children)
+        balance.refresh_from_db()
+        if balance.delivered_quantity == balance.quantity and current.status == NeedStatus.FUNDED:
+            need_transition(need=current, action="deliver", user=user, reason=_("Đã trao đủ: %(n)s") % {"n": quantity})
     return delivery
 
 
