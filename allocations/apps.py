@@ -1,7 +1,26 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from portal.permissions import Perm
 
 
 class AllocationsConfig(AppConfig):
     name = "allocations"
     verbose_name = _("Phân bổ")
+
+    def nav_items(self, scope):
+        items = []
+        if scope.has_perm(Perm.ALLOCATE):
+            items.append((_("Phân bổ"), reverse("allocations:batch-list")))
+        if scope.has_perm(Perm.RECORD_DELIVERIES):
+            items.append((_("Trao hỗ trợ"), reverse("allocations:delivery-list")))
+        return items
+
+    def home_panels(self, request, scope):
+        if not scope.has_perm(Perm.VIEW_OWN_DONATIONS):
+            return []
+        from allocations.selectors import donor_pledges
+
+        pledges = donor_pledges(user=request.user)
+        return [{"template": "allocations/_donor_panel.html", "pledges": pledges}] if pledges else []

@@ -7,6 +7,7 @@ ledger always explains every đồng.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -183,3 +184,166 @@ class DeliveryEvidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ReceiptBalance(models.Model):
+    """How much of a receipt is allocated. Kept by database triggers (migration 0002), never by Python.
+
+    The CHECK constraints are the ledger's last line of defence: whatever path writes an allocation, the
+    database refuses a row that would allocate more than was received, even under concurrent transactions
+    (the trigger's `UPDATE … SET allocated = allocated + n` locks the row, so the second writer re-checks).
+    """
+
+    receipt = models.OneToOneField("donors.Receipt", primary_key=True, on_delete=models.CASCADE, related_name="balance")
+    received = models.BigIntegerField(_("đã tiếp nhận (đồng)"))
+    allocated = models.BigIntegerField(_("đã phân bổ (đồng)"), default=0)
+    received_quantity = models.PositiveIntegerField(_("số lượng tiếp nhận"), null=True)
+    allocated_quantity = models.PositiveIntegerField(_("số lượng đã phân bổ"), default=0)
+
+    class Meta:
+        verbose_name = _("số dư khoản tiếp nhận")
+        verbose_name_plural = _("số dư khoản tiếp nhận")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(allocated__gte=0, allocated__lte=models.F("received")), name="receipt_allocated_le_received"
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated_quantity=0)
+                | Q(received_quantity__isnull=False, allocated_quantity__lte=models.F("received_quantity")),
+                name="receipt_allocated_quantity_le_received",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.receipt_id}: {self.allocated}/{self.received}"
+
+    @property
+    def remaining(self) -> int:
+        return self.received - self.allocated
+
+    @property
+    def remaining_quantity(self) -> int:
+        return (self.received_quantity or 0) - self.allocated_quantity
+
+
+class NeedBalance(models.Model):
+    """How much of a need is covered (money in đồng, goods in units valued at the need's unit cost) and
+    delivered. Kept by database triggers (migration 0002); the CHECKs forbid covering or delivering more
+    than the need."""
+
+    need = models.OneToOneField("needs.Need", primary_key=True, on_delete=models.CASCADE, related_name="balance")
+    quantity = models.PositiveIntegerField(_("số lượng"))
+    unit_cost = models.BigIntegerField(_("đơn giá dự kiến (đồng)"))
+    allocated_money = models.BigIntegerField(_("tiền đã phân bổ (đồng)"), default=0)
+    allocated_quantity = models.PositiveIntegerField(_("hiện vật đã phân bổ"), default=0)
+    delivered_quantity = models.PositiveIntegerField(_("số lượng đã trao"), default=0)
+
+    class Meta:
+        verbose_name = _("mức đáp ứng nhu cầu")
+        verbose_name_plural = _("mức đáp ứng nhu cầu")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(allocated_money__gte=0)
+                & Q(
+                    allocated_money__lte=(models.F("quantity") - models.F("allocated_quantity")) * models.F("unit_cost")
+                ),
+                name="need_covered_le_cost",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated_quantity__lte=models.F("quantity")), name="need_allocated_quantity_le_quantity"
+            ),
+            models.CheckConstraint(
+                condition=Q(delivered_quantity__lte=models.F("quantity")), name="need_delivered_le_quantity"
+            ),
+            # Nothing is handed over before it is paid for (goods given, or money at the need's unit cost).
+            models.CheckConstraint(
+                condition=Q(
+                    delivered_quantity__lte=models.F("allocated_quantity")
+                    + models.F("allocated_money") / Greatest(models.F("unit_cost"), 1)
+                ),
+                name="need_delivered_le_covered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.need_id}: {self.covered}/{self.cost}"
+
+    @property
+    def cost(self) -> int:
+        return self.quantity * self.unit_cost
+
+    @property
+    def covered(self) -> int:
+        """Covered value in đồng: money plus goods valued at the need's own unit cost."""
+        return self.allocated_money + self.allocated_quantity * self.unit_cost
+
+    @property
+    def remaining(self) -> int:
+        return self.cost - self.covered
+
+    @property
+    def covered_units(self) -> int:
+        """Whole units paid for: goods given plus what the money buys at the need's unit cost."""
+        if not self.unit_cost:
+            return self.allocated_quantity if self.allocated_quantity else self.quantity
+        return min(self.quantity, self.allocated_quantity + self.allocated_money // self.unit_cost)
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tính")
+    READY = "ready", _("Đã có phương án")
+    FAILED = "failed", _("Lỗi")
+    ACCEPTED = "accepted", _("Đã chấp nhận")
+    DISCARDED = "discarded", _("Đã bỏ")
+
+
+class MatchingRun(models.Model):
+    """One run of the matching assistant: its progress and the proposed plan (JSON) staff review."""
+
+    province = models.ForeignKey(
+        "portal.AdministrativeUnit",
+        verbose_name=_("tỉnh/thành phố"),
+        on_delete=models.PROTECT,
+        related_name="matching_runs",
+        limit_choices_to={"level": "province"},
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    result = models.JSONField(_("phương án"), default=dict, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    batch = models.OneToOneField(
+        AllocationBatch,
+        verbose_name=_("đợt phân bổ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matching_run",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chạy"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "province"
+
+    class Meta:
+        verbose_name = _("lượt ghép nối")
+        verbose_name_plural = _("các lượt ghép nối")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="matching_progress_le_100"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

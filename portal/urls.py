@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from allocations import api as allocations_api
 from donors import api as donors_api
 from needs import api as needs_api
 from portal import api, two_factor, views
@@ -17,6 +18,10 @@ router.register("children", needs_api.ChildViewSet, basename="api-child")
 router.register("needs", needs_api.NeedViewSet, basename="api-need")
 router.register("reports", reports_api.ReportViewSet, basename="api-report")
 router.register("figures", reports_api.FiguresViewSet, basename="api-figures")
+router.register("allocations", allocations_api.AllocationViewSet, basename="api-allocation")
+router.register("batches", allocations_api.BatchViewSet, basename="api-batch")
+router.register("matching", allocations_api.MatchingRunViewSet, basename="api-matching")
+router.register("deliveries", allocations_api.DeliveryViewSet, basename="api-delivery")
 router.register("donors", donors_api.DonorViewSet, basename="api-donor")
 router.register("campaigns", donors_api.CampaignViewSet, basename="api-campaign")
 router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
@@ -36,6 +41,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("needs.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("allocations.urls")),
     path("needs/excel/", include("needs.excel_urls")),
     path(
         "accounts/password_reset/",

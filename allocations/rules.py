@@ -1,0 +1,218 @@
+"""What may go where: the earmark and goods rules as plain data, shared by the ledger services (for clear
+messages before the database refuses) and the matching assistant (to build only allowed arcs).
+
+The same rules are enforced by PostgreSQL (allocations/migrations/0003_ledger_triggers.py); the codes here are
+the constraint names the trigger raises, so one message table serves both.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from needs.models import AgeBand, Need
+from needs.models.children import age_on
+
+MESSAGES = {
+    "allocation_earmark_deadline": _("Khoản tài trợ đã quá hạn sử dụng nhà tài trợ yêu cầu."),
+    "allocation_earmark_category": _("Nhà tài trợ chỉ định loại hỗ trợ khác."),
+    "allocation_earmark_commune": _("Nhà tài trợ chỉ định xã khác."),
+    "allocation_earmark_age_band": _("Nhà tài trợ chỉ định độ tuổi khác."),
+    "allocation_item_category": _("Hiện vật thuộc loại hỗ trợ khác."),
+    "allocation_item_size": _("Hiện vật khác cỡ với nhu cầu."),
+    "allocation_item_age_band": _("Hiện vật dành cho độ tuổi khác."),
+    "allocation_need_fundable": _("Nhu cầu không còn ở trạng thái nhận tài trợ."),
+    "allocation_units_only_for_goods": _("Hiện vật phân bổ theo số lượng, tiền phân bổ theo số đồng."),
+    "allocation_goods_at_receipt_value": _("Giá trị hiện vật phải bằng số lượng nhân đơn giá khi tiếp nhận."),
+    "allocation_child_once_per_category_season": _("Trẻ này đã được phân bổ cùng loại hỗ trợ trong mùa này."),
+    "receipt_allocated_le_received": _("Khoản tiếp nhận không còn đủ số dư."),
+    "receipt_allocated_quantity_le_received": _("Khoản tiếp nhận không còn đủ hiện vật."),
+    "need_covered_le_cost": _("Số phân bổ vượt phần kinh phí nhu cầu còn thiếu."),
+    "need_allocated_quantity_le_quantity": _("Số hiện vật vượt số lượng nhu cầu còn thiếu."),
+    "need_delivered_le_quantity": _("Số đã trao vượt số lượng của nhu cầu."),
+    "need_delivered_le_covered": _("Không thể trao (hoặc hủy phân bổ) vượt phần đã được tài trợ."),
+}
+
+
+@dataclass(frozen=True)
+class ReceiptFacts:
+    id: int
+    donor_id: int
+    kind: str
+    remaining: int  # đồng
+    remaining_quantity: int  # units, goods only
+    unit_value: int
+    categories: frozenset
+    communes: frozenset
+    age_bands: frozenset
+    spend_by: dt.date | None
+    item_category: str = ""
+    item_size: str = ""
+    item_age_band: str = ""
+
+    @property
+    def is_goods(self) -> bool:
+        return self.kind == "goods"
+
+    @property
+    def signature(self) -> tuple:
+        """Receipts with the same signature may go to exactly the same needs (the solver groups them)."""
+        return (
+            self.kind,
+            tuple(sorted(self.categories)),
+            tuple(sorted(self.communes)),
+            tuple(sorted(self.age_bands)),
+            self.item_category,
+            self.item_size,
+            self.item_age_band,
+            self.unit_value if self.is_goods else 0,
+        )
+
+
+@dataclass(frozen=True)
+class NeedFacts:
+    id: int
+    commune_id: int
+    category: str
+    clothing_size: str
+    age_band: str  # "" for a group need
+    priority: int
+    unit_cost: int
+    quantity: int
+    allocated_money: int
+    allocated_quantity: int
+    child_id: int | None = None
+    season: str = ""
+    needed_by: dt.date | None = None
+
+    @property
+    def cost(self) -> int:
+        return self.quantity * self.unit_cost
+
+    @property
+    def remaining(self) -> int:
+        return self.cost - self.allocated_money - self.allocated_quantity * self.unit_cost
+
+    @property
+    def remaining_units(self) -> int:
+        """Units goods may still fill: what neither goods nor money have paid for yet."""
+        if not self.unit_cost:
+            return self.quantity - self.allocated_quantity
+        return self.remaining // self.unit_cost
+
+
+def refusals(receipt: ReceiptFacts, need: NeedFacts, today: dt.date) -> list[str]:
+    """The rules (constraint names, keys of MESSAGES) that forbid giving this receipt to this need."""
+    codes = []
+    if receipt.spend_by and today > receipt.spend_by:
+        codes.append("allocation_earmark_deadline")
+    if receipt.categories and need.category not in receipt.categories:
+        codes.append("allocation_earmark_category")
+    if receipt.communes and need.commune_id not in receipt.communes:
+        codes.append("allocation_earmark_commune")
+    if receipt.age_bands and need.age_band not in receipt.age_bands:
+        codes.append("allocation_earmark_age_band")
+    if receipt.is_goods:
+        if receipt.item_category != need.category:
+            codes.append("allocation_item_category")
+        if receipt.item_size and need.clothing_size and receipt.item_size != need.clothing_size:
+            codes.append("allocation_item_size")
+        if receipt.item_age_band and receipt.item_age_band != need.age_band:
+            codes.append("allocation_item_age_band")
+    return codes
+
+
+def receipt_facts(receipts) -> list[ReceiptFacts]:
+    """Facts for a queryset of receipts, in three queries whatever their number."""
+    from donors.models import Pledge
+
+    rows = list(
+        receipts.annotate(
+            remaining=Coalesce(F("balance__received"), F("amount")) - Coalesce(F("balance__allocated"), Value(0)),
+            remaining_quantity=Coalesce(F("balance__received_quantity"), F("quantity"), Value(0))
+            - Coalesce(F("balance__allocated_quantity"), Value(0)),
+        ).values(
+            "id",
+            "pledge_id",
+            "pledge__donor_id",
+            "kind",
+            "remaining",
+            "remaining_quantity",
+            "unit_value",
+            "pledge__earmark_categories",
+            "pledge__earmark_age_bands",
+            "pledge__spend_by",
+            "item__category",
+            "item__clothing_size",
+            "item__age_band",
+        )
+    )
+    pledge_ids = {row["pledge_id"] for row in rows}
+    communes: dict[int, set] = {}
+    through = Pledge.earmark_communes.through.objects.filter(pledge_id__in=pledge_ids)
+    for pledge_id, unit_id in through.values_list("pledge_id", "administrativeunit_id"):
+        communes.setdefault(pledge_id, set()).add(unit_id)
+    return [
+        ReceiptFacts(
+            id=row["id"],
+            donor_id=row["pledge__donor_id"],
+            kind=row["kind"],
+            remaining=row["remaining"],
+            remaining_quantity=row["remaining_quantity"] or 0,
+            unit_value=row["unit_value"] or 0,
+            categories=frozenset(row["pledge__earmark_categories"] or ()),
+            communes=frozenset(communes.get(row["pledge_id"], ())),
+            age_bands=frozenset(row["pledge__earmark_age_bands"] or ()),
+            spend_by=row["pledge__spend_by"],
+            item_category=row["item__category"] or "",
+            item_size=row["item__clothing_size"] or "",
+            item_age_band=row["item__age_band"] or "",
+        )
+        for row in rows
+    ]
+
+
+def need_facts(needs, today: dt.date) -> list[NeedFacts]:
+    """Facts for a queryset of needs (one query); a child's age band is taken on `today`."""
+    rows = needs.annotate(
+        money=Coalesce(F("balance__allocated_money"), Value(0)),
+        goods=Coalesce(F("balance__allocated_quantity"), Value(0)),
+    ).values(
+        "id",
+        "commune_id",
+        "category",
+        "clothing_size",
+        "priority",
+        "unit_cost",
+        "quantity",
+        "money",
+        "goods",
+        "child_id",
+        "child__birth_date",
+        "season",
+        "needed_by",
+    )
+    return [
+        NeedFacts(
+            id=row["id"],
+            commune_id=row["commune_id"],
+            category=row["category"],
+            clothing_size=row["clothing_size"],
+            age_band=AgeBand.for_age(age_on(row["child__birth_date"], today)).value if row["child_id"] else "",
+            priority=row["priority"],
+            unit_cost=row["unit_cost"],
+            quantity=row["quantity"],
+            allocated_money=row["money"],
+            allocated_quantity=row["goods"],
+            child_id=row["child_id"],
+            season=row["season"],
+            needed_by=row["needed_by"],
+        )
+        for row in rows
+    ]
+
+
+def need_facts_one(need: Need, today: dt.date) -> NeedFacts:
+    return need_facts(Need.objects.filter(pk=need.pk), today)[0]

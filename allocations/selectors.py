@@ -1,0 +1,327 @@
+"""Reads of the ledger: lists for staff and communes, the matching assistant's inputs, the donor's trace
+(received → allocated → delivered, counts only) and the public transparency figures.
+
+"Delivered" in đồng is each allocation's share of what was handed over: amount × delivered units ÷ units of
+the need, rounded down per allocation, so received = allocated + not yet allocated and allocated = delivered +
+awaiting delivery hold to the đồng.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
+
+from allocations.models import Allocation, AllocationBatch, Delivery, DeliveryEvidence, MatchingRun, NeedBalance
+from allocations.rules import need_facts, receipt_facts
+from donors.models import Donor, Pledge, Receipt
+from needs.models import AgeBand, Category, ConsentPurpose, Need, NeedStatus
+from needs.models.children import age_on
+from needs.models.needs import FUNDABLE_STATUSES
+from portal.permissions import Perm
+from portal.scoping import get_for_user, scope_for
+
+SMALL_COUNT = 5  # public counts below this are shown as "<5"
+
+
+def _delivered_share():
+    """SQL for an allocation's delivered đồng (see the module docstring)."""
+    return (
+        F("amount")
+        * Least(Coalesce(F("need__balance__delivered_quantity"), 0), F("need__quantity"))
+        / F("need__quantity")
+    )
+
+
+# --- Staff and commune lists ------------------------------------------------------------------------------
+
+
+def batch_list(*, user):
+    return (
+        AllocationBatch.objects.visible_to(user)
+        .select_related("created_by", "reversed_by")
+        .annotate(total=Coalesce(Sum("allocations__amount"), 0))
+        .order_by("-created_at", "-id")
+    )
+
+
+def allocation_list(*, user):
+    return (
+        Allocation.objects.visible_to(user)
+        .select_related("need__commune", "receipt__pledge__donor", "batch")
+        .order_by("-created_at", "-id")
+    )
+
+
+def delivery_list(*, user):
+    return Delivery.objects.visible_to(user).select_related("need__commune").order_by("-delivered_on", "-id")
+
+
+def deliverable_needs(*, user):
+    """Funded needs in the user's communes that still have units paid for but not handed over."""
+    scope = scope_for(user)
+    return (
+        Need.objects.filter(scope.q("commune", Perm.RECORD_DELIVERIES))
+        .filter(status__in=[NeedStatus.PARTLY_FUNDED, NeedStatus.FUNDED])
+        .alias(
+            paid_units=F("balance__allocated_quantity") + F("balance__allocated_money") / Greatest(F("unit_cost"), 1)
+        )
+        .filter(paid_units__gt=F("balance__delivered_quantity"))
+        .select_related("commune", "balance", "child")
+        .order_by("commune__name", "id")
+    )
+
+
+def matching_run_list(*, user):
+    return MatchingRun.objects.visible_to(user, Perm.ALLOCATE).select_related("created_by").order_by("-created_at")
+
+
+def allocatable_receipts(*, user, province):
+    scope = scope_for(user)
+    if not scope.allows(Perm.ALLOCATE, province.pk):
+        return Receipt.objects.none()
+    return (
+        Receipt.objects.filter(pledge__donor__province=province)
+        .filter(Q(balance__isnull=True) | Q(balance__allocated__lt=F("balance__received")))
+        .select_related("pledge__donor", "item", "balance")
+        .order_by("received_on", "id")
+    )
+
+
+def fundable_needs(*, user, province):
+    """Verified or open needs in the province, leaving out a child who already got this category this season."""
+    scope = scope_for(user)
+    if not scope.allows(Perm.ALLOCATE, province.pk):
+        return Need.objects.none()
+    already = Allocation.objects.filter(
+        active=True,
+        need__child=OuterRef("child"),
+        need__category=OuterRef("category"),
+        need__season=OuterRef("season"),
+        need__duplicate_override_reason="",
+    ).exclude(need=OuterRef("pk"))
+    return (
+        Need.objects.filter(commune__province=province, status__in=FUNDABLE_STATUSES)
+        .exclude(Q(child__isnull=False, duplicate_override_reason="") & Exists(already))
+        .select_related("commune", "child", "balance")
+        .order_by("-priority", "needed_by", "id")
+    )
+
+
+def matching_inputs(*, user, province, today: dt.date | None = None):
+    """Facts for the matching assistant: every receipt with a balance and every fundable need in the province."""
+    today = today or timezone.localdate()
+    receipts = receipt_facts(allocatable_receipts(user=user, province=province).order_by())
+    needs = need_facts(fundable_needs(user=user, province=province).order_by(), today)
+    return receipts, [need for need in needs if need.remaining > 0]
+
+
+def plan_labels(receipt_ids, need_ids) -> dict:
+    """What the plan page shows for each receipt and need, in two queries (no child's name: a code suffices)."""
+    receipts = {
+        str(r["id"]): {
+            "donor": r["pledge__donor__name"],
+            "kind": r["kind"],
+            "received_on": r["received_on"].isoformat(),
+            "item": r["item__description"] or "",
+        }
+        for r in Receipt.objects.filter(pk__in=receipt_ids).values(
+            "id", "pledge__donor__name", "kind", "received_on", "item__description"
+        )
+    }
+    needs = {
+        str(n["id"]): {
+            "commune": n["commune__name"],
+            "category": n["category"],
+            "priority": n["priority"],
+            "who": n["child__code"] or n["facility_name"],
+            "description": n["description"],
+        }
+        for n in Need.objects.filter(pk__in=need_ids).values(
+            "id", "commune__name", "category", "priority", "child__code", "facility_name", "description"
+        )
+    }
+    return {"receipts": receipts, "needs": needs}
+
+
+# --- Donor trace ------------------------------------------------------------------------------------------
+
+
+def donor_pledges(*, user):
+    """The pledges a donor's account owns, with received / allocated / delivered totals (three subqueries)."""
+    pledges = Pledge.objects.filter(donor__members=user).select_related("donor").order_by("-pledged_on", "-id")
+    return [dict(pledge=pledge, **_pledge_totals(pledge)) for pledge in pledges]
+
+
+def _pledge_totals(pledge) -> dict:
+    received = Receipt.objects.filter(pledge=pledge).aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    allocations = Allocation.objects.filter(receipt__pledge=pledge, active=True)
+    sums = allocations.aggregate(allocated=Coalesce(Sum("amount"), 0), delivered=Coalesce(Sum(_delivered_share()), 0))
+    return {"received": received, "allocated": sums["allocated"], "delivered": sums["delivered"]}
+
+
+def pledge_trace(*, user, pledge_id: int) -> dict:
+    """Where a pledge's money and goods went: by commune and category, with children counted by age band, sex
+    and ethnic group (never named), and the evidence photos consent allows. 404 for anyone else's pledge."""
+    pledge = get_for_user(Pledge.objects.select_related("donor"), user, pk=pledge_id)
+    today = timezone.localdate()
+    rows = (
+        Allocation.objects.filter(receipt__pledge=pledge, active=True)
+        .annotate(delivered=_delivered_share())
+        .values(
+            "need_id",
+            "amount",
+            "delivered",
+            "need__commune__name",
+            "need__category",
+            "need__child_id",
+            "need__beneficiary_count",
+            "need__child__sex",
+            "need__child__birth_date",
+            "need__child__ethnic_group__name",
+        )
+        .order_by("need__commune__name", "need__category", "need_id")
+    )
+    groups: dict[tuple, dict] = {}
+    seen_needs: set[int] = set()
+    by_band, by_sex, by_ethnic = Counter(), Counter(), Counter()
+    group_children = 0
+    for row in rows:
+        key = (row["need__commune__name"], row["need__category"])
+        group = groups.setdefault(
+            key, dict(commune=key[0], category=Category(key[1]).label, allocated=0, delivered=0, children=0)
+        )
+        group["allocated"] += row["amount"]
+        group["delivered"] += row["delivered"]
+        if row["need_id"] in seen_needs:
+            continue
+        seen_needs.add(row["need_id"])
+        group["children"] += row["need__beneficiary_count"]
+        if row["need__child_id"]:
+            by_band[AgeBand.for_age(age_on(row["need__child__birth_date"], today)).label] += 1
+            by_sex[row["need__child__sex"]] += 1
+            by_ethnic[row["need__child__ethnic_group__name"]] += 1
+        else:
+            group_children += row["need__beneficiary_count"]
+    totals = _pledge_totals(pledge)
+    receipts = Receipt.objects.filter(pledge=pledge).select_related("item", "balance").order_by("received_on", "id")
+    return {
+        "pledge": pledge,
+        "receipts": receipts,
+        "rows": list(groups.values()),
+        **totals,
+        "unallocated": totals["received"] - totals["allocated"],
+        "awaiting": totals["allocated"] - totals["delivered"],
+        "children": sum(group["children"] for group in groups.values()),
+        "by_band": sorted(by_band.items()),
+        "by_sex": sorted(by_sex.items()),
+        "by_ethnic": sorted(by_ethnic.items()),
+        "group_children": group_children,
+        "evidence": _donor_evidence(pledge, today),
+    }
+
+
+def _donor_evidence(pledge, today) -> list:
+    evidence = (
+        DeliveryEvidence.objects.filter(
+            delivery__need__allocations__receipt__pledge=pledge, delivery__need__allocations__active=True
+        )
+        .select_related("delivery__need__child", "delivery__need__commune")
+        .distinct()
+        .order_by("delivery__delivered_on", "id")
+    )
+    return [item for item in evidence if _photo_allowed(item, today)]
+
+
+def _photo_allowed(evidence, today) -> bool:
+    """A photo reaches a donor if it shows no child, or the need is one child's and that child consented."""
+    if not evidence.shows_children:
+        return True
+    child = evidence.delivery.need.child
+    return child is not None and child.consents_to(ConsentPurpose.USE_PHOTOS, today)
+
+
+def evidence_for_user(*, user, evidence_id: int) -> DeliveryEvidence:
+    """Evidence for people in scope, or for a donor whose pledge paid for it when consent allows; else 404."""
+    from django.http import Http404
+
+    scope = scope_for(user)
+    evidence = DeliveryEvidence.objects.select_related("delivery__need__child").filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    if scope.allows(Perm.VIEW_RECORDS, evidence.delivery.need.commune_id):
+        return evidence
+    paid = Allocation.objects.filter(
+        need=evidence.delivery.need_id, active=True, receipt__pledge__donor__members=user
+    ).exists()
+    if paid and scope.has_perm(Perm.VIEW_OWN_DONATIONS) and _photo_allowed(evidence, timezone.localdate()):
+        return evidence
+    raise Http404
+
+
+# --- Public transparency page -----------------------------------------------------------------------------
+
+
+def public_figures(year: int) -> dict:
+    """A year's aggregates for the public page: no names of children, donors only when they agree to be named,
+    children counts below five suppressed by the template. Plain data, so it can be cached."""
+    receipts = Receipt.objects.filter(received_on__year=year)
+    received = dict(receipts.values_list("kind").annotate(total=Sum("amount")).order_by("kind"))
+    allocations = Allocation.objects.filter(active=True, created_at__year=year)
+    by_category = {
+        row["need__category"]: dict(
+            category=Category(row["need__category"]).label, allocated=row["total"], delivered=0, children=0
+        )
+        for row in allocations.values("need__category").annotate(total=Sum("amount")).order_by("need__category")
+    }
+    by_commune = {
+        row["need__commune__name"]: dict(
+            commune=row["need__commune__name"], allocated=row["total"], delivered=0, children=0
+        )
+        for row in allocations.values("need__commune__name")
+        .annotate(total=Sum("amount"))
+        .order_by("need__commune__name")
+    }
+    allocated_per_need = dict(
+        Allocation.objects.filter(active=True)
+        .values("need_id")
+        .annotate(total=Sum("amount"))
+        .values_list("need_id", "total")
+    )
+    deliveries = Delivery.objects.filter(delivered_on__year=year).values(
+        "need_id", "quantity", "children_reached", "need__quantity", "need__category", "need__commune__name"
+    )
+    for row in deliveries:
+        value = allocated_per_need.get(row["need_id"], 0) * row["quantity"] // row["need__quantity"]
+        for table, key, label in (
+            (by_category, row["need__category"], dict(category=Category(row["need__category"]).label)),
+            (by_commune, row["need__commune__name"], dict(commune=row["need__commune__name"])),
+        ):
+            entry = table.setdefault(key, dict(label, allocated=0, delivered=0, children=0))
+            entry["delivered"] += value
+            entry["children"] += row["children_reached"]
+    donors = Donor.objects.filter(pledges__receipts__received_on__year=year).distinct()
+    return {
+        "year": year,
+        "received_money": received.get("money", 0),
+        "received_goods": received.get("goods", 0),
+        "allocated": sum(entry["allocated"] for entry in by_category.values()),
+        "delivered": sum(entry["delivered"] for entry in by_category.values()),
+        "by_category": sorted(by_category.values(), key=lambda entry: entry["category"]),
+        "by_commune": sorted(by_commune.values(), key=lambda entry: entry["commune"]),
+        "donors": list(donors.filter(anonymous_publicly=False).order_by("name").values_list("name", flat=True)),
+        "anonymous_donors": donors.filter(anonymous_publicly=True).count(),
+    }
+
+
+def need_balances(need_ids) -> dict:
+    return {balance.need_id: balance for balance in NeedBalance.objects.filter(need_id__in=need_ids)}
+
+
+def commune_totals(rows) -> dict:
+    totals = defaultdict(int)
+    for row in rows:
+        for key in ("allocated", "delivered", "children"):
+            totals[key] += row[key]
+    return dict(totals)

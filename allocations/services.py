@@ -1,0 +1,352 @@
+"""Writes to the allocation ledger: allocate (one line or a batch), reverse a batch, record deliveries and
+evidence, run and accept the matching assistant.
+
+Every write locks what it changes in one order — receipt balances by id, then need balances by id, then the
+children, then the needs' rows for their status — so concurrent staff never deadlock, and the second of two
+people allocating the last money waits for the first and then gets a clear message. PostgreSQL checks the same
+rules again (migration 0003): Python gives the message, the database gives the guarantee.
+"""
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from allocations.models import (
+    Allocation,
+    AllocationBatch,
+    BatchSource,
+    BatchStatus,
+    Delivery,
+    DeliveryEvidence,
+    MatchingRun,
+    NeedBalance,
+    ReceiptBalance,
+    RunStatus,
+)
+from allocations.rules import MESSAGES, need_facts, receipt_facts, refusals
+from donors.models import Receipt
+from needs.models import Child, Need, NeedStatus
+from needs.models.needs import FUNDABLE_STATUSES
+from needs.workflow import TransitionError, need_set_funding_status, need_transition
+from portal.money import format_vnd
+from portal.permissions import Perm
+from portal.scoping import scope_for
+from portal.uploads import CheckedUpload, random_name
+
+
+class LedgerError(Exception):
+    """A refused ledger write; the message is shown to the user as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line to allocate: đồng from a money receipt, or units (quantity) of a goods receipt."""
+
+    receipt_id: int
+    need_id: int
+    amount: int | None = None
+    quantity: int | None = None
+
+
+def _require(user, perm: str, unit_id: int | None) -> None:
+    if not scope_for(user).allows(perm, unit_id):
+        raise PermissionDenied
+
+
+@contextmanager
+def _database_refusals():
+    """Turn the database's refusal of a ledger rule (a named constraint or trigger) into a clear LedgerError."""
+    try:
+        yield
+    except IntegrityError as error:
+        name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if name not in MESSAGES:
+            raise
+        raise LedgerError(str(MESSAGES[name])) from error
+
+
+def _lock_balances(receipt_ids, need_ids) -> None:
+    """Lock in the one global order; on SQLite (no triggers) make sure the balance rows exist first."""
+    if connection.vendor != "postgresql":
+        _ensure_balances(receipt_ids, need_ids)
+    list(ReceiptBalance.objects.select_for_update().filter(receipt_id__in=receipt_ids).order_by("receipt_id"))
+    list(NeedBalance.objects.select_for_update().filter(need_id__in=need_ids).order_by("need_id"))
+    child_ids = Need.objects.filter(pk__in=need_ids, child__isnull=False).values("child_id")
+    list(Child.objects.select_for_update().filter(pk__in=child_ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _ensure_balances(receipt_ids, need_ids) -> None:
+    for receipt in Receipt.objects.filter(pk__in=receipt_ids, balance__isnull=True):
+        ReceiptBalance.objects.create(receipt=receipt, received=receipt.amount, received_quantity=receipt.quantity)
+    for need in Need.objects.filter(pk__in=need_ids, balance__isnull=True):
+        NeedBalance.objects.create(need=need, quantity=need.quantity, unit_cost=need.unit_cost)
+
+
+def _count_in_python(allocations, sign: int) -> None:
+    """Without PostgreSQL's triggers (the newcomer's SQLite), move the counters here instead."""
+    if connection.vendor == "postgresql":
+        return
+    for a in allocations:
+        ReceiptBalance.objects.filter(receipt_id=a.receipt_id).update(
+            allocated=F("allocated") + sign * a.amount,
+            allocated_quantity=F("allocated_quantity") + sign * (a.quantity or 0),
+        )
+        NeedBalance.objects.filter(need_id=a.need_id).update(
+            allocated_money=F("allocated_money") + sign * (0 if a.quantity else a.amount),
+            allocated_quantity=F("allocated_quantity") + sign * (a.quantity or 0),
+        )
+
+
+def _funding_status(need_id: int) -> str:
+    balance = NeedBalance.objects.get(need_id=need_id)
+    if balance.covered == 0:
+        return NeedStatus.OPEN
+    return NeedStatus.FUNDED if balance.remaining == 0 else NeedStatus.PARTLY_FUNDED
+
+
+def _set_statuses(need_ids, user, reason: str) -> None:
+    for need in Need.objects.filter(pk__in=need_ids).order_by("pk"):
+        try:
+            need_set_funding_status(need=need, status=_funding_status(need.pk), user=user, reason=reason)
+        except TransitionError as error:
+            raise LedgerError(f"#{need.pk}: {error.message}") from error
+
+
+def _checked_allocations(province, lines: list[Line], today: dt.date) -> list[Allocation]:
+    """Check every line against fresh (locked) balances and the earmark rules; build the rows to insert."""
+    receipt_ids = sorted({line.receipt_id for line in lines})
+    need_ids = sorted({line.need_id for line in lines})
+    receipts = {
+        r.id: r for r in receipt_facts(Receipt.objects.filter(pk__in=receipt_ids, pledge__donor__province=province))
+    }
+    need_rows = Need.objects.filter(pk__in=need_ids, commune__province=province)
+    needs = {n.id: n for n in need_facts(need_rows, today)}
+    statuses = dict(need_rows.values_list("id", "status"))
+    left_money = {rid: r.remaining for rid, r in receipts.items()}
+    left_goods = {rid: r.remaining_quantity for rid, r in receipts.items()}
+    left_need = {nid: n.remaining for nid, n in needs.items()}
+    left_units = {nid: n.quantity - n.allocated_quantity for nid, n in needs.items()}
+    rows = []
+    for line in lines:
+        receipt, need = receipts.get(line.receipt_id), needs.get(line.need_id)
+        if receipt is None:
+            raise LedgerError(_("Không tìm thấy khoản tiếp nhận #%(id)s trong tỉnh.") % {"id": line.receipt_id})
+        if need is None:
+            raise LedgerError(_("Không tìm thấy nhu cầu #%(id)s trong tỉnh.") % {"id": line.need_id})
+        where = _("Khoản #%(receipt)s → nhu cầu #%(need)s: ") % {"receipt": receipt.id, "need": need.id}
+        if statuses[need.id] not in FUNDABLE_STATUSES:
+            raise LedgerError(where + str(MESSAGES["allocation_need_fundable"]))
+        codes = refusals(receipt, need, today)
+        if codes:
+            raise LedgerError(where + str(MESSAGES[codes[0]]))
+        if receipt.is_goods:
+            quantity = line.quantity or 0
+            if quantity <= 0:
+                raise LedgerError(where + _("nhập số lượng hiện vật lớn hơn 0."))
+            amount, cover = quantity * receipt.unit_value, quantity * need.unit_cost
+            left_goods[receipt.id] -= quantity
+            left_units[need.id] -= quantity
+            if left_goods[receipt.id] < 0:
+                raise LedgerError(where + str(MESSAGES["receipt_allocated_quantity_le_received"]))
+            if left_units[need.id] < 0:
+                raise LedgerError(where + str(MESSAGES["need_allocated_quantity_le_quantity"]))
+        else:
+            amount, cover, quantity = line.amount or 0, line.amount or 0, None
+            if amount <= 0:
+                raise LedgerError(where + _("nhập số tiền lớn hơn 0."))
+        left_money[receipt.id] -= amount
+        left_need[need.id] -= cover
+        if left_money[receipt.id] < 0:
+            raise LedgerError(
+                where
+                + _("khoản tiếp nhận chỉ còn %(left)s chưa phân bổ.")
+                % {"left": format_vnd(left_money[receipt.id] + amount)}
+            )
+        if left_need[need.id] < 0:
+            raise LedgerError(
+                where + _("nhu cầu chỉ còn thiếu %(left)s.") % {"left": format_vnd(left_need[need.id] + cover)}
+            )
+        rows.append(Allocation(receipt_id=receipt.id, need_id=need.id, amount=amount, quantity=quantity))
+    return rows
+
+
+def batch_accept(
+    *, user, province, lines: list[Line], source: str = BatchSource.MANUAL, note: str = ""
+) -> AllocationBatch:
+    """Allocate all lines as one batch, or nothing: balances, earmarks and need statuses are checked under
+    row locks, the database re-checks them, and each need moves to partly funded / funded with an event."""
+    _require(user, Perm.ALLOCATE, province.pk)
+    if not lines:
+        raise LedgerError(_("Chưa có dòng phân bổ nào."))
+    today = timezone.localdate()
+    with _database_refusals(), transaction.atomic():
+        _lock_balances({line.receipt_id for line in lines}, {line.need_id for line in lines})
+        rows = _checked_allocations(province, lines, today)
+        batch = AllocationBatch.objects.create(province=province, source=source, note=note, created_by=user)
+        for row in rows:
+            row.batch = batch
+        bulk_create_with_history(rows, Allocation, default_user=user)
+        _count_in_python(rows, +1)
+        _set_statuses({row.need_id for row in rows}, user, _("Đợt phân bổ #%(id)s") % {"id": batch.pk})
+    return batch
+
+
+def allocation_create(
+    *, user, receipt: Receipt, need: Need, amount: int | None = None, quantity: int | None = None, note: str = ""
+) -> Allocation:
+    """Allocate part of one receipt to one need (a batch of one line)."""
+    batch = batch_accept(
+        user=user,
+        province=receipt.pledge.donor.province,
+        lines=[Line(receipt_id=receipt.pk, need_id=need.pk, amount=amount, quantity=quantity)],
+        note=note,
+    )
+    return batch.allocations.get()
+
+
+def batch_reverse(*, user, batch: AllocationBatch, reason: str) -> AllocationBatch:
+    """Reverse a whole batch with a recorded reason: its allocations stop counting, the balances come back
+    (database triggers) and each need returns to the funding status what is left adds up to. Support already
+    handed over cannot be un-allocated (the database refuses it)."""
+    _require(user, Perm.ALLOCATE, batch.province_id)
+    reason = reason.strip()
+    if not reason:
+        raise LedgerError(_("Cần ghi lý do hủy bỏ đợt phân bổ."))
+    with _database_refusals(), transaction.atomic():
+        locked = AllocationBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.ACCEPTED:
+            raise LedgerError(_("Đợt phân bổ này đã được hủy bỏ trước đó."))
+        allocations = list(locked.allocations.filter(active=True).order_by("pk"))
+        need_ids = {a.need_id for a in allocations}
+        _lock_balances({a.receipt_id for a in allocations}, need_ids)
+        for allocation in allocations:
+            allocation.active = False
+            allocation._change_reason = reason
+            allocation.save(update_fields=["active"])
+        _count_in_python(allocations, -1)
+        locked.status, locked.reversed_by, locked.reversed_at = BatchStatus.REVERSED, user, timezone.now()
+        locked.reversal_reason = reason
+        locked._change_reason = reason
+        locked.save(update_fields=["status", "reversed_by", "reversed_at", "reversal_reason"])
+        _set_statuses(need_ids, user, _("Hủy đợt phân bổ #%(id)s: %(reason)s") % {"id": locked.pk, "reason": reason})
+    return locked
+
+
+# --- Deliveries -------------------------------------------------------------------------------------------
+
+
+def delivery_record(
+    *,
+    user,
+    need: Need,
+    delivered_on: dt.date,
+    quantity: int,
+    children_reached: int,
+    handed_over_by: str,
+    note: str = "",
+    evidence: list[tuple[CheckedUpload, bool]] = (),
+) -> Delivery:
+    """Record that (part of) a funded need reached the children, with evidence; the need becomes delivered
+    when all of it is handed over."""
+    _require(user, Perm.RECORD_DELIVERIES, need.commune_id)
+    if delivered_on > timezone.localdate():
+        raise LedgerError(_("Ngày trao không thể sau hôm nay."))
+    if children_reached > need.beneficiary_count:
+        raise LedgerError(_("Nhu cầu này chỉ dành cho %(count)s trẻ.") % {"count": need.beneficiary_count})
+    with _database_refusals(), transaction.atomic():
+        _lock_balances(set(), {need.pk})
+        balance = NeedBalance.objects.get(need_id=need.pk)
+        current = Need.objects.get(pk=need.pk)
+        if current.status not in (NeedStatus.PARTLY_FUNDED, NeedStatus.FUNDED):
+            raise LedgerError(_("Chỉ ghi nhận trao cho nhu cầu đã được tài trợ."))
+        left = balance.covered_units - balance.delivered_quantity
+        if quantity > left:
+            raise LedgerError(_("Chỉ còn %(left)s đơn vị đã được tài trợ mà chưa trao.") % {"left": left})
+        delivery = Delivery(
+            need=current,
+            delivered_on=delivered_on,
+            quantity=quantity,
+            children_reached=children_reached,
+            handed_over_by=handed_over_by.strip(),
+            note=note,
+            recorded_by=user,
+        )
+        try:
+            delivery.full_clean()
+        except ValidationError as error:
+            raise LedgerError(" ".join(error.messages)) from error
+        delivery.save()
+        if connection.vendor != "postgresql":
+            NeedBalance.objects.filter(need_id=need.pk).update(delivered_quantity=F("delivered_quantity") + quantity)
+        for upload, shows_children in evidence:
+            evidence_add(user=user, delivery=delivery, upload=upload, shows_children=shows_children)
+        balance.refresh_from_db()
+        if balance.delivered_quantity == balance.quantity and current.status == NeedStatus.FUNDED:
+            need_transition(need=current, action="deliver", user=user, reason=_("Đã trao đủ: %(n)s") % {"n": quantity})
+    return delivery
+
+
+def evidence_add(*, user, delivery: Delivery, upload: CheckedUpload, shows_children: bool) -> DeliveryEvidence:
+    """Store a checked photo or scan for a delivery under a random name (never the child's name)."""
+    _require(user, Perm.RECORD_DELIVERIES, delivery.need.commune_id)
+    evidence = DeliveryEvidence(
+        delivery=delivery,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        shows_children=shows_children,
+        uploaded_by=user,
+    )
+    evidence.file.save(random_name(upload), upload.file, save=False)
+    evidence.save()
+    return evidence
+
+
+# --- Matching assistant -----------------------------------------------------------------------------------
+
+
+def matching_run_start(*, user, province) -> MatchingRun:
+    """Queue a run of the matching assistant; the Celery task fills in the plan (see allocations.tasks)."""
+    from allocations.tasks import matching_run_execute
+
+    _require(user, Perm.ALLOCATE, province.pk)
+    run = MatchingRun.objects.create(province=province, created_by=user)
+    transaction.on_commit(lambda: matching_run_execute.delay(run.pk))
+    return run
+
+
+def matching_run_accept(*, user, run: MatchingRun, lines: list[Line], note: str = "") -> AllocationBatch:
+    """Accept the (possibly edited) plan as one batch; the ledger rules are checked again now."""
+    _require(user, Perm.ALLOCATE, run.province_id)
+    with transaction.atomic():
+        locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != RunStatus.READY:
+            raise LedgerError(_("Phương án này không còn chờ duyệt."))
+        batch = batch_accept(
+            user=user,
+            province=locked.province,
+            lines=lines,
+            source=BatchSource.MATCHING,
+            note=note or _("Theo phương án ghép nối #%(id)s") % {"id": locked.pk},
+        )
+        locked.status, locked.batch = RunStatus.ACCEPTED, batch
+        locked.save(update_fields=["status", "batch"])
+    return batch
+
+
+def matching_run_discard(*, user, run: MatchingRun) -> None:
+    _require(user, Perm.ALLOCATE, run.province_id)
+    MatchingRun.objects.filter(pk=run.pk, status__in=[RunStatus.READY, RunStatus.FAILED]).update(
+        status=RunStatus.DISCARDED
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from allocations import views
+
+app_name = "allocations"
+
+urlpatterns = [
+    path("allocations/", views.batch_list_view, name="batch-list"),
+    path("allocations/new/", views.allocation_new, name="allocation-new"),
+    path("allocations/batches/<int:pk>/", views.batch_detail, name="batch-detail"),
+    path("allocations/batches/<int:pk>/reverse/", views.batch_reverse_view, name="batch-reverse"),
+    path("allocations/matching/", views.matching_list, name="matching-list"),
+    path("allocations/matching/<int:pk>/", views.matching_detail, name="matching-detail"),
+    path("deliveries/", views.delivery_list_view, name="delivery-list"),
+    path("deliveries/needs/<int:need_pk>/new/", views.delivery_new, name="delivery-new"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
+    path("pledges/<int:pk>/trace/", views.pledge_trace_view, name="pledge-trace"),
+    path("transparency/", views.public_page, name="public"),
+]

@@ -1,0 +1,82 @@
+"""The donor's trace: reconciles to the đồng with the ledger, counts only, consent-gated photos, 404 for others."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from allocations.models import Allocation
+from allocations.selectors import pledge_trace
+from allocations.services import delivery_record
+from donors.models import Donor
+from portal.uploads import check_upload
+from tests.allocations.conftest import png_upload
+from tests.allocations.factories import PledgeFactory, ReceiptFactory
+from tests.factories import PASSWORD, user_with_role
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 20)
+
+
+def _deliver(personas, need, quantity, shows_children=True):
+    return delivery_record(
+        user=personas.officer_a if need.commune_id == personas.commune_a.pk else personas.officer_b,
+        need=need, delivered_on=TODAY, quantity=quantity, children_reached=1, handed_over_by="Cô Hà",
+        evidence=[(check_upload(png_upload()), shows_children)],
+    )  # fmt: skip
+
+
+def test_the_trace_reconciles_to_the_dong_with_the_ledger(personas, funded):
+    _deliver(personas, funded["girl"], 1)
+    _deliver(personas, funded["school"], 3)
+    trace = pledge_trace(user=personas.donor, pledge_id=funded["pledge"].pk)
+    ledger = Allocation.objects.filter(receipt__pledge=funded["pledge"], active=True).aggregate(total=Sum("amount"))
+    assert trace["received"] == 3_000_000
+    assert trace["allocated"] == ledger["total"] == 1_555_555
+    assert sum(row["allocated"] for row in trace["rows"]) == trace["allocated"]
+    # Girl: 600,000 × 1/2; school: 555,555 × 3/10 rounded down.
+    assert trace["delivered"] == 300_000 + 166_666
+    assert sum(row["delivered"] for row in trace["rows"]) == trace["delivered"]
+    assert trace["unallocated"] + trace["allocated"] == trace["received"]
+    assert trace["delivered"] + trace["awaiting"] == trace["allocated"]
+    assert trace["children"] == 1 + 1 + 30
+
+
+def test_the_trace_page_shows_counts_never_names_and_photos_only_with_consent(client, personas, funded):
+    consented = _deliver(personas, funded["girl"], 1).evidence.get()
+    no_consent = _deliver(personas, funded["boy"], 1).evidence.get()
+    no_child = _deliver(personas, funded["school"], 1, shows_children=False).evidence.get()
+    client.login(username="donor", password=PASSWORD)
+    response = client.get(reverse("allocations:pledge-trace", args=[funded["pledge"].pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    for need in (funded["girl"], funded["boy"]):
+        assert need.child.full_name not in body
+        assert need.child.code not in body
+    assert "1.555.555" in body
+    assert reverse("allocations:evidence", args=[consented.pk]) in body
+    assert reverse("allocations:evidence", args=[no_child.pk]) in body
+    assert reverse("allocations:evidence", args=[no_consent.pk]) not in body
+    assert client.get(reverse("allocations:evidence", args=[consented.pk])).status_code == 200
+    assert client.get(reverse("allocations:evidence", args=[no_consent.pk])).status_code == 404
+
+
+def test_a_donor_never_sees_another_donors_trace(client, personas, funded):
+    other = Donor.objects.create(province=personas.province, type="company", name="Công ty Khác")
+    other_user = user_with_role("donor", None, username="other_donor")
+    other.members.add(other_user)
+    ReceiptFactory(pledge=PledgeFactory(donor=other))
+    client.login(username="other_donor", password=PASSWORD)
+    assert client.get(reverse("allocations:pledge-trace", args=[funded["pledge"].pk])).status_code == 404
+    client.login(username="staff_q", password=PASSWORD)
+    assert client.get(reverse("allocations:pledge-trace", args=[funded["pledge"].pk])).status_code == 404
+    client.login(username="staff", password=PASSWORD)
+    assert client.get(reverse("allocations:pledge-trace", args=[funded["pledge"].pk])).status_code == 200
+
+
+def test_the_donor_home_panel_links_each_pledge_to_its_trace(client, personas, funded):
+    client.login(username="donor", password=PASSWORD)
+    body = client.get("/").content.decode()
+    assert reverse("allocations:pledge-trace", args=[funded["pledge"].pk]) in body
+    assert "1.555.555" in body
