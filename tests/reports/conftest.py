@@ -73,7 +73,7 @@ def world(personas) -> World:
     n8 = need(commune=p.commune_b, child=c4, category=Category.PLAY, season="Y2026", status=NeedStatus.CANCELLED)
     n9 = need(commune=p.commune_c, child=c5, status=NeedStatus.FUNDED)
     n10 = need(commune=p.commune_a, child=c2, category=Category.EDUCATION, season="SY2026", status=NeedStatus.FUNDED)
-    n11 = need(commune=p.commune_b, child=c6, category=Category.EDUCATION, season="SY2026", status=NeedStatus.FUNDED)
+    n11 = need(commune=p.commune_b, child=c6, status=NeedStatus.FUNDED)  # a coat, given from the donated coats
 
     d1 = DonorFactory(province=p.province, type="company", name="Công ty Điện lực Thái Nguyên")
     d2 = DonorFactory(province=p.province, type="individual", name="Bà Nguyễn Thị Ánh")
@@ -95,7 +95,7 @@ def world(personas) -> World:
         allocate(r1, n6, 350_000, dt.date(2026, 6, 2), active=False),
         allocate(r5, n9, 350_000, dt.date(2026, 6, 3)),
         allocate(r3, n10, 350_000, dt.date(2026, 11, 20)),  # after the period
-        allocate(r2, n11, 250_000, dt.date(2026, 9, 2)),
+        allocate(r2, n11, 250_000, dt.date(2026, 9, 2), quantity=1),
     ]
     deliveries = [
         deliver(n2, dt.date(2026, 5, 20)),

@@ -149,9 +149,18 @@ class BatchFactory(factory.django.DjangoModelFactory):
     source = BatchSource.MANUAL
 
 
-def allocate(receipt, need, amount: int, on: dt.date, *, active: bool = True) -> Allocation:
+def allocate(
+    receipt, need, amount: int, on: dt.date, *, active: bool = True, quantity: int | None = None
+) -> Allocation:
+    """An allocation made on a given day, to a need that since moved on to the status the data set gives it.
+
+    The ledger's triggers accept money only for needs open to funding, as the need was at the time."""
     batch = BatchFactory(province=receipt.pledge.donor.province)
-    allocation = Allocation.objects.create(batch=batch, receipt=receipt, need=need, amount=amount, active=active)
+    Need.objects.filter(pk=need.pk).update(status=NeedStatus.OPEN)
+    allocation = Allocation.objects.create(
+        batch=batch, receipt=receipt, need=need, amount=amount, quantity=quantity, active=active
+    )
+    Need.objects.filter(pk=need.pk).update(status=need.status)
     Allocation.objects.filter(pk=allocation.pk).update(created_at=aware(on))  # auto_now_add: set the day
     allocation.refresh_from_db()
     return allocation
