@@ -1,4 +1,3 @@
-import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,9 +17,6 @@ from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm, Role
 from portal.scoping import get_for_user, scope_for
 from portal.selectors import commune_list, unit_history
-
-# Shown to leadership and staff on their home page until reporting cycles are configured.
-ANNUAL_REPORT_DUE = (11, 30)
 
 
 def home(request):
@@ -36,17 +31,8 @@ def home(request):
         communes = commune_list(user=request.user)
         context["communes"] = communes[:12]
         context["commune_count"] = communes.count()
-    if scope.has_perm(Perm.VIEW_DASHBOARDS):
-        context["report_due"], context["days_to_report"] = _annual_report_due(timezone.localdate())
     template = "portal/home_donor.html" if scope.roles == {Role.DONOR} else "portal/home.html"
     return render(request, template, context)
-
-
-def _annual_report_due(today: dt.date) -> tuple[dt.date, int]:
-    due = dt.date(today.year, *ANNUAL_REPORT_DUE)
-    if due < today:
-        due = dt.date(today.year + 1, *ANNUAL_REPORT_DUE)
-    return due, (due - today).days
 
 
 def login_locked_out(request, credentials=None, *args, **kwargs):

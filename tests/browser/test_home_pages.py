@@ -9,8 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HOMES = {
     "commune": ("Cán bộ xã", "Xã Bằng Thành"),
-    "staff": ("Cán bộ Sở", "Báo cáo năm"),
-    "leader": ("Lãnh đạo", "Báo cáo năm"),
+    "staff": ("Cán bộ Sở", "Kỳ báo cáo năm 2026"),
+    "leader": ("Lãnh đạo", "Kỳ báo cáo năm 2026"),
     "auditor": ("Kiểm tra, thanh tra", "Địa bàn phụ trách"),
     "donor": ("Đóng góp của tôi", "Cam kết của quý vị"),
 }
