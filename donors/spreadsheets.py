@@ -506,15 +506,19 @@ def pledge_template_lists(user) -> dict[str, list[str]]:
     }
 
 
+ALL_OR_NOTHING = gettext_lazy(
+    "Sau khi tải lên, cổng kiểm tra mọi dòng và chưa lưu gì cho tới khi bạn xác nhận; "
+    "có dòng lỗi thì không lưu dòng nào."
+)
+
+
 def donor_template_instructions() -> list[str]:
     return [
         _("MẪU NHẬP DANH SÁCH NHÀ TÀI TRỢ"),
         _("Điền dữ liệu vào trang “NhaTaiTro”, bắt đầu từ dòng 2; không đổi tên, thứ tự hay gộp ô ở dòng tiêu đề."),
         _("Mỗi dòng là một nhà tài trợ mới. Cột có dấu (*) là bắt buộc."),
         _("Mã số thuế không được trùng trong tệp hay với nhà tài trợ đã có trong tỉnh."),
-        _(
-            "Sau khi tải lên, cổng kiểm tra mọi dòng và chưa lưu gì cho tới khi bạn xác nhận; có dòng lỗi thì không lưu dòng nào."
-        ),
+        ALL_OR_NOTHING,
     ]
 
 
@@ -525,7 +529,5 @@ def pledge_template_instructions() -> list[str]:
         _("Nhà tài trợ phải có sẵn trên cổng: ghi mã số thuế, hoặc tên đúng như trong danh sách nhà tài trợ."),
         _("Cam kết bằng tiền: ghi số tiền. Cam kết hiện vật: ghi loại hỗ trợ, mặt hàng, số lượng và đơn giá."),
         _("Ngày ghi theo dạng ngày/tháng/năm, ví dụ 10/01/2026. Cột có dấu (*) là bắt buộc."),
-        _(
-            "Sau khi tải lên, cổng kiểm tra mọi dòng và chưa lưu gì cho tới khi bạn xác nhận; có dòng lỗi thì không lưu dòng nào."
-        ),
+        ALL_OR_NOTHING,
     ]

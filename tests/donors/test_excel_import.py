@@ -99,7 +99,7 @@ def test_it_previews_every_bad_pledge_row_and_saves_nothing(client, personas):
             item="Áo ấm",
             quantity=100,
             unit_value="150.000",
-        ),  # fmt: skip
+        ),
         pledge_row(on="31/02/2026"),
         pledge_row(amount="năm triệu"),
         pledge_row(amount=""),
@@ -139,7 +139,7 @@ def test_it_saves_all_pledge_rows_on_confirm_with_events_and_items(client, perso
             item="Áo ấm",
             quantity=100,
             unit_value="150.000",
-        ),  # fmt: skip
+        ),
     ]
     record, _page = stage_pledges(client, personas.staff, rows)
     assert record.report["errors"] == []
