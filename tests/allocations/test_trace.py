@@ -80,3 +80,19 @@ def test_the_donor_home_panel_links_each_pledge_to_its_trace(client, personas, f
     body = client.get("/").content.decode()
     assert reverse("allocations:pledge-trace", args=[funded["pledge"].pk]) in body
     assert "1.555.555" in body
+
+
+@pytest.mark.parametrize("username", ["donor", "staff", "auditor"])
+def test_the_pledge_page_links_to_its_trace_for_whoever_sees_the_pledge(client, personas, funded, username):
+    client.login(username=username, password=PASSWORD)
+    body = client.get(reverse("pledge-detail", args=[funded["pledge"].pk])).content.decode()
+    trace = reverse("allocations:pledge-trace", args=[funded["pledge"].pk])
+    assert trace in body
+    assert client.get(trace).status_code == 200
+
+
+def test_the_pledge_page_has_no_trace_link_before_anything_is_received(client, personas, funded):
+    pledge = PledgeFactory(donor=funded["donor"])
+    client.login(username="donor", password=PASSWORD)
+    body = client.get(reverse("pledge-detail", args=[pledge.pk])).content.decode()
+    assert reverse("allocations:pledge-trace", args=[pledge.pk]) not in body
