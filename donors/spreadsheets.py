@@ -119,7 +119,9 @@ DONOR_COLUMNS = [
 
 
 def _yes_no() -> dict:
-    return choice_mapping([("yes", gettext_lazy("Có")), ("no", gettext_lazy("Không"))], ("x", "yes"), ("1", "yes"), ("0", "no"))
+    return choice_mapping(
+        [("yes", gettext_lazy("Có")), ("no", gettext_lazy("Không"))], ("x", "yes"), ("1", "yes"), ("0", "no")
+    )
 
 
 class DonorResource(ScopedImportResource):
