@@ -255,6 +255,7 @@ def test_it_offers_templates_with_drop_down_lists(client, personas):
 
 def test_it_links_the_imports_from_the_lists_for_staff_only(client, personas):
     client.force_login(personas.staff)
+    assert "Nhập danh sách nhà tài trợ từ Excel" in client.get(reverse("donors-import")).content.decode()
     assert reverse("donors-import") in client.get(reverse("donor-list")).content.decode()
     assert reverse("pledges-import-template") in client.get(reverse("pledge-list")).content.decode()
     client.force_login(personas.donor)
