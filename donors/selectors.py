@@ -25,6 +25,7 @@ from donors.models import (
     Sponsorship,
 )
 from needs.models import ConsentPurpose
+from needs.selectors import consent_in_force
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import fold
@@ -214,9 +215,12 @@ def commendation_ranking(*, user, start: dt.date, end: dt.date, type: str = ""):
 
 
 def sponsorship_list(*, user):
+    """Sponsorships in scope, each annotated `shares_identity`: the child's consent to be known by the sponsor is
+    in force today (the same rule as needs.Child.consents_to, computed in the same query)."""
     return (
         Sponsorship.objects.visible_to(user)
         .select_related("donor", "child", "child__commune")
+        .annotate(shares_identity=consent_in_force(ConsentPurpose.SHARE_WITH_SPONSOR, child="child"))
         .order_by("-start_date", "pk")
     )
 
@@ -224,14 +228,14 @@ def sponsorship_list(*, user):
 def sponsorship_cards(sponsorships, *, user) -> list[dict]:
     """What a user may see of each sponsored child: the identity only for roles with personal-data access in the
     child's commune, or for the sponsoring donor while the child's consent to share it with the sponsor is in
-    force (needs.Child.consents_to); otherwise only commune, age band and sex."""
+    force (`shares_identity` from sponsorship_list); otherwise only commune, age band and sex."""
     scope = scope_for(user)
     own_donors = set(Donor.objects.filter(members=user).values_list("pk", flat=True))
     cards = []
     for sponsorship in sponsorships:
         child = sponsorship.child
         identified = scope.allows(Perm.VIEW_PERSONAL_DATA, child.commune_id) or (
-            sponsorship.donor_id in own_donors and child.consents_to(ConsentPurpose.SHARE_WITH_SPONSOR)
+            sponsorship.donor_id in own_donors and sponsorship.shares_identity
         )
         card = {
             "sponsorship": sponsorship,

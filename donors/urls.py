@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from donors import views
 
 urlpatterns = [
     path("donors/", views.donor_list, name="donor-list"),
+    path("", include("donors.excel_urls")),
     path("donors/new/", views.donor_create, name="donor-create"),
     path("donors/<int:pk>/", views.donor_detail, name="donor-detail"),
     path("donors/<int:pk>/edit/", views.donor_edit, name="donor-edit"),

@@ -169,6 +169,7 @@ def pledge_list(request):
         "form": form,
         "page": _page(request, pledges),
         "may_pledge": scope.has_perm(Perm.MANAGE_DONORS) or Donor.objects.filter(members=request.user).exists(),
+        "may_import": scope.has_perm(Perm.MANAGE_DONORS),
     }
     return render(request, "donors/pledge_list.html", context)
 

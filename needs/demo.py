@@ -107,7 +107,9 @@ def seed(context):
 
 
 S = NeedStatus
-# The steps that lead to each status, and who takes them (demo usernames).
+# The steps that lead to each status, and who takes them (demo usernames). The demo stops before money: needs
+# become partly funded, funded and delivered only through allocations/demo.py (the matching assistant and
+# deliveries), so every funded need has allocations behind it and every delivered one a delivery.
 PATHS = {
     S.DRAFT: [],
     S.SUBMITTED: [("submit", S.SUBMITTED, "commune")],
@@ -115,26 +117,22 @@ PATHS = {
     S.VERIFIED: [("submit", S.SUBMITTED, "commune"), ("verify", S.VERIFIED, "staff")],
 }
 PATHS[S.OPEN] = [*PATHS[S.VERIFIED], ("open", S.OPEN, "staff")]
-PATHS[S.PARTLY_FUNDED] = [*PATHS[S.OPEN], ("fund_partly", S.PARTLY_FUNDED, "staff")]
-PATHS[S.FUNDED] = [*PATHS[S.PARTLY_FUNDED], ("fund", S.FUNDED, "staff")]
-PATHS[S.DELIVERED] = [*PATHS[S.FUNDED], ("deliver", S.DELIVERED, "commune")]
-PATHS[S.CLOSED] = [*PATHS[S.DELIVERED], ("close", S.CLOSED, "staff")]
+PATHS[S.CANCELLED] = [("submit", S.SUBMITTED, "commune"), ("withdraw", S.CANCELLED, "commune")]
 STATUS_MIX = [
     (S.DRAFT, 8),
     (S.SUBMITTED, 20),
     (S.RETURNED, 5),
     (S.VERIFIED, 12),
-    (S.OPEN, 30),
-    (S.PARTLY_FUNDED, 8),
-    (S.FUNDED, 7),
-    (S.DELIVERED, 6),
-    (S.CLOSED, 4),
+    (S.OPEN, 52),
+    (S.CANCELLED, 3),
 ]
 RETURN_REASONS = [
     "Bổ sung giấy xác nhận hộ nghèo của UBND xã.",
     "Ghi rõ cỡ áo theo số đo thực tế của trẻ.",
     "Đơn giá cao hơn giá thị trường, đề nghị xem lại.",
 ]
+WITHDRAW_REASONS = ["Gia đình chuyển đi nơi khác.", "Trẻ đã được hỗ trợ từ chương trình khác."]
+REASONS = {"return": RETURN_REASONS, "withdraw": WITHDRAW_REASONS}
 # category → (season, needed by, share of children, what is needed)
 CHILD_NEEDS = {
     Category.WARM_CLOTHING: ("W2026", dt.date(2026, 11, 30), 45, "Áo khoác bông, mũ len, tất"),
@@ -232,7 +230,7 @@ def _needs(context, children):
         previous = S.DRAFT
         for action, target, username in PATHS[need.status]:
             # No random draw here: a rerun creates no events, and the draws after this must stay the same.
-            reason = RETURN_REASONS[need.pk % len(RETURN_REASONS)] if action == "return" else ""
+            reason = REASONS[action][need.pk % len(REASONS[action])] if action in REASONS else ""
             events.append(
                 NeedEvent(
                     need=need,

@@ -2,9 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils import timezone
 
-from needs.models import Child, Need, NeedEvent, NeedStatus
+from needs.models import Child, ChildConsent, ConsentGiver, Need, NeedEvent, NeedStatus
+from needs.models.children import CHILD_CONSENT_AGE
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import fold
@@ -112,3 +114,37 @@ def child_duplicates(
         found.append((child, why))
     found.sort(key=lambda pair: pair[1] != "same")
     return found
+
+
+def consent_in_force(purpose: str, *, on: dt.date | None = None, child: str = "") -> ExpressionWrapper:
+    """Child.consents_to as one SQL expression, to annotate a whole list in one query instead of one per row.
+
+    True when the guardian's consent to `purpose` is in force on `on`, and, for a child aged 7 or more that day,
+    the child's own too. `child` is the path from the queryset's model to the Child ("" on Child itself,
+    "child" on a sponsorship or a need).
+    """
+    on = on or timezone.localdate()
+    prefix = f"{child}__" if child else ""
+
+    def given_by(giver: str) -> Exists:
+        return Exists(
+            ChildConsent.objects.filter(
+                Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on),
+                child_id=OuterRef(f"{prefix}pk"),
+                purpose=purpose,
+                given_by=giver,
+                given_on__lte=on,
+            )
+        )
+
+    # Aged CHILD_CONSENT_AGE or more on `on` ⇔ born on or before this day (29 February falls back to the 28th).
+    year = on.year - CHILD_CONSENT_AGE
+    try:
+        latest_birth = on.replace(year=year)
+    except ValueError:
+        latest_birth = dt.date(year, 2, 28)
+    younger = Q(**{f"{prefix}birth_date__gt": latest_birth})
+    return ExpressionWrapper(
+        Q(given_by(ConsentGiver.GUARDIAN)) & (Q(given_by(ConsentGiver.CHILD)) | younger),
+        output_field=BooleanField(),
+    )

@@ -3,17 +3,22 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 
 from allocations.models import Allocation
 from allocations.selectors import pledge_trace
 from allocations.services import delivery_record
-from donors.models import Donor
+from donors.models import Donor, Pledge
+from needs.models import Need, NeedStatus
 from portal.uploads import check_upload
 from tests.allocations.conftest import png_upload
 from tests.allocations.factories import PledgeFactory, ReceiptFactory
 from tests.factories import PASSWORD, user_with_role
+
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 20)
@@ -80,3 +85,36 @@ def test_the_donor_home_panel_links_each_pledge_to_its_trace(client, personas, f
     body = client.get("/").content.decode()
     assert reverse("allocations:pledge-trace", args=[funded["pledge"].pk]) in body
     assert "1.555.555" in body
+
+
+@pytest.mark.parametrize("username", ["donor", "staff", "auditor"])
+def test_the_pledge_page_links_to_its_trace_for_whoever_sees_the_pledge(client, personas, funded, username):
+    client.login(username=username, password=PASSWORD)
+    body = client.get(reverse("pledge-detail", args=[funded["pledge"].pk])).content.decode()
+    trace = reverse("allocations:pledge-trace", args=[funded["pledge"].pk])
+    assert trace in body
+    assert client.get(trace).status_code == 200
+
+
+def test_the_pledge_page_has_no_trace_link_before_anything_is_received(client, personas, funded):
+    pledge = PledgeFactory(donor=funded["donor"])
+    client.login(username="donor", password=PASSWORD)
+    body = client.get(reverse("pledge-detail", args=[pledge.pk])).content.decode()
+    assert reverse("allocations:pledge-trace", args=[pledge.pk]) not in body
+
+
+@pytest.mark.django_db
+def test_the_demo_funds_and_delivers_needs_only_through_the_ledger():
+    call_command("seed_demo", verbosity=0)
+    needs = Need.objects.all()
+    money_statuses = [NeedStatus.PARTLY_FUNDED, NeedStatus.FUNDED, NeedStatus.DELIVERED, NeedStatus.CLOSED]
+    assert needs.filter(status__in=money_statuses).exists()
+    assert not needs.filter(status__in=money_statuses, allocations__isnull=True).exists()
+    assert not needs.filter(status__in=[NeedStatus.DELIVERED, NeedStatus.CLOSED], deliveries__isnull=True).exists()
+    assert needs.filter(status=NeedStatus.DELIVERED).exists()
+    assert needs.filter(status=NeedStatus.CANCELLED).exists()
+    # The school-meals pledge is used by the assistant, and its donor's trace has content.
+    meals = Pledge.objects.get(note="[demo] bữa ăn bán trú")
+    assert meals.earmark_age_bands == []
+    assert Allocation.objects.filter(receipt__pledge=meals, active=True).exists()
+    assert pledge_trace(user=User.objects.get(username="staff"), pledge_id=meals.pk)["rows"]

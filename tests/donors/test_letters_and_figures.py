@@ -5,6 +5,8 @@ import subprocess
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -84,6 +86,27 @@ def test_a_sponsor_sees_the_childs_identity_only_with_consent(client, personas):
     client.force_login(personas.staff)
     page = client.get(reverse("sponsorship-list")).content.decode()
     assert "Lầu A Páo" in page  # staff in scope see personal data
+
+
+def test_the_sponsorship_list_takes_the_same_number_of_queries_for_any_number_of_children(
+    client, personas, django_assert_num_queries
+):
+    donor = DonorFactory(province=personas.province, members=[personas.donor])
+
+    def sponsor(n):
+        for _ in range(n):
+            child = ChildFactory(commune=personas.commune_a, birth_date=dt.date(2015, 1, 9))
+            _consent(child)
+            Sponsorship.objects.create(donor=donor, child=child, start_date=dt.date(2026, 1, 1), monthly_amount=500_000)
+
+    client.force_login(personas.donor)
+    sponsor(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("sponsorship-list")).status_code == 200
+    sponsor(20)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("sponsorship-list")).content.decode()
+    assert page.count("09/01/2015") == 22  # every consenting child is named to its sponsor
 
 
 def test_another_donor_does_not_see_the_sponsorship(client, personas):
