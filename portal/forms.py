@@ -47,7 +47,7 @@ class PlainSelect(forms.Select):
     """A select whose options are written in Python instead of one template render each.
 
     Django renders every <option> through a template (about 0.1 ms each); a province's village filter has
-    thousands, which made the needs list spend 250 ms drawing its filter form (issue 7's profile).
+    thousands: drawing the filter form was 70 % of the needs list page (issue 7's profile).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
