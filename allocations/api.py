@@ -35,7 +35,9 @@ class BatchSerializer(serializers.ModelSerializer):
     allocations = AllocationSerializer(many=True, read_only=True)
     lines = LineSerializer(many=True, write_only=True)
     province = serializers.SlugRelatedField(
-        slug_field="code", queryset=AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE)
+        # Only the province in force: a merged-away one keeps its code in history (issue 7's bench hit a 500 here).
+        slug_field="code",
+        queryset=AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, valid_to__isnull=True),
     )
 
     class Meta:

@@ -30,9 +30,10 @@ def main(argv=None) -> int:
     django.setup()
     from bench.database import prepare_database
 
-    prepare_database()
+    chosen = args.workload or list(workloads.ALL)
+    prepare_database(large=bool(workloads.LARGE & set(chosen)))
     rows = []
-    for name in args.workload or workloads.ALL:
+    for name in chosen:
         rows.extend(workloads.ALL[name]())
     _report(rows)
     return 0

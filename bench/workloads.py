@@ -1,7 +1,11 @@
 """Workloads, each returning rows for the table. Issues add theirs here with the scale they name."""
 
 import gzip
+import math
+import os
 import re
+import statistics
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -194,4 +198,308 @@ def matching():
     return rows
 
 
-ALL = {"page_weight": page_weight, "excel_import": excel_import, "matching": matching}
+# --- At the scale of issue 7 (seed_demo --size large) ------------------------------------------------------
+
+NEED_FILTERS = {
+    "status + category": {"status": "open", "category": "warm_clothing"},
+    "season + commune": {"season": "W2026", "commune": None},  # the largest commune, looked up at run time
+    "name search (no diacritics)": {"q": None},  # a generated child's name, folded
+}
+
+
+def _stats(samples: list[float]) -> tuple[float, float]:
+    """Median and p95 in milliseconds."""
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)] * 1000
+
+
+def _time_sql(queries, repeat: int) -> float:
+    """Median milliseconds of running the captured SQL statements (all of them, in order) with a bare cursor."""
+    from django.db import connection
+
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in queries:
+                cursor.execute(sql)
+                cursor.fetchall()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def _need_filters() -> dict[str, dict]:
+    from django.db.models import Count
+
+    from needs.models import Child, Need
+    from needs.scale import CODE_PREFIX
+
+    commune = Need.objects.values("commune").annotate(n=Count("id")).order_by("-n").first()["commune"]
+    name = Child.objects.filter(code__startswith=CODE_PREFIX).order_by("code").values_list("name_key", flat=True)[7]
+    filters = {label: dict(params) for label, params in NEED_FILTERS.items()}
+    filters["season + commune"]["commune"] = commune
+    filters["name search (no diacritics)"]["q"] = name  # e.g. "ly thi mai": folded, as typed on a phone
+    return filters
+
+
+def needs_list():
+    """The staff user's filtered needs list page and API page at 200,000 children / 600,000 needs: median and
+    p95 over repeated requests (django.test.Client, in process), next to the SQL those requests ran, timed with
+    a bare cursor (budget from issue 3: median under 150 ms)."""
+    from urllib.parse import urlencode
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    repeat = int(os.environ.get("BENCH_REPEAT", 20))
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(get_user_model().objects.get(username="staff"))
+    rows = []
+    for label, params in _need_filters().items():
+        for kind, path in (("page", "/needs/"), ("API", "/api/v1/needs/")):
+            url = f"{path}?{urlencode(params)}"
+            assert client.get(url).status_code == 200, url  # warm-up, and the page must work
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            sql = [q["sql"] for q in captured.captured_queries if "needs_need" in q["sql"]]
+            samples = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                client.get(url)
+                samples.append(time.perf_counter() - started)
+            median, p95 = _stats(samples)
+            rows.append(
+                {
+                    "workload": "needs list (staff, 600k needs)",
+                    "measure": f"{kind}, {label}: median / p95 ms",
+                    "value": f"{median:.0f} / {p95:.0f}",
+                    "reference": f"{_time_sql(sql, repeat):.0f} ms bare SQL ({len(sql)} of {len(captured)} queries)",
+                    "note": "budget median 150 ms",
+                }
+            )
+    return rows
+
+
+def annual_report():
+    """The annual report (figures + Decree 30 PDF) built as `build_report --sync` does, in a separate process
+    like the worker (time and peak RSS), next to its own SQL timed with a bare cursor plus WeasyPrint rendering
+    the same HTML as a static page."""
+    import subprocess
+    import sys
+
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+    from weasyprint import HTML
+
+    from portal.demo import PROVINCE_CODE
+    from reports.documents import report_context, report_figures
+    from reports.models import Report, ReportingCycle
+
+    cycle = ReportingCycle.objects.select_related("province").get(province__code=PROVINCE_CODE, year=2026)
+    command = [sys.executable, "manage.py", "build_report", "--year", "2026", "--sync"]
+    started = time.perf_counter()
+    worker = subprocess.Popen(command, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(worker.pid, 0)
+    seconds = time.perf_counter() - started
+    assert status == 0, worker.stderr.read().decode()[-2000:]
+    report = Report.objects.filter(cycle=cycle, unit=cycle.province).order_by("-version").first()
+
+    with translation.override("vi"), CaptureQueriesContext(connection) as captured:
+        context = report_context(report, report_figures(report))
+    sql_ms = _time_sql([q["sql"] for q in captured.captured_queries], 3)
+    html = render_to_string("reports/pdf/report.html", context)
+    started = time.perf_counter()
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    render_seconds = time.perf_counter() - started
+    return [
+        {
+            "workload": "annual report (province, 600k needs)",
+            "measure": "build_report --sync, s (process start to PDF stored)",
+            "value": round(seconds, 1),
+            "reference": f"{sql_ms / 1000:.1f} s bare SQL ({len(captured)} queries)"
+            f" + {render_seconds:.1f} s WeasyPrint",
+            "note": f"{report.size // 1024} KB PDF; static HTML {len(html) // 1024} KB → {len(pdf) // 1024} KB",
+        },
+        {
+            "workload": "annual report (province, 600k needs)",
+            "measure": "worker peak RSS during the build, MB",
+            "value": round(usage.ru_maxrss / 1024),
+            "note": "ru_maxrss of the build_report process",
+        },
+    ]
+
+
+def concurrent_allocation():
+    """Several API clients over loopback (gunicorn) allocating from the same few receipts for a fixed time:
+    throughput, refusals by kind, then a check that no receipt or need is over-allocated and that the balances
+    equal the sums of the ledger. Also the web workers' peak RSS while serving list pages and allocations."""
+    import json
+    import random
+    import subprocess
+    import sys
+    import threading
+    import urllib.error
+    import urllib.request
+    from collections import Counter
+
+    from django.db import connection
+    from django.db.models import F
+
+    from allocations.models import ReceiptBalance
+    from needs.models import Need, NeedStatus
+    from portal.demo import PROVINCE_CODE
+
+    seconds = float(os.environ.get("BENCH_SECONDS", 20))
+    clients = int(os.environ.get("BENCH_CLIENTS", 6))
+    port = int(os.environ.get("BENCH_PORT", 8765))
+    base = f"http://127.0.0.1:{port}"
+    # A few unearmarked receipts with 2–20 million đồng left: the clients compete for their rows and run them dry
+    # within the run, so both the lock queue and the refusal at exhaustion are exercised.
+    receipts = list(
+        ReceiptBalance.objects.annotate(left=F("received") - F("allocated"))
+        .filter(left__range=(2_000_000, 20_000_000), receipt__kind="money", receipt__pledge__earmark_categories=[])
+        .order_by("receipt_id")
+        .values_list("receipt_id", flat=True)[:5]
+    )
+    needs = list(
+        Need.objects.filter(status=NeedStatus.OPEN, justification__startswith="Hộ nghèo")
+        .order_by("id")
+        .values_list("id", flat=True)[:2000]
+    )
+    env = {**os.environ, "DEBUG": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--threads", "4", "--log-level", "warning"],
+        cwd=settings.BASE_DIR, env=env,
+    )  # fmt: skip
+    try:
+        token = _wait_for_token(base, urllib.request, json)
+        counts: Counter = Counter()
+        latencies: list[float] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + seconds
+
+        def client(number: int) -> None:
+            rng = random.Random(number)
+            while time.monotonic() < deadline:
+                body = {
+                    "province": PROVINCE_CODE,
+                    "note": "bench",
+                    "lines": [{"receipt": rng.choice(receipts), "need": rng.choice(needs), "amount": 50_000}],
+                }
+                request = urllib.request.Request(  # noqa: S310 - http on loopback
+                    f"{base}/api/v1/batches/", data=json.dumps(body).encode(), method="POST",
+                    headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+                )  # fmt: skip
+                started = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                        kind = str(response.status)
+                except urllib.error.HTTPError as error:
+                    try:
+                        detail = json.loads(error.read() or b"{}").get("detail", "")
+                    except ValueError:
+                        detail = "(not JSON)"
+                    # "Khoản #54 → nhu cầu #8260: khoản tiếp nhận chỉ còn 20.000 đ…": group by the reason alone
+                    reason = re.sub(r"\d[\d.]*", "N", str(detail).split(": ", 1)[-1])
+                    kind = f"{error.code} {reason[:70]}"
+                except OSError as error:
+                    kind = type(error).__name__
+                with lock:
+                    counts[kind] += 1
+                    latencies.append(time.perf_counter() - started)
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        for _ in range(5):  # list pages over HTTP too, for the web workers' memory
+            listing = f"{base}/api/v1/needs/?status=open"
+            request = urllib.request.Request(listing, headers={"Authorization": f"Token {token}"})  # noqa: S310
+            urllib.request.urlopen(request, timeout=30).read()  # noqa: S310
+        rss = _peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with connection.cursor() as cursor:
+        cursor.execute(CONSISTENCY_SQL)
+        over_receipts, over_needs, drift = cursor.fetchone()
+    median, p95 = _stats(latencies)
+    total = sum(counts.values())
+    kinds = ", ".join(f"{kind}: {n}" for kind, n in counts.most_common())
+    return [
+        {
+            "workload": f"concurrent allocation ({clients} clients, {seconds:.0f} s, {len(receipts)} receipts)",
+            "measure": "requests/s; median / p95 ms",
+            "value": f"{total / elapsed:.1f}; {median:.0f} / {p95:.0f}",
+            "reference": kinds,
+            "note": f"over-allocated receipts {over_receipts}, needs {over_needs}; balances ≠ ledger {drift}",
+        },
+        {
+            "workload": "web process",
+            "measure": "peak RSS of a gunicorn worker, MB",
+            "value": rss,
+            "note": "after the allocations and API list pages (2 workers × 4 threads)",
+        },
+    ]
+
+
+CONSISTENCY_SQL = """
+WITH r AS (
+  SELECT b.receipt_id, b.received, b.allocated, COALESCE(SUM(a.amount) FILTER (WHERE a.active), 0) AS ledger
+  FROM allocations_receiptbalance b LEFT JOIN allocations_allocation a ON a.receipt_id = b.receipt_id
+  GROUP BY b.receipt_id
+), n AS (
+  SELECT b.need_id, b.quantity * b.unit_cost AS cost, b.allocated_money,
+         COALESCE(SUM(a.amount) FILTER (WHERE a.active AND a.quantity IS NULL), 0) AS ledger
+  FROM allocations_needbalance b LEFT JOIN allocations_allocation a ON a.need_id = b.need_id
+  GROUP BY b.need_id, b.quantity, b.unit_cost, b.allocated_money
+)
+SELECT (SELECT COUNT(*) FROM r WHERE ledger > received),
+       (SELECT COUNT(*) FROM n WHERE ledger > cost),
+       (SELECT COUNT(*) FROM r WHERE ledger <> allocated) + (SELECT COUNT(*) FROM n WHERE ledger <> allocated_money)
+"""
+
+
+def _wait_for_token(base, request_module, json) -> str:
+    body = json.dumps({"username": "staff", "password": "portal-demo"}).encode()
+    for _ in range(100):
+        try:
+            request = request_module.Request(
+                f"{base}/api/v1/auth/token/", data=body, headers={"Content-Type": "application/json"}
+            )
+            with request_module.urlopen(request, timeout=5) as response:
+                return json.loads(response.read())["token"]
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer")
+
+
+def _peak_rss_mb(master_pid: int) -> int:
+    """Highest VmHWM among the gunicorn workers (children of the master)."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"PPid:\t{master_pid}\n" in text:
+            peak = max(peak, int(re.search(r"VmHWM:\s+(\d+)", text).group(1)))
+    return round(peak / 1024)
+
+
+ALL = {
+    "page_weight": page_weight,
+    "excel_import": excel_import,
+    "matching": matching,
+    "needs_list": needs_list,
+    "annual_report": annual_report,
+    "concurrent_allocation": concurrent_allocation,
+}
+LARGE = {"needs_list", "annual_report", "concurrent_allocation"}  # need `seed_demo --size large` data

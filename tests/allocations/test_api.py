@@ -1,11 +1,14 @@
 """The ledger's API: scoped lists, all-or-nothing batches with clear refusals, reversal, matching, deliveries."""
 
+import datetime as dt
+
 import pytest
 from rest_framework.test import APIClient
 
 from allocations.models import AllocationBatch, BatchStatus, MatchingRun
 from needs.models import NeedStatus
 from tests.allocations.factories import NeedFactory, receipt_for
+from tests.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,15 @@ def test_the_officer_records_a_delivery_through_the_api(personas, funded):
     body["quantity"] = 1
     response = api(personas.officer_a).post("/api/v1/deliveries/", body)
     assert response.status_code == 400
+
+
+def test_it_allocates_in_a_province_whose_code_a_merged_away_province_kept(personas):
+    # Since July 2025 a merged province keeps one of the old codes; the old unit stays for history.
+    ProvinceFactory(
+        code=personas.province.code, valid_from=dt.date(2004, 1, 1), valid_to=dt.date(2025, 6, 30),
+        merged_into=personas.province,
+    )  # fmt: skip
+    need = NeedFactory(commune=personas.commune_a, unit_cost=300_000)
+    receipt = receipt_for(personas.province, amount=500_000)
+    body = {"province": personas.province.code, "lines": [{"receipt": receipt.pk, "need": need.pk, "amount": 1_000}]}
+    assert api(personas.staff).post("/api/v1/batches/", body, format="json").status_code == 201

@@ -5,8 +5,9 @@ import math
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
+from allocations.models import Allocation, Delivery, NeedBalance, ReceiptBalance
 from donors.models import Donor, Pledge, PledgeStatus, Receipt
 from needs.models import Child, Need, NeedStatus
 from needs.scale import CHILDREN, CODE_PREFIX, JUSTIFICATION, NEEDS
@@ -57,3 +58,31 @@ def test_running_it_again_adds_nothing(large):
     counts = (Child.objects.count(), Need.objects.count(), Receipt.objects.count())
     call_command("seed_demo", size="large", scale=SCALE, stdout=io.StringIO())
     assert (Child.objects.count(), Need.objects.count(), Receipt.objects.count()) == counts
+
+
+def test_it_allocates_the_funded_needs_within_the_ledger(large):
+    generated = Need.objects.filter(justification=JUSTIFICATION)
+    allocations = Allocation.objects.filter(need__in=generated)
+    assert allocations.count() > generated.filter(status__in=FUNDED).count() * 0.9
+    assert not ReceiptBalance.objects.filter(allocated__gt=F("received")).exists()
+    sums = dict(allocations.values_list("need").annotate(s=Sum("amount")))
+    balances = dict(NeedBalance.objects.filter(need__in=generated).values_list("need", "allocated_money"))
+    assert {need: money for need, money in balances.items() if money} == sums
+    receipts = dict(Allocation.objects.values_list("receipt").annotate(s=Sum("amount")))
+    assert dict(ReceiptBalance.objects.filter(allocated__gt=0).values_list("receipt", "allocated")) == receipts
+
+
+def test_it_shows_funded_needs_fully_covered_and_delivered_ones_handed_over(large):
+    generated = Need.objects.filter(justification=JUSTIFICATION)
+    for status in [NeedStatus.FUNDED, NeedStatus.DELIVERED, NeedStatus.CLOSED]:
+        needs = generated.filter(status=status)
+        assert needs.exists()
+        assert not needs.exclude(balance__allocated_money=F("quantity") * F("unit_cost")).exists()
+    partly = generated.filter(status=NeedStatus.PARTLY_FUNDED)
+    assert partly.exists()
+    assert not partly.filter(balance__allocated_money=0).exists()
+    assert not partly.filter(balance__allocated_money__gte=F("quantity") * F("unit_cost")).exists()
+    assert not generated.filter(status__in=[NeedStatus.OPEN, NeedStatus.DRAFT], allocations__isnull=False).exists()
+    delivered = generated.filter(status__in=[NeedStatus.DELIVERED, NeedStatus.CLOSED])
+    assert Delivery.objects.filter(need__in=delivered).count() == delivered.count()
+    assert not NeedBalance.objects.filter(need__in=delivered).exclude(delivered_quantity=F("quantity")).exists()
