@@ -6,7 +6,6 @@ province Q / donor F (see conftest.py): officer_a, staff, leader, auditor and do
 "c"; officer_b and donor2 are outside on both. GET only, plus the key mutations as POSTs at the end.
 """
 
-
 import pytest
 from django.test import Client
 from django.urls import reverse
