@@ -109,7 +109,8 @@ def _side(*, commune, province, donor_name, importer, officer, members=()) -> Si
     campaign = CampaignFactory(province=province)
     MobilisationPlan.objects.create(province=province, year=2026, title="Kế hoạch vận động 2026")
     return Side(
-        village=village, campaign=campaign, commune=commune, province=province, child=child, need=need, attachment=attachment, donor=donor,
+        village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
+        attachment=attachment, donor=donor,
         pledge=pledge, receipt=receipt, batch=batch, allocation=allocation, delivery=delivery, evidence=evidence,
         run=run, cycle=cycle, confirmation=confirmation, report=report, imported=imported, sponsorship=sponsorship,
     )  # fmt: skip
@@ -125,8 +126,8 @@ def world(personas, settings, tmp_path):
     p.donor2 = user_with_role(Role.DONOR, None, username="donor2")
     DonorFactory(province=p.province, name="Quỹ Ánh Dương").members.add(p.donor2)
     p.a = _side(
-        commune=p.commune_a, province=p.province, donor_name="Công ty Chè Tân Cương", importer=p.officer_a, officer=p.officer_a,
-        members=[p.donor],
+        commune=p.commune_a, province=p.province, donor_name="Công ty Chè Tân Cương", importer=p.officer_a,
+        officer=p.officer_a, members=[p.donor],
     )  # fmt: skip
     p.c = _side(commune=p.commune_c, province=p.other_province, donor_name="Công ty Ngoài Tỉnh", importer=p.staff_q,
         officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"),

@@ -24,7 +24,8 @@ ROLES = ["anon", "officer_a", "officer_b", "staff", "staff_q", "leader", "audito
 # - donor: sees its own donor, pledges, letters, trace, allocations and evidence without children; nothing else;
 # - api-matching-detail answers 404 (not 403) to leader/auditor: the API only serves runs to those who allocate.
 RULES = {
-    # name: (row the URL is about or None, statuses for: anon officer_a officer_b staff staff_q leader auditor donor donor2)
+    # name: (row the URL is about or None,
+    #        statuses for: anon officer_a officer_b staff staff_q leader auditor donor donor2)
     "home": (None, "200 200 200 200 200 200 200 200 200"),
     "commune-list": (None, "302 200 200 200 200 200 200 200 200"),
     "commune-detail": ("commune", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
