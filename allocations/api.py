@@ -1,10 +1,10 @@
 """REST API of the ledger: allocations, batches (accept lines / reverse), matching runs and deliveries —
 all limited to the caller's scope through the same selectors and services as the pages."""
 
-from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404, not a 500
 from rest_framework.response import Response
 
 from allocations import selectors, services

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from portal.permissions import GRANTS, Perm, Role
@@ -140,8 +141,13 @@ def unit_id_of(obj) -> int | None:
 
 
 def get_for_user(queryset, user, perm: str = Perm.VIEW_RECORDS, **lookup):
-    """An object the user may act on: 404 when out of their scope, 403 when they may only read it."""
-    obj = get_object_or_404(queryset.visible_to(user), **lookup)
+    """An object the user may act on: 404 when out of their scope, 403 when they may only read it.
+
+    A malformed key ("AAA" where an id belongs, which the API router lets through) is a 404 too, never a 500."""
+    try:
+        obj = get_object_or_404(queryset.visible_to(user), **lookup)
+    except (ValueError, ValidationError):
+        raise Http404 from None
     if perm != Perm.VIEW_RECORDS and not scope_for(user).allows(perm, unit_id_of(obj)):
         raise PermissionDenied
     return obj

@@ -1,0 +1,137 @@
+"""One world for the security tests: every kind of row the portal serves, once inside and once outside a scope.
+
+Side "a" lives in commune A of province P and belongs to donor D (whose account is the persona `donor`);
+side "c" lives in commune C of province Q and belongs to donor F. The persona `donor2` speaks for donor E in P.
+"""
+
+import base64
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+
+from allocations.models import Allocation, AllocationBatch, BatchSource, Delivery, DeliveryEvidence, MatchingRun
+from donors.models import MobilisationPlan, Sponsorship
+from needs.models import NeedAttachment, NeedStatus
+from portal.models import ImportRecord, Village
+from portal.permissions import Role
+from reports.models import Report, ReportStatus
+from reports.services import confirmation_confirm
+from tests.factories import user_with_role
+from tests.reports.factories import (
+    AgencyFactory,
+    CampaignFactory,
+    ChildFactory,
+    CycleFactory,
+    DonorFactory,
+    NeedFactory,
+    PledgeFactory,
+    ReceiptFactory,
+)
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+PDF = b"%PDF-1.4\n% a stand-in for a built report\n%%EOF\n"
+
+
+@dataclass
+class Side:
+    """The rows of one side of the world, by the name the matrix uses for their URL argument."""
+
+    commune: object
+    province: object
+    child: object
+    need: object
+    attachment: object
+    donor: object
+    pledge: object
+    receipt: object
+    batch: object
+    allocation: object
+    delivery: object
+    evidence: object
+    run: object
+    cycle: object
+    confirmation: object
+    report: object
+    imported: object
+    sponsorship: object
+    village: object
+    campaign: object
+    extra: dict = field(default_factory=dict)
+
+
+def _side(*, commune, province, donor_name, importer, officer, members=()) -> Side:
+    AgencyFactory(province=province)
+    child = ChildFactory(commune=commune, guardian_name="Phụ Huynh Bí Mật", guardian_phone="0912345678")
+    need = NeedFactory(commune=commune, child=child, status=NeedStatus.OPEN)
+    attachment = NeedAttachment.objects.create(
+        need=need, file=ContentFile(PNG, name="giay.png"), original_name="giay.png", content_type="image/png",
+        size=len(PNG),
+    )  # fmt: skip
+    donor = DonorFactory(province=province, name=donor_name)
+    donor.members.add(*members)
+    pledge = PledgeFactory(donor=donor)
+    receipt = ReceiptFactory(pledge=pledge, amount=5_000_000)
+    batch = AllocationBatch.objects.create(province=province, source=BatchSource.MANUAL)
+    allocation = Allocation.objects.create(batch=batch, receipt=receipt, need=need, amount=350_000)
+    delivery = Delivery.objects.create(
+        need=need, delivered_on=dt.date(2026, 11, 1), quantity=1, children_reached=1, handed_over_by="Cán bộ xã"
+    )
+    evidence = DeliveryEvidence.objects.create(
+        delivery=delivery, file=ContentFile(PNG, name="trao.png"), original_name="trao.png",
+        content_type="image/png", size=len(PNG), shows_children=False,
+    )  # fmt: skip
+    run = MatchingRun.objects.create(province=province)
+    cycle = CycleFactory(province=province)
+    confirmation = confirmation_confirm(cycle=cycle, commune=commune, user=officer)
+    report = Report.objects.create(
+        cycle=cycle, unit=commune, period_start=cycle.period_start, period_end=cycle.period_end, version=1,
+        status=ReportStatus.DRAFT, file_name=f"bao-cao-{commune.code}.pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+        size=len(PDF),
+    )  # fmt: skip
+    imported = ImportRecord.objects.create(
+        kind="needs.children_needs",
+        user=importer,
+        rows=[],
+        original_name="ds.xlsx",
+        size=1,
+        sha256="0" * 64,
+        report={"rows": 0, "errors": [], "counts": {}},
+    )
+    sponsorship = Sponsorship.objects.create(
+        donor=donor, child=child, start_date=dt.date(2026, 1, 1), monthly_amount=300_000
+    )
+    village = Village.objects.create(commune=commune, name=f"Bản {commune.name}")
+    campaign = CampaignFactory(province=province)
+    MobilisationPlan.objects.create(province=province, year=2026, title="Kế hoạch vận động 2026")
+    return Side(
+        village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
+        attachment=attachment, donor=donor,
+        pledge=pledge, receipt=receipt, batch=batch, allocation=allocation, delivery=delivery, evidence=evidence,
+        run=run, cycle=cycle, confirmation=confirmation, report=report, imported=imported, sponsorship=sponsorship,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def world(personas, settings, tmp_path):
+    """Personas plus `donor2` (donor E, same province as D) and sides "a" and "c" of every kind of row."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    settings.REPORTS_ROOT.mkdir()
+    p = personas
+    p.donor2 = user_with_role(Role.DONOR, None, username="donor2")
+    DonorFactory(province=p.province, name="Quỹ Ánh Dương").members.add(p.donor2)
+    p.a = _side(
+        commune=p.commune_a, province=p.province, donor_name="Công ty Chè Tân Cương", importer=p.officer_a,
+        officer=p.officer_a, members=[p.donor],
+    )  # fmt: skip
+    p.c = _side(commune=p.commune_c, province=p.other_province, donor_name="Công ty Ngoài Tỉnh", importer=p.staff_q,
+        officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"),
+    )  # fmt: skip
+    for side in (p.a, p.c):
+        (settings.REPORTS_ROOT / side.report.file_name).write_bytes(PDF)
+    return p

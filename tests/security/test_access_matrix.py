@@ -1,0 +1,294 @@
+"""The access matrix: every role × every named page and API endpoint × a row inside and outside its scope.
+
+The URLs come from walking the URL configuration (the API router included), so a new URL without a rule in
+RULES makes test_every_url_has_a_rule fail. Side "a" is commune A / province P / donor D, side "c" is commune C /
+province Q / donor F (see conftest.py): officer_a, staff, leader, auditor and donor are inside on "a"; staff_q on
+"c"; officer_b and donor2 are outside on both. GET only, plus the key mutations as POSTs at the end.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.security.urlwalk import named_urls
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anon", "officer_a", "officer_b", "staff", "staff_q", "leader", "auditor", "donor", "donor2"]
+
+# The designed answer of every named URL for every role, in ROLES order. "302" for a page that sends anonymous
+# visitors to the login page, "401" for the API without credentials; "a/c" gives the answers for the rows of sides
+# a and c: 200 (or 302 onward) inside the scope, 403 for a read-only insider, 404 outside. 405 is a POST-only URL
+# answering a GET (its POST is tried in test_key_mutations_*). Notable cases, checked against DESIGN.md:
+# - leader: no personal data, so child pages and the child export are 403 (the API child list is empty);
+# - donor: sees its own donor, pledges, letters, trace, allocations and evidence without children; nothing else;
+# - api-matching-detail answers 404 (not 403) to leader/auditor: the API only serves runs to those who allocate.
+RULES = {
+    # name: (row the URL is about or None,
+    #        statuses for: anon officer_a officer_b staff staff_q leader auditor donor donor2)
+    "home": (None, "200 200 200 200 200 200 200 200 200"),
+    "commune-list": (None, "302 200 200 200 200 200 200 200 200"),
+    "commune-detail": ("commune", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "donor-list": (None, "302 200 200 200 200 200 200 200 200"),
+    "donor-create": (None, "302 403 403 200 200 403 403 403 403"),
+    "donor-detail": ("donor", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "donor-edit": ("donor", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 403/404 404/404"),
+    "donor-account-create": ("donor", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 403/404 404/404"),
+    "pledge-list": (None, "302 200 200 200 200 200 200 200 200"),
+    "pledge-create": (None, "302 403 403 200 200 403 403 200 200"),
+    "pledge-detail": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "pledge-transition": ("pledge", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "receipt-create": ("pledge", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 403/404 404/404"),
+    "receipt-letter": ("receipt", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "campaign-list": (None, "302 200 200 200 200 200 200 200 200"),
+    "plan-current": (None, "302 404 404 200 200 200 200 404 404"),
+    "plan-detail": (None, "302 404 404 200 200 200 200 404 404"),
+    "sponsorship-list": (None, "302 200 200 200 200 200 200 200 200"),
+    "commendation": (None, "302 403 403 200 200 200 200 403 403"),
+    "healthz": (None, "200 200 200 200 200 200 200 200 200"),
+    "needs:child-list": (None, "302 200 200 200 200 403 200 403 403"),
+    "needs:register": (None, "302 200 200 403 403 403 403 403 403"),
+    "needs:child-detail": ("child", "302/302 200/404 404/404 200/404 404/200 403/404 200/404 404/404 404/404"),
+    "needs:child-edit": ("child", "302/302 200/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
+    "needs:consent-add": ("child", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "needs:child-merge": ("child", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "needs:need-create": ("child", "302/302 200/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
+    "needs:need-list": (None, "302 200 200 200 200 200 200 403 403"),
+    "needs:need-create-group": (None, "302 200 200 200 200 403 403 403 403"),
+    "needs:to-fix": (None, "302 200 200 403 403 403 403 403 403"),
+    "needs:queue": (None, "302 403 403 200 200 403 403 403 403"),
+    "needs:need-detail": ("need", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "needs:need-edit": ("need", "302/302 302/404 404/404 302/404 404/302 403/404 403/404 404/404 404/404"),
+    "needs:need-transition": ("need", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "needs:attachment-add": ("need", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "needs:attachment": ("attachment", "302/302 200/404 404/404 200/404 404/200 403/404 200/404 404/404 404/404"),
+    "report-dashboard": (None, "302 404 404 200 200 200 200 404 404"),
+    "report-archive": (None, "302 200 200 200 200 200 200 404 404"),
+    "report-request": (None, "302 405 405 405 405 405 405 405 405"),
+    "report-detail": ("report", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "report-download": ("report", "302/302 403/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "report-approve": ("report", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "report-excel": (None, "302 403 403 200 200 200 200 404 404"),
+    "cycle-texts": ("cycle", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
+    "report-confirmation": (None, "302 200 200 404 404 404 404 404 404"),
+    "confirmation-reopen": ("confirmation", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "allocations:batch-list": (None, "302 200 200 200 200 200 200 404 404"),
+    "allocations:allocation-new": (None, "302 404 404 200 200 404 404 404 404"),
+    "allocations:batch-detail": ("batch", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "allocations:batch-reverse": ("batch", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "allocations:matching-list": (None, "302 404 404 200 200 404 404 404 404"),
+    "allocations:matching-detail": ("run", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
+    "allocations:delivery-list": (None, "302 200 200 200 200 200 200 404 404"),
+    "allocations:delivery-new": ("need", "302/302 200/404 404/404 403/404 404/403 403/404 403/404 404/404 404/404"),
+    "allocations:evidence": ("evidence", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "allocations:pledge-trace": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "allocations:public": (None, "200 200 200 200 200 200 200 200 200"),
+    "needs-import": (None, "302 200 200 200 200 403 403 403 403"),
+    "needs-import-template": (None, "302 200 200 200 200 403 403 403 403"),
+    "needs-import-preview": ("imported", "302/302 200/404 404/404 404/404 404/200 403/403 403/403 403/403 403/403"),
+    "needs-import-confirm": ("imported", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "needs-import-cancel": ("imported", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "child-export": (None, "302 200 200 200 200 403 200 403 403"),
+    "need-export": (None, "302 200 200 200 200 403 200 403 403"),
+    "password_reset": (None, "200 200 200 200 200 200 200 200 200"),
+    "otp-setup": (None, "302 403 403 200 200 200 200 403 403"),
+    "otp-verify": (None, "302 302 302 302 302 302 302 302 302"),
+    "login": (None, "200 200 200 200 200 200 200 200 200"),
+    "logout": (None, "405 405 405 405 405 405 405 405 405"),
+    "password_change": (None, "302 200 200 200 200 200 200 200 200"),
+    "password_change_done": (None, "302 200 200 200 200 200 200 200 200"),
+    "password_reset_done": (None, "200 200 200 200 200 200 200 200 200"),
+    "password_reset_confirm": (None, "200 200 200 200 200 200 200 200 200"),
+    "password_reset_complete": (None, "200 200 200 200 200 200 200 200 200"),
+    "set_language": (None, "302 302 302 302 302 302 302 302 302"),
+    "api-token": (None, "405 405 405 405 405 405 405 405 405"),
+    "api-me": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-commune-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-commune-detail": ("commune", "401/401 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-village-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-village-detail": ("village", "401/401 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-child-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-child-detail": ("child", "401/401 200/404 404/404 200/404 404/200 403/404 200/404 404/404 404/404"),
+    "api-need-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-need-detail": ("need", "401/401 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-need-transition": ("need", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "api-report-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-report-detail": ("report", "401/401 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-report-download": ("report", "401/401 403/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-figures-list": (None, "401 200 200 200 200 200 200 404 404"),
+    "api-allocation-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-allocation-detail": ("allocation", "401/401 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "api-batch-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-batch-detail": ("batch", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-batch-reverse": ("batch", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "api-matching-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-matching-detail": ("run", "401/401 404/404 404/404 200/404 404/200 404/404 404/404 404/404 404/404"),
+    "api-matching-accept": ("run", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "api-delivery-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-delivery-detail": ("delivery", "401/401 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-donor-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-donor-detail": ("donor", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "api-campaign-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-campaign-detail": ("campaign", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-pledge-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-pledge-detail": ("pledge", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "api-receipt-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-receipt-detail": ("receipt", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
+    "api-root": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-schema": (None, "200 200 200 200 200 200 200 200 200"),
+}
+
+
+# Where each argument of a URL comes from, given the side's row the URL is about.
+def _kwargs(params: list[str], source: str | None, side) -> dict:
+    row = getattr(side, source) if source else None
+    values = {
+        "code": lambda: (row if source == "commune" else row.commune).code,
+        "pk": lambda: (row.need if source == "attachment" else row).pk,
+        "attachment_pk": lambda: row.pk,
+        "need_pk": lambda: row.pk,
+        "token": lambda: row.token,
+        "action": lambda: "cancel",
+        "year": lambda: 2026,
+        "uidb64": lambda: "MQ",
+        "token_": lambda: "set-password",
+    }
+    return {p: values["token_" if p == "token" and source is None else p]() for p in params if p != "format"}
+
+
+def _status(client: Client, url: str) -> int:
+    try:
+        return client.get(url).status_code
+    except Exception:
+        return 500
+
+
+def _clients(world) -> dict[str, Client]:
+    clients = {}
+    for role in ROLES:
+        client = clients[role] = Client()
+        if role != "anon":
+            client.force_login(getattr(world, role))
+    return clients
+
+
+def _observe(world, name: str, params: list[str], source: str | None, client: Client) -> str:
+    """What one client gets: "200" for a URL without a row, "200/404" for the rows of sides a/c."""
+    if source is None:
+        return str(_status(client, reverse(name, kwargs=_kwargs(params, None, None))))
+    sides = (world.a, world.c)
+    return "/".join(str(_status(client, reverse(name, kwargs=_kwargs(params, source, side)))) for side in sides)
+
+
+ADMIN_ARGUMENTS = {"app_label": "portal"}
+ADMIN_OPEN = {"admin:login": 200, "admin:logout": 302}  # the admin's own login form; logout is harmless
+
+
+def test_every_url_has_a_rule():
+    """A new page or endpoint fails here until someone writes down who may reach it."""
+    urls = {name for name in named_urls() if not name.startswith("admin:")}
+    assert sorted(urls - RULES.keys()) == [], "URLs without a rule in RULES"
+    assert sorted(RULES.keys() - urls) == [], "rules for URLs that no longer exist"
+
+
+def case_count() -> int:
+    per_role = sum(2 if source else 1 for source, _ in RULES.values())
+    admin = sum(1 for name in named_urls() if name.startswith("admin:"))
+    return (per_role + admin) * len(ROLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_access_matrix(world, role):
+    clients = _clients(world)
+    wrong = []
+    urls = named_urls()
+    for name, (source, statuses) in RULES.items():
+        expected = statuses.split()[ROLES.index(role)]
+        observed = _observe(world, name, urls[name], source, clients[role])
+        if observed != expected:
+            wrong.append(f"{name}: expected {expected}, got {observed}")
+    assert wrong == [], f"{role}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_site_is_closed_to_every_role(personas, role):
+    """No persona is is_staff: every admin URL sends them to the admin login, whatever the object."""
+    personas.donor2 = personas.donor  # no donor rows are needed here
+    client = _clients(personas)[role]
+    wrong = []
+    for name, params in named_urls().items():
+        if name.startswith("admin:"):
+            if all(p.startswith("_") for p in params):
+                url = reverse(name, args=["1"] * len(params))
+            else:
+                url = reverse(name, kwargs={p: ADMIN_ARGUMENTS.get(p, "1") for p in params})
+            response = client.get(url)
+            if name in ADMIN_OPEN:
+                if response.status_code != ADMIN_OPEN[name]:
+                    wrong.append(f"{name}: {response.status_code}")
+            elif response.status_code != 302 or "/admin/login/" not in response["Location"]:
+                wrong.append(f"{name}: {response.status_code}")
+    assert wrong == []
+
+
+def test_it_reports_the_number_of_cases(capsys):
+    with capsys.disabled():
+        print(f"\naccess matrix: {case_count()} cases (role × URL × row inside/outside scope)")
+    assert case_count() > 1000
+
+
+def _post(world, role, name, data, **kwargs):
+    client = Client()
+    if role != "anon":
+        client.force_login(getattr(world, role))
+    return client.post(reverse(name, kwargs=kwargs), data).status_code
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("officer_b", 404), ("staff_q", 404), ("donor", 404), ("leader", 403), ("auditor", 403)]
+)
+def test_key_mutations_verify_a_need(world, role, status):
+    from needs.models import Need, NeedStatus
+
+    Need.objects.filter(pk=world.a.need.pk).update(status=NeedStatus.SUBMITTED)
+    assert _post(world, role, "needs:need-transition", {"action": "verify"}, pk=world.a.need.pk) == status
+    assert Need.objects.get(pk=world.a.need.pk).status == NeedStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("officer_b", 404), ("staff_q", 404), ("donor", 403), ("leader", 403), ("auditor", 403)]
+)
+def test_key_mutations_record_a_receipt(world, role, status):
+    receipts = world.a.pledge.receipts.count()
+    data = {"kind": "money", "received_on": "01/11/2026", "amount": "1000000"}
+    assert _post(world, role, "receipt-create", data, pk=world.a.pledge.pk) == status
+    assert world.a.pledge.receipts.count() == receipts
+
+
+@pytest.mark.parametrize(("role", "status"), [("officer_b", 404), ("leader", 404), ("auditor", 404), ("donor", 404)])
+def test_key_mutations_allocate(world, role, status):
+    """Only staff allocate; the page itself answers 404 to everyone else, and nothing moves."""
+    from allocations.models import Allocation
+
+    before = Allocation.objects.count()
+    data = {"receipt": world.a.receipt.pk, "need": world.a.need.pk, "amount": "100000"}
+    assert _post(world, role, "allocations:allocation-new", data) == status
+    assert Allocation.objects.count() == before
+
+
+def test_key_mutations_allocate_from_another_province_saves_nothing(world):
+    from allocations.models import Allocation
+
+    before = Allocation.objects.count()
+    data = {"receipt": world.a.receipt.pk, "need": world.a.need.pk, "amount": "100000"}
+    assert _post(world, "staff_q", "allocations:allocation-new", data) == 200  # the form: "not a valid choice"
+    assert Allocation.objects.count() == before
+
+
+@pytest.mark.parametrize(("role", "status"), [("officer_b", 404), ("staff", 404), ("leader", 404), ("donor", 404)])
+def test_key_mutations_confirm_figures(world, role, status):
+    from reports.models import CommuneConfirmation, ConfirmationStatus
+
+    CommuneConfirmation.objects.filter(pk=world.a.confirmation.pk).update(status=ConfirmationStatus.REOPENED)
+    assert _post(world, role, "report-confirmation", {"commune": world.commune_a.code}) == status
+    assert CommuneConfirmation.objects.get(pk=world.a.confirmation.pk).status == ConfirmationStatus.REOPENED
