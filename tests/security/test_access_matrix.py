@@ -83,6 +83,18 @@ RULES = {
     "allocations:evidence": ("evidence", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:pledge-trace": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:public": (None, "200 200 200 200 200 200 200 200 200"),
+    # Donor and pledge imports: staff who manage donors, each for their province; another import's token is 404.
+    "donors-import": (None, "302 403 403 200 200 403 403 403 403"),
+    "donors-import-template": (None, "302 403 403 200 200 403 403 403 403"),
+    "donors-import-preview": ("imported", "302/302 403/403 403/403 404/404 404/404 403/403 403/403 403/403 403/403"),
+    "donors-import-confirm": ("imported", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "donors-import-cancel": ("imported", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    # Donor and pledge imports: staff who manage donors, each for their province; another import's token is 404.
+    "pledges-import": (None, "302 403 403 200 200 403 403 403 403"),
+    "pledges-import-template": (None, "302 403 403 200 200 403 403 403 403"),
+    "pledges-import-preview": ("imported", "302/302 403/403 403/403 404/404 404/404 403/403 403/403 403/403 403/403"),
+    "pledges-import-confirm": ("imported", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "pledges-import-cancel": ("imported", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     "needs-import": (None, "302 200 200 200 200 403 403 403 403"),
     "needs-import-template": (None, "302 200 200 200 200 403 403 403 403"),
     "needs-import-preview": ("imported", "302/302 200/404 404/404 404/404 404/200 403/403 403/403 403/403 403/403"),
