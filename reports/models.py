@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.models.events import Event
 from portal.scoping import ScopedQuerySet
 
 DEFAULT_DUE = (11, 30)  # the annual report reaches the People's Committee and the ministry before 30 November
@@ -128,22 +129,13 @@ class CommuneConfirmation(models.Model):
         return self.confirmed_at is not None and timezone.localdate(self.confirmed_at) <= self.cycle.confirm_by
 
 
-class ConfirmationEvent(models.Model):
+class ConfirmationEvent(Event):
     """Who confirmed or reopened a commune's figures, when and why."""
 
     confirmation = models.ForeignKey(
         CommuneConfirmation, verbose_name=_("xác nhận"), on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(_("thao tác"), max_length=10, choices=ConfirmationStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("lúc"), auto_now_add=True)
-    reason = models.TextField(_("lý do"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "confirmation__commune"
@@ -266,21 +258,13 @@ class Report(models.Model):
         return self.status in BUILT_STATUSES
 
 
-class ReportEvent(models.Model):
+class ReportEvent(Event):
     """A report's status change: requested, built, failed, approved, superseded."""
 
     report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=20)
     from_status = models.CharField(_("từ trạng thái"), max_length=12, choices=ReportStatus.choices, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=12, choices=ReportStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("lúc"), auto_now_add=True)
     reason = models.TextField(_("ghi chú"), blank=True)
 
     objects = ScopedQuerySet.as_manager()

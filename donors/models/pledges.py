@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from needs.models import AgeBand, Category, ClothingSize
+from portal.models.events import Event
 from portal.scoping import ScopedQuerySet
 
 
@@ -126,22 +127,13 @@ class PledgeItem(models.Model):
         return f"{self.description} × {self.quantity}"
 
 
-class PledgeEvent(models.Model):
+class PledgeEvent(Event):
     """One status change of a pledge: who, when, why."""
 
     pledge = models.ForeignKey(Pledge, verbose_name=_("cam kết"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=20)
     from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=PledgeStatus.choices, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=PledgeStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("lúc"), auto_now_add=True)
-    reason = models.TextField(_("lý do"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "pledge__donor__province"

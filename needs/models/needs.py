@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from needs.seasons import season_label
+from portal.models.events import Event
 from portal.scoping import ScopedQuerySet
 
 
@@ -186,22 +187,13 @@ class Need(models.Model):
         return season_label(self.season)
 
 
-class NeedEvent(models.Model):
+class NeedEvent(Event):
     """One workflow transition: who moved the need from which status to which, when and why."""
 
     need = models.ForeignKey(Need, verbose_name=_("nhu cầu"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=20)
     from_status = models.CharField(_("từ trạng thái"), max_length=20, choices=NeedStatus.choices, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=NeedStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("lúc"), auto_now_add=True)
-    reason = models.TextField(_("lý do"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "need__commune"
