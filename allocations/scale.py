@@ -1,8 +1,9 @@
 """Benchmark-scale allocations and deliveries (`seed_demo --size large`), loaded with COPY through the ledger.
 
 At scale 1 about 400,000 allocations: every generated need shown as partly funded, funded, delivered or closed
-gets one or two allocations (more only when a small receipt runs out under it) from the generated receipts,
-earmarked money first; delivered and closed needs get a delivery of their whole quantity.
+gets one allocation from the generated receipts, earmarked money first, or two when it is paid from two gifts (a
+share of them, as in a real province) or a small receipt runs out under it; delivered and closed needs get a
+delivery of their whole quantity.
 
 The database enforces the ledger (allocations/migrations/0003_ledger_triggers.py) and COPY fires its row
 triggers, so the balances are kept by the same code as in production and the rules are checked for every row.
@@ -21,6 +22,7 @@ from portal.bulk import copy_rows, next_ids
 
 NOTE = "Phân bổ dữ liệu quy mô lớn"
 PER_BATCH = 100  # allocations per accepted batch
+SPLIT_SHARE = 0.2  # needs paid from two receipts on purpose: ~324,000 needs → ~400,000 allocations
 FULLY = {NeedStatus.FUNDED, NeedStatus.DELIVERED, NeedStatus.CLOSED}
 DELIVERED = {NeedStatus.DELIVERED, NeedStatus.CLOSED}
 HANDED_OVER_BY = "Cán bộ xã"
@@ -78,20 +80,33 @@ def _plan(rng, needs, receipts) -> tuple[list[tuple[int, int, int]], dict[int, s
             final[need_id] = NeedStatus.OPEN
             continue
         left = wanted
+        first_share = _first_share(rng, wanted)
         for pool in (pools.get(category, []), pools.get(None, [])):
             while left and pool:
                 receipt = pool[-1]
-                take = min(left, receipt[1])
+                split_here = first_share is not None and len(pool) > 1
+                take = min(left, receipt[1], first_share if split_here else left)
                 lines.append((receipt[0], need_id, take))
                 receipt[1] -= take
                 left -= take
                 if not receipt[1]:
                     pool.pop()
+                elif split_here:
+                    pool[-1], pool[-2] = pool[-2], pool[-1]  # the rest comes from another receipt
+                first_share = None
         if left == 0:
             final[need_id] = status
         else:
             final[need_id] = NeedStatus.PARTLY_FUNDED if left < wanted else NeedStatus.OPEN
     return lines, final
+
+
+def _first_share(rng, wanted: int) -> int | None:
+    """For a need paid from two receipts, what the first one pays (whole thousands, less than the need)."""
+    if rng.random() >= SPLIT_SHARE:
+        return None
+    share = int(round(wanted * rng.uniform(0.3, 0.7), -3))
+    return share if 0 < share < wanted else None
 
 
 def _quantities(cursor, need_ids) -> dict[int, tuple[int, int]]:

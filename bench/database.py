@@ -1,6 +1,8 @@
 """The benchmark database: created when missing, migrated, filled with the demo province."""
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg2
 from django.conf import settings
@@ -14,15 +16,10 @@ def prepare_database(*, large: bool = False) -> None:
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
         raise SystemExit("Benchmarks run on PostgreSQL: set BENCH_DATABASE_URL.")
-    admin = psycopg2.connect(
-        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or 5432
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
+    with _admin_cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    admin.close()
     call_command("migrate", verbosity=0)
     call_command("seed_demo", size="large" if large else "small", stdout=io.StringIO())
     if large:
@@ -31,6 +28,37 @@ def prepare_database(*, large: bool = False) -> None:
         with connection.cursor() as cursor:
             for table in LARGE_TABLES:
                 cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+@contextmanager
+def throwaway_copy() -> Iterator[str]:
+    """A copy of the benchmark database for a workload that writes (CREATE DATABASE … TEMPLATE, a file copy),
+    dropped afterwards, so the data every later run measures stays as generated. Yields the copy's URL."""
+    db = settings.DATABASES["default"]
+    name = f"{db['NAME']}_scratch"
+    connection.close()  # a template must have no other sessions
+    with _admin_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db["NAME"]}"')
+    try:
+        yield f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    finally:
+        with _admin_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def _admin_cursor():
+    db = settings.DATABASES["default"]
+    admin = psycopg2.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or 5432
+    )
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            yield cursor
+    finally:
+        admin.close()
 
 
 LARGE_TABLES = [

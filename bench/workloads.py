@@ -335,22 +335,19 @@ def annual_report():
 def concurrent_allocation():
     """Several API clients over loopback (gunicorn) allocating from the same few receipts for a fixed time:
     throughput, refusals by kind, then a check that no receipt or need is over-allocated and that the balances
-    equal the sums of the ledger. Also the web workers' peak RSS while serving list pages and allocations."""
+    equal the sums of the ledger. Also the web workers' peak RSS while serving list pages and allocations.
+    It runs on a throwaway copy of the benchmark database, so its allocations never change what later runs see."""
     import json
-    import random
     import subprocess
     import sys
-    import threading
-    import urllib.error
     import urllib.request
-    from collections import Counter
 
-    from django.db import connection
+    import psycopg2
     from django.db.models import F
 
     from allocations.models import ReceiptBalance
+    from bench.database import throwaway_copy
     from needs.models import Need, NeedStatus
-    from portal.demo import PROVINCE_CODE
 
     seconds = float(os.environ.get("BENCH_SECONDS", 20))
     clients = int(os.environ.get("BENCH_CLIENTS", 6))
@@ -369,67 +366,31 @@ def concurrent_allocation():
         .order_by("id")
         .values_list("id", flat=True)[:2000]
     )
-    env = {**os.environ, "DEBUG": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "4", "--log-level", "warning"],
-        cwd=settings.BASE_DIR, env=env,
-    )  # fmt: skip
-    try:
-        token = _wait_for_token(base, urllib.request, json)
-        counts: Counter = Counter()
-        latencies: list[float] = []
-        lock = threading.Lock()
-        deadline = time.monotonic() + seconds
-
-        def client(number: int) -> None:
-            rng = random.Random(number)
-            while time.monotonic() < deadline:
-                body = {
-                    "province": PROVINCE_CODE,
-                    "note": "bench",
-                    "lines": [{"receipt": rng.choice(receipts), "need": rng.choice(needs), "amount": 50_000}],
-                }
-                request = urllib.request.Request(  # noqa: S310 - http on loopback
-                    f"{base}/api/v1/batches/", data=json.dumps(body).encode(), method="POST",
-                    headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
-                )  # fmt: skip
-                started = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                        kind = str(response.status)
-                except urllib.error.HTTPError as error:
-                    try:
-                        detail = json.loads(error.read() or b"{}").get("detail", "")
-                    except ValueError:
-                        detail = "(not JSON)"
-                    # "Khoản #54 → nhu cầu #8260: khoản tiếp nhận chỉ còn 20.000 đ…": group by the reason alone
-                    reason = re.sub(r"\d[\d.]*", "N", str(detail).split(": ", 1)[-1])
-                    kind = f"{error.code} {reason[:70]}"
-                except OSError as error:
-                    kind = type(error).__name__
-                with lock:
-                    counts[kind] += 1
-                    latencies.append(time.perf_counter() - started)
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        for _ in range(5):  # list pages over HTTP too, for the web workers' memory
-            listing = f"{base}/api/v1/needs/?status=open"
-            request = urllib.request.Request(listing, headers={"Authorization": f"Token {token}"})  # noqa: S310
-            urllib.request.urlopen(request, timeout=30).read()  # noqa: S310
-        rss = _peak_rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    with connection.cursor() as cursor:
-        cursor.execute(CONSISTENCY_SQL)
-        over_receipts, over_needs, drift = cursor.fetchone()
+    with throwaway_copy() as copy_url:
+        env = {**os.environ, "DEBUG": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": copy_url}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+             "--threads", "4", "--log-level", "warning"],
+            cwd=settings.BASE_DIR, env=env,
+        )  # fmt: skip
+        try:
+            token = _wait_for_token(base, urllib.request, json)
+            counts, latencies, elapsed = _allocate_concurrently(base, token, receipts, needs, clients, seconds)
+            for _ in range(5):  # list pages over HTTP too, for the web workers' memory
+                listing = f"{base}/api/v1/needs/?status=open"
+                request = urllib.request.Request(listing, headers={"Authorization": f"Token {token}"})  # noqa: S310
+                urllib.request.urlopen(request, timeout=30).read()  # noqa: S310
+            rss = _peak_rss_mb(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        copy = psycopg2.connect(copy_url)
+        try:
+            with copy.cursor() as cursor:
+                cursor.execute(CONSISTENCY_SQL)
+                over_receipts, over_needs, drift = cursor.fetchone()
+        finally:
+            copy.close()
     median, p95 = _stats(latencies)
     total = sum(counts.values())
     kinds = ", ".join(f"{kind}: {n}" for kind, n in counts.most_common())
@@ -448,6 +409,61 @@ def concurrent_allocation():
             "note": "after the allocations and API list pages (2 workers × 4 threads)",
         },
     ]
+
+
+def _allocate_concurrently(base, token, receipts, needs, clients, seconds):
+    """`clients` threads posting one-line batches until the time is up: (counts by outcome, latencies, elapsed)."""
+    import json
+    import random
+    import threading
+    import urllib.error
+    import urllib.request
+    from collections import Counter
+
+    from portal.demo import PROVINCE_CODE
+
+    counts: Counter = Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        rng = random.Random(number)
+        while time.monotonic() < deadline:
+            body = {
+                "province": PROVINCE_CODE,
+                "note": "bench",
+                "lines": [{"receipt": rng.choice(receipts), "need": rng.choice(needs), "amount": 50_000}],
+            }
+            request = urllib.request.Request(  # noqa: S310 - http on loopback
+                f"{base}/api/v1/batches/", data=json.dumps(body).encode(), method="POST",
+                headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+            )  # fmt: skip
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    kind = str(response.status)
+            except urllib.error.HTTPError as error:
+                try:
+                    detail = json.loads(error.read() or b"{}").get("detail", "")
+                except ValueError:
+                    detail = "(not JSON)"
+                # "Khoản #54 → nhu cầu #8260: khoản tiếp nhận chỉ còn 20.000 đ…": group by the reason alone
+                reason = re.sub(r"\d[\d.]*", "N", str(detail).split(": ", 1)[-1])
+                kind = f"{error.code} {reason[:70]}"
+            except OSError as error:
+                kind = type(error).__name__
+            with lock:
+                counts[kind] += 1
+                latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counts, latencies, time.perf_counter() - started
 
 
 CONSISTENCY_SQL = """

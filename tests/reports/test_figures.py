@@ -1,12 +1,15 @@
 """Every figure against an independent calculation: Python over the objects the fixture created."""
 
+import datetime as dt
 from collections import Counter, defaultdict
 
 import pytest
 
 from needs.models import Category, NeedStatus
 from reports.figures import COMMEND_THRESHOLD, figures_for
+from tests.factories import ChildFactory, UnitFactory
 from tests.reports.conftest import END, START
+from tests.reports.factories import NeedFactory, allocate, registered_on
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +102,33 @@ def test_it_rolls_old_communes_up_into_the_commune_they_were_merged_into(world):
     rows = {r["key"]: r["children"] for r in figures.children_by_commune()}
     assert rows == {p.commune_a.pk: len(per_commune[p.commune_a.pk]), p.commune_b.pk: len(per_commune[p.commune_b.pk])}
     assert p.commune_a0.pk not in rows
+
+
+def test_a_commune_merged_twice_rolls_up_into_todays_commune_counting_each_child_once(world):
+    p = world.personas
+    # Merged into Bộc Bố in 2020, which was merged into Bằng Thành in 2025.
+    older = UnitFactory(
+        parent=None, province=None, valid_from=None, valid_to=dt.date(2019, 12, 31), merged_into=p.commune_a0
+    )
+    supported_before = {n.child_id for n in supported_needs(world, province_communes(p)) if n.child_id}
+    assert world.children[0].pk in supported_before
+    newcomer = ChildFactory(commune=older)
+    for child in (world.children[0], newcomer):  # one child already counted in Bằng Thành, one new
+        need = NeedFactory(commune=older, child=child, category=Category.NUTRITION, season="SY2025")
+        allocate(world.receipts[0], registered_on(need, dt.date(2025, 12, 1)), 100_000, dt.date(2026, 2, 10))
+
+    figures = figures_for(unit=p.province, period_start=START, period_end=END)
+
+    per_commune = defaultdict(set)
+    for n in supported_needs(world, province_communes(p)):
+        if n.child_id:
+            per_commune[root_of(p, n.commune_id)].add(n.child_id)
+    rows = {r["key"]: r["children"] for r in figures.children_by_commune()}
+    assert rows == {
+        p.commune_a.pk: len(per_commune[p.commune_a.pk]) + 1,
+        p.commune_b.pk: len(per_commune[p.commune_b.pk]),
+    }
+    assert older.pk not in rows
 
 
 def test_it_follows_registered_needs_through_verification_funding_and_delivery(world):
