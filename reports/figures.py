@@ -229,29 +229,37 @@ def live_local_figures(commune_ids, lineage: Lineage, start: dt.date, end: dt.da
         .filter(Exists(allocated_in_period) | Exists(delivered_in_period))
         .annotate(root=root)
     )
-    counts = dict(
+    by_category = supported.values("root", "category").annotate(
         children=Count("child", distinct=True),
         groups=Coalesce(Sum("beneficiary_count", filter=Q(child__isnull=True)), 0),
     )
-    for row in supported.values("root").annotate(**counts):
+    for row in by_category:
         data = local(row["root"])
-        data["children"] = row["children"]
-        data["beneficiaries"] = row["children"] + row["groups"]
-    for row in supported.values("root", "category").annotate(**counts):
-        local(row["root"])["by_category"][row["category"]] = {
+        data["by_category"][row["category"]] = {
             "children": row["children"],
             "beneficiaries": row["children"] + row["groups"],
         }
-    children = supported.filter(child__isnull=False)
-    dimensions = {
-        "by_ethnic_group": F("child__ethnic_group__code"),
-        "by_sex": F("child__sex"),
-        "by_age_band": _age_band_expression("child__birth_date", end),
-    }
-    for name, expression in dimensions.items():
-        rows = children.annotate(key=expression).values("root", "key").annotate(n=Count("child", distinct=True))
-        for row in rows:
-            local(row["root"])[name][row["key"]] = row["n"]
+        data["beneficiaries"] += row["groups"]
+    # Ethnic group, sex and age band belong to the child, so within a commune each child falls in exactly one
+    # combination of the three: one query counts every dimension and, added up, the commune's children. (One
+    # query per dimension scanned the province's needs once each: three seconds more per report.)
+    profiles = (
+        supported.filter(child__isnull=False)
+        .annotate(
+            ethnic_group=F("child__ethnic_group__code"),
+            sex=F("child__sex"),
+            age_band=_age_band_expression("child__birth_date", end),
+        )
+        .values("root", "ethnic_group", "sex", "age_band")
+        .annotate(n=Count("child", distinct=True))
+    )
+    for row in profiles:
+        data = local(row["root"])
+        data["children"] += row["n"]
+        data["beneficiaries"] += row["n"]
+        for dimension in ("ethnic_group", "sex", "age_band"):
+            counts = data[f"by_{dimension}"]
+            counts[row[dimension]] = counts.get(row[dimension], 0) + row["n"]
 
     registered = Need.objects.filter(commune_id__in=commune_ids, created_at__date__range=(start, end)).exclude(
         status__in=NOT_REGISTERED
