@@ -2,20 +2,17 @@
 
 import hashlib
 import io
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from portal.celery import app as celery_app
 from reports import services
 from reports.models import Report, ReportStatus
 from reports.selectors import report_latest
+from tests.workers import celery_worker, worker_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -26,49 +23,13 @@ def _reports_root(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTS_ROOT", str(tmp_path / "reports"))  # for the worker subprocess
 
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 @pytest.fixture
 def worker(tmp_path):
-    """A real Celery worker through Redis, on the test database (the fixture in tests/portal uses no database)."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REPORTS_ROOT": str(tmp_path / "reports"),
-    }
-    celery_app.control.purge()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"reports-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(timeout=1):
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    """A real Celery worker through Redis, on the test database."""
+    with celery_worker(
+        name="reports", log_dir=tmp_path / "workers", env={"DATABASE_URL": worker_database_url()}
+    ) as running:
+        yield running
 
 
 def build(world, user=None):
