@@ -198,6 +198,11 @@ class Report(models.Model):
     sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("số lần lập"), default=0, help_text=_("Số lần một tiến trình đã bắt đầu lập phiên bản này.")
+    )
+    # The Celery task whose delivery holds the claim: the same message delivered again means that delivery died.
+    task_id = models.CharField(_("mã tác vụ lập"), max_length=255, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người yêu cầu"),
@@ -256,6 +261,11 @@ class Report(models.Model):
     @property
     def is_built(self) -> bool:
         return self.status in BUILT_STATUSES
+
+    @property
+    def is_retry(self) -> bool:
+        """Queued or building again after an attempt that ended without a file (its worker died, or an error)."""
+        return self.is_running and self.attempts > (1 if self.status == ReportStatus.BUILDING else 0)
 
 
 class ReportEvent(Event):

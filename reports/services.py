@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 # A build claimed longer ago than this was lost with its worker; another worker may take it over.
 STALE_BUILD = dt.timedelta(minutes=30)
+# Attempts a build gets, whatever ended them (an error, its worker killed): a report that kills its worker every
+# time, e.g. out of memory, ends failed with a message instead of looping.
+MAX_BUILD_ATTEMPTS = 4
 
 
 class ReportError(Exception):
@@ -159,35 +162,110 @@ def report_path(report: Report) -> Path:
     return reports_root() / report.file_name
 
 
-def report_build(*, report_id: int) -> Report | None:
-    """Build one queued report. Returns None when another worker holds it or it was built already.
+def report_claim(*, report_id: int, task_id: str = "") -> int | None:
+    """Claim a report for one build attempt and return the attempt's number; None when there is nothing to build.
 
-    The row is claimed with a conditional UPDATE; the PDF is written to a temporary file, fsynced and renamed;
-    only then does one UPDATE record its name and checksum and make it a draft. A failure leaves no file and
-    never touches the previous versions.
+    A queued row is claimed. A building row is taken over only when the attempt holding it is dead: its own
+    message came back (the broker delivers a message again only when the worker running it died) or it was
+    claimed longer ago than STALE_BUILD. The attempt number fences the claim: progress, the file and a failure are
+    recorded only by the attempt that holds it, so an attempt taken over can never finish the build.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            return None
+        if report.status == ReportStatus.BUILDING and _holder_died(report, task_id=task_id, now=now):
+            _abandon(report)
+        if report.status != ReportStatus.QUEUED:
+            return None
+        attempt = report.attempts + 1
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.BUILDING, started_at=now, progress=5, error="", attempts=attempt, task_id=task_id
+        )
+    return attempt
+
+
+def _holder_died(report: Report, *, task_id: str, now: dt.datetime) -> bool:
+    return (bool(task_id) and report.task_id == task_id) or report.started_at < now - STALE_BUILD
+
+
+def report_recover_stale() -> int:
+    """Builds claimed longer ago than STALE_BUILD lost their worker: back to the queue, or failed after their last
+    attempt. Returns how many; the periodic requeue then hands the queued ones to a worker."""
+    stale = Report.objects.filter(status=ReportStatus.BUILDING, started_at__lt=timezone.now() - STALE_BUILD)
+    recovered = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            report = stale.select_for_update().filter(pk=pk).first()  # None if it was finished or taken meanwhile
+            if report is not None:
+                _abandon(report)
+                recovered += 1
+    return recovered
+
+
+def _abandon(report: Report) -> None:
+    """The attempt holding a building row died: the build is queued again, or fails once it used every attempt.
+
+    Called with the row locked. The dead attempt may have left its temporary file: it is removed.
+    """
+    if report.attempts < MAX_BUILD_ATTEMPTS:
+        status, action, error = ReportStatus.QUEUED, "abandon", ""
+        reason = _(
+            "Lần lập thứ %(attempt)s bị gián đoạn: tiến trình lập báo cáo đã dừng giữa chừng. "
+            "Báo cáo được đưa lại hàng đợi để lập lại."
+        ) % {"attempt": report.attempts}
+    else:
+        status, action = ReportStatus.FAILED, "fail"
+        reason = error = _(
+            "Lập báo cáo không thành công sau %(attempts)s lần thử: lần cuối, tiến trình lập báo cáo đã dừng giữa "
+            "chừng (có thể do máy chủ thiếu bộ nhớ). Các phiên bản trước vẫn giữ nguyên. Hãy báo quản trị hệ thống "
+            "trước khi lập lại."
+        ) % {"attempts": report.attempts}
+    Report.objects.filter(pk=report.pk).update(status=status, progress=0, error=error)
+    ReportEvent.objects.create(
+        report=report, action=action, from_status=ReportStatus.BUILDING, to_status=status, reason=reason
+    )
+    report.status = status
+    for temporary in (reports_root() / _directory(report)).glob(f".building-{report.pk}-*.part"):
+        temporary.unlink(missing_ok=True)
+
+
+def report_build(*, report_id: int) -> Report | None:
+    """Claim and build one queued report in this process (the build_report command with --sync).
+
+    Returns None when another attempt holds it or it was built already; an error fails the build.
+    """
+    attempt = report_claim(report_id=report_id)
+    if attempt is None:
+        return None
+    try:
+        return report_build_claimed(report_id=report_id, attempt=attempt)
+    except Exception as error:
+        report_release(report_id=report_id, attempt=attempt, error=repr(error), retrying=False)
+        raise
+
+
+def report_build_claimed(*, report_id: int, attempt: int) -> Report | None:
+    """Build a report claimed by `report_claim`; returns None when this attempt was taken over meanwhile.
+
+    The PDF is written to a temporary file, fsynced and renamed; only then does one UPDATE record its name and
+    checksum and make it a draft. A failure leaves no file and never touches the previous versions.
     """
     from reports.documents import report_pdf
 
-    now = timezone.now()
-    claimable = Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.BUILDING, started_at__lt=now - STALE_BUILD)
-    if not Report.objects.filter(claimable, pk=report_id).update(
-        status=ReportStatus.BUILDING, started_at=now, progress=5, error=""
-    ):
-        return None
+    mine = Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING, attempts=attempt)
     report = Report.objects.select_related("cycle__programme", "cycle__province", "unit").get(pk=report_id)
 
     def progress(percent: int) -> None:
-        Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(progress=percent)
+        mine.update(progress=percent)
 
     content = report_pdf(report, progress=progress)
     progress(90)
-    name = Path(str(report.period_end.year)) / (
-        f"bao-cao-{report.unit.code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
-        f"-v{report.version}-{report.pk}.pdf"
-    )
+    name = _file_name(report, attempt)
     target = reports_root() / name
-    _write_atomically(target, content)
-    done = Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(
+    _write_atomically(target, content, prefix=f".building-{report_id}-")
+    done = mine.update(
         status=ReportStatus.DRAFT,
         file_name=str(name),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -195,7 +273,7 @@ def report_build(*, report_id: int) -> Report | None:
         built_at=timezone.now(),
         progress=100,
     )
-    if not done:  # taken over meanwhile (a stale claim); the other build owns the row
+    if not done:  # taken over meanwhile; the attempt holding the row owns the build
         target.unlink(missing_ok=True)
         return None
     ReportEvent.objects.create(
@@ -205,9 +283,22 @@ def report_build(*, report_id: int) -> Report | None:
     return report
 
 
-def _write_atomically(target: Path, content: bytes) -> None:
+def _directory(report: Report) -> Path:
+    return Path(str(report.period_end.year))
+
+
+def _file_name(report: Report, attempt: int) -> Path:
+    # A retry writes its own file: an attempt taken over while still running must not overwrite the one that won.
+    retry = f"-{attempt}" if attempt > 1 else ""
+    return _directory(report) / (
+        f"bao-cao-{report.unit.code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+        f"-v{report.version}-{report.pk}{retry}.pdf"
+    )
+
+
+def _write_atomically(target: Path, content: bytes, *, prefix: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".building-", suffix=".part")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
@@ -224,19 +315,24 @@ def _write_atomically(target: Path, content: bytes) -> None:
         os.close(directory)
 
 
-def report_release(*, report_id: int, error: str, retrying: bool) -> None:
-    """After a failed attempt: back to the queue when the task will retry, otherwise failed for good."""
-    status = ReportStatus.QUEUED if retrying else ReportStatus.FAILED
-    if Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING).update(
+def report_release(*, report_id: int, attempt: int, error: str, retrying: bool) -> str | None:
+    """After a failed attempt: back to the queue when it may be retried, otherwise failed for good.
+
+    Returns the new status, or None when the attempt no longer holds the row (it was taken over).
+    """
+    status = ReportStatus.QUEUED if retrying and attempt < MAX_BUILD_ATTEMPTS else ReportStatus.FAILED
+    if not Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING, attempts=attempt).update(
         status=status, error=error[:2000], progress=0
     ):
-        ReportEvent.objects.create(
-            report_id=report_id,
-            action="retry" if retrying else "fail",
-            from_status=ReportStatus.BUILDING,
-            to_status=status,
-            reason=error[:2000],
-        )
+        return None
+    ReportEvent.objects.create(
+        report_id=report_id,
+        action="retry" if status == ReportStatus.QUEUED else "fail",
+        from_status=ReportStatus.BUILDING,
+        to_status=status,
+        reason=error[:2000],
+    )
+    return status
 
 
 def report_approve(*, report: Report, user) -> Report:

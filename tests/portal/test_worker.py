@@ -1,59 +1,24 @@
 """A real Celery worker, through the Redis broker, does the work a request hands off."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from portal.celery import app as celery_app
 from tests.factories import UserFactory
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workers import celery_worker
 
 
 @pytest.fixture
 def worker(tmp_path):
     mail_dir = tmp_path / "mail"
     env = {
-        **os.environ,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }
-    celery_app.control.purge()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(timeout=1):
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
+    with celery_worker(name="mail", log_dir=tmp_path / "workers", env=env):
         yield mail_dir
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.worker

@@ -119,6 +119,24 @@ def test_a_running_build_page_refreshes_itself(client, world):
     assert "Đang chờ lập" in page.content.decode()
 
 
+def test_a_build_whose_worker_died_says_it_is_built_again_and_after_the_last_attempt_that_it_failed(client, world):
+    report = services.report_request(user=world.personas.staff, cycle=world.cycle, unit=world.personas.province)
+    services.report_claim(report_id=report.pk, task_id="message-1")
+    services.report_claim(report_id=report.pk, task_id="message-1")  # its worker died; the message came back
+    login(client, world.personas.staff)
+
+    page = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert "Đang lập lại báo cáo (lần thử thứ 2)" in page
+    assert "Lần lập thứ 1 bị gián đoạn" in page  # the history says why
+    assert "Đang lập (lập lại)" in client.get(reverse("report-archive")).content.decode()
+
+    while services.report_claim(report_id=report.pk, task_id="message-1"):
+        pass
+    page = client.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert f"Lập báo cáo không thành công sau {services.MAX_BUILD_ATTEMPTS} lần thử" in page
+    assert "báo quản trị hệ thống" in page
+
+
 def test_a_build_requested_while_the_broker_is_down_is_kept_queued_with_a_clear_message(client, world, settings):
     from portal.celery import app as celery_app
 
