@@ -11,6 +11,8 @@ from portal import api, two_factor, views
 from portal.forms import QueuedPasswordResetForm
 from reports import api as reports_api
 
+handler500 = views.server_error
+
 router = DefaultRouter()
 router.register("communes", api.CommuneViewSet, basename="api-commune")
 router.register("villages", api.VillageViewSet, basename="api-village")

@@ -1,11 +1,16 @@
+import logging
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -109,3 +114,49 @@ def _broker_status() -> str:
         return "ok"
     except Exception as error:  # any failure means the broker does not answer
         return f"error: {type(error).__name__}"
+
+
+logger = logging.getLogger(__name__)
+
+DATABASE_RETRY_AFTER = 60  # seconds: a restart or a failover of PostgreSQL takes seconds to a minute
+
+
+def server_error(request):
+    """The answer to an unhandled error (with DEBUG off): the 500 page, or a 503 when the database is out of reach.
+
+    A database restart, failover or killed backend is not a bug: the request is refused with 503 and Retry-After,
+    in JSON on the API, by a page that needs no database (no context processors, no session). PostgreSQL discards
+    what the lost connection had not committed; Django drops the broken connection when the request ends, and
+    CONN_HEALTH_CHECKS replaces one that died while idle before the next request uses it: nothing to restart once
+    the database is back.
+    """
+    error = sys.exc_info()[1]
+    if not _database_unreachable(error):
+        return defaults.server_error(request)
+    message = _("Hệ thống tạm thời không kết nối được cơ sở dữ liệu, vui lòng thử lại sau ít phút.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503, json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(loader.get_template("503.html").render({"message": message}), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    # One line per refused request instead of Django's traceback: in an outage every request fails for the same
+    # outside reason, and the message says whether connecting was refused or the connection broke mid-request.
+    # Tracebacks would bury the log, and any real bug's 500 in it.
+    reason = " ".join(str(error).split())
+    logger.error(
+        "Database unreachable: %s %s answered 503 (%s: %s)", request.method, request.path, type(error).__name__, reason
+    )
+    response._has_been_logged = True  # read by django.utils.log.log_response
+    return response
+
+
+def _database_unreachable(error: BaseException | None) -> bool:
+    """Connecting to PostgreSQL failed or the connection was lost: psycopg2's error has no SQLSTATE (refused,
+    closed unexpectedly, already closed) or one of class 08 (connection exception) or 57P (the server shut down,
+    crashed or is starting; a killed backend). A query that fails on a live connection (a deadlock, a statement
+    timeout) stays a 500. The connection's state cannot tell: Django may have reconnected since, while cleaning up.
+    """
+    if not isinstance(error, OperationalError | InterfaceError) or not hasattr(error.__cause__, "pgcode"):
+        return False
+    sqlstate = error.__cause__.pgcode or ""
+    return not sqlstate or sqlstate.startswith(("08", "57P"))
