@@ -37,6 +37,16 @@ def supported_needs(world, communes):
     return [n for n in world.needs if n.commune_id in communes and supported(n)]
 
 
+def supported_children_by_commune(world) -> dict[int, set[int]]:
+    """The fixture's supported children (not groups) by today's commune."""
+    p = world.personas
+    per_commune = defaultdict(set)
+    for n in supported_needs(world, province_communes(p)):
+        if n.child_id:
+            per_commune[root_of(p, n.commune_id)].add(n.child_id)
+    return per_commune
+
+
 def province_receipts(world):
     p = world.personas
     return [r for r in world.receipts if r.pledge.donor.province_id == p.province.pk and in_period(r.received_on)]
@@ -95,10 +105,7 @@ def test_it_rolls_old_communes_up_into_the_commune_they_were_merged_into(world):
     p = world.personas
     figures = figures_for(unit=p.province, period_start=START, period_end=END)
 
-    per_commune = defaultdict(set)
-    for n in supported_needs(world, province_communes(p)):
-        if n.child_id:
-            per_commune[root_of(p, n.commune_id)].add(n.child_id)
+    per_commune = supported_children_by_commune(world)
     rows = {r["key"]: r["children"] for r in figures.children_by_commune()}
     assert rows == {p.commune_a.pk: len(per_commune[p.commune_a.pk]), p.commune_b.pk: len(per_commune[p.commune_b.pk])}
     assert p.commune_a0.pk not in rows
@@ -110,8 +117,8 @@ def test_a_commune_merged_twice_rolls_up_into_todays_commune_counting_each_child
     older = UnitFactory(
         parent=None, province=None, valid_from=None, valid_to=dt.date(2019, 12, 31), merged_into=p.commune_a0
     )
-    supported_before = {n.child_id for n in supported_needs(world, province_communes(p)) if n.child_id}
-    assert world.children[0].pk in supported_before
+    per_commune = supported_children_by_commune(world)
+    assert world.children[0].pk in per_commune[p.commune_a.pk]
     newcomer = ChildFactory(commune=older)
     for child in (world.children[0], newcomer):  # one child already counted in Bằng Thành, one new
         need = NeedFactory(commune=older, child=child, category=Category.NUTRITION, season="SY2025")
@@ -119,10 +126,6 @@ def test_a_commune_merged_twice_rolls_up_into_todays_commune_counting_each_child
 
     figures = figures_for(unit=p.province, period_start=START, period_end=END)
 
-    per_commune = defaultdict(set)
-    for n in supported_needs(world, province_communes(p)):
-        if n.child_id:
-            per_commune[root_of(p, n.commune_id)].add(n.child_id)
     rows = {r["key"]: r["children"] for r in figures.children_by_commune()}
     assert rows == {
         p.commune_a.pk: len(per_commune[p.commune_a.pk]) + 1,
