@@ -48,6 +48,19 @@ def throwaway_copy() -> Iterator[str]:
 
 
 @contextmanager
+def on_throwaway_copy() -> Iterator[None]:
+    """Run this process's ORM on a throwaway copy of the benchmark database (see `throwaway_copy`)."""
+    with throwaway_copy() as url:
+        saved = connection.settings_dict["NAME"]
+        connection.settings_dict["NAME"] = url.rsplit("/", 1)[1]
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict["NAME"] = saved
+
+
+@contextmanager
 def _admin_cursor():
     db = settings.DATABASES["default"]
     admin = psycopg2.connect(
