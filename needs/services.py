@@ -126,12 +126,14 @@ def child_codes_reserve(*, commune, count: int = 1) -> list[str]:
 
 
 def child_code_counters_catch_up(*, communes) -> None:
-    """Raise the counters of these communes past every numeric code their children have.
+    """Raise the counters of these communes past every numeric code with their prefix.
 
-    For loaders that write codes themselves (the demo, the benchmark generator's COPY): call once at the end, in
-    the same transaction, so codes handed out afterwards follow on from theirs.
+    For loaders that write fixed codes themselves (the demo, so that running it again finds its own children):
+    call once at the end, in the same transaction, so codes handed out afterwards follow on from theirs.
     """
     by_code = {unit.code: unit.pk for unit in communes}
+    if not by_code:
+        return
     # By code, not by the children's commune: a commune merged into one that kept its code shares its numbers.
     prefixed = Q.create([("code__startswith", f"{code}-") for code in by_code], connector=Q.OR)
     codes = Child.objects.filter(prefixed).values_list("code", flat=True).iterator()

@@ -11,6 +11,7 @@ from allocations.models import Allocation, Delivery, NeedBalance, ReceiptBalance
 from donors.models import Donor, Pledge, PledgeStatus, Receipt
 from needs.models import Child, Need, NeedStatus
 from needs.scale import CHILDREN, JUSTIFICATION, NEEDS, generated_children
+from needs.services import child_codes_reserve
 from portal.text import fold
 
 SCALE = 0.002
@@ -86,3 +87,13 @@ def test_it_shows_funded_needs_fully_covered_and_delivered_ones_handed_over(larg
     delivered = generated.filter(status__in=[NeedStatus.DELIVERED, NeedStatus.CLOSED])
     assert Delivery.objects.filter(need__in=delivered).count() == delivered.count()
     assert not NeedBalance.objects.filter(need__in=delivered).exclude(delivered_quantity=F("quantity")).exists()
+
+
+def test_generated_children_have_their_communes_codes_and_the_counters_go_on_from_them(large):
+    child = generated_children().order_by("-code").first()
+    commune = child.commune
+    prefix = f"{commune.code}-"
+    codes = Child.objects.filter(commune=commune).values_list("code", flat=True)
+    numbers = sorted(int(code.removeprefix(prefix)) for code in codes)
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert child_codes_reserve(commune=commune, count=1) == [f"{prefix}{len(numbers) + 1:05d}"]
