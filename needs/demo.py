@@ -19,7 +19,8 @@ from needs.models import (
     Priority,
     Sex,
 )
-from needs.models.children import CHILD_CONSENT_AGE, age_on
+from needs.models.children import CHILD_CONSENT_AGE, age_on, child_code
+from needs.services import child_code_counters_catch_up
 from portal.models import EthnicGroup
 from portal.text import fold
 
@@ -72,7 +73,7 @@ def seed(context):
             birth = today - dt.timedelta(days=rng.randint(365 * 2, 365 * 14))
             rows.append(
                 Child(
-                    code=f"TN-{commune.code}-{number:04d}",
+                    code=child_code(commune.code, number),
                     full_name=name,
                     name_key=fold(name),
                     sex=sex,
@@ -100,6 +101,7 @@ def seed(context):
             "guardian_phone",
         ],
     )
+    child_code_counters_catch_up(communes=context.data["communes"])
     context.data["children"] = len(rows)
     children = list(Child.objects.filter(code__in=[row.code for row in rows]).order_by("code"))
     _needs(context, children)

@@ -1,12 +1,14 @@
 """Benchmark-scale children and needs (`seed_demo --size large`): one large province, loaded with COPY.
 
 At scale 1: 200,000 children across every commune of the demo province and 600,000 needs, with the spread of
-categories, seasons, priorities and statuses a province sees after two years of the programme. Rows carry
-the code prefix "LG-" and are generated once; no history rows are written for them.
+categories, seasons, priorities and statuses a province sees after two years of the programme. Children get
+record codes from their commune's counter like any registration, carry the note NOTE, and are generated once; no
+history rows are written for them.
 """
 
 import datetime as dt
 import math
+from collections import Counter
 
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from needs.demo import MIX, NAMING
 from needs.models import Category, Child, ClothingSize, Need, NeedStatus, SchoolLevel, Sex
 from needs.models.children import age_on
 from needs.seasons import season_for
+from needs.services import child_codes_reserve
 from portal.bulk import copy_rows, next_ids
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.text import fold
@@ -21,7 +24,7 @@ from portal.text import fold
 CHILDREN = 200_000
 NEEDS = 600_000
 VILLAGES_PER_COMMUNE = 8
-CODE_PREFIX = "LG-"
+NOTE = "Hồ sơ sinh tự động cho đo hiệu năng."  # every generated child says this; no other child does
 JUSTIFICATION = "Hộ nghèo, vùng đặc biệt khó khăn."  # every generated need says this; the demo's never do
 TODAY = dt.date(2026, 11, 1)  # fixed, so the generated data never depends on the day it runs
 
@@ -50,7 +53,7 @@ SEASON_DATES = [dt.date(2025, 11, 1), dt.date(2026, 11, 1)]  # the two programme
 
 
 def seed(context):
-    if Child.objects.filter(code__startswith=CODE_PREFIX).exists():
+    if generated_children().exists():
         context.stdout.write("Benchmark-scale children and needs already present; left as they are.")
         return
     rng = context.rng
@@ -65,6 +68,10 @@ def seed(context):
     needs = _needs(context, children)
     context.data["large"] = {"children": len(children), "needs": needs}
     context.stdout.write(f"Generated {len(children):,} children and {len(needs):,} needs.")
+
+
+def generated_children():
+    return Child.objects.filter(notes=NOTE)
 
 
 def _villages(communes) -> dict[int, list[int]]:
@@ -89,10 +96,17 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
     ids = next_ids(Child, count)
     now = timezone.now()
     chosen = rng.choices(communes, weights=weights, k=count)
+    # Numbers taken from each commune's counter once, before the COPY, as an import of that many children would.
+    sizes = Counter(commune.pk for commune in chosen)
+    record_codes = {
+        commune.pk: iter(child_codes_reserve(commune=commune, count=sizes[commune.pk]))
+        for commune in communes
+        if sizes[commune.pk]
+    }
     codes = [code for code, _weight in MIX]
     code_weights = [weight for _code, weight in MIX]
     rows, summary = [], []
-    for number, (child_id, commune) in enumerate(zip(ids, chosen, strict=True), start=1):
+    for child_id, commune in zip(ids, chosen, strict=True):
         group = rng.choices(codes, weights=code_weights)[0]
         family, boys, girls = NAMING[group]
         sex = rng.choice([Sex.MALE, Sex.FEMALE])
@@ -113,7 +127,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
         rows.append(
             (
                 child_id,
-                f"{CODE_PREFIX}{number:07d}",
+                next(record_codes[commune.pk]),
                 name,
                 fold(name),
                 sex,
@@ -126,7 +140,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
                 "[]",
                 f"{surname} {rng.choice(boys)}",
                 f"09{rng.randint(10_000_000, 99_999_999)}",
-                "",
+                NOTE,
                 "",
                 now,
                 now,

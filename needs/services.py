@@ -1,10 +1,10 @@
 """Writes for children and needs. Keyword-only, atomic, validated; every status change goes through workflow."""
 
 import datetime as dt
-import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from needs.models import (
     NeedEvent,
     NeedStatus,
 )
+from needs.models.children import child_code, highest_code_numbers
 from needs.seasons import season_for
 from needs.workflow import EDITABLE_STATUSES, TransitionError, need_transition
 from portal.permissions import Perm
@@ -84,9 +85,62 @@ def _require(user, perms, unit_id) -> None:
 # --- Children ---------------------------------------------------------------------------------------------
 
 
-def child_code_new(commune) -> str:
-    """A record code officers can read out on the phone: the commune code and six random hex digits."""
-    return f"{commune.code}-{secrets.token_hex(3).upper()}"
+# Table needs_childcodecounter (ChildCodeCounter); the same statements run on PostgreSQL and SQLite >= 3.35.
+COUNTER_ADVANCE = "UPDATE needs_childcodecounter SET last = last + %s WHERE commune_id = %s RETURNING last"
+COUNTER_START = (
+    "INSERT INTO needs_childcodecounter (commune_id, last) VALUES (%s, %s) "
+    "ON CONFLICT (commune_id) DO UPDATE SET last = needs_childcodecounter.last + %s RETURNING last"
+)
+COUNTER_RAISE = (
+    "INSERT INTO needs_childcodecounter (commune_id, last) VALUES (%s, %s) "
+    "ON CONFLICT (commune_id) DO UPDATE SET last = GREATEST(needs_childcodecounter.last, EXCLUDED.last)"
+)
+COUNTER_RAISE_SQLITE = COUNTER_RAISE.replace("GREATEST(", "MAX(")
+
+
+def child_codes_reserve(*, commune, count: int = 1) -> list[str]:
+    """Hand out the commune's next `count` record codes, "<commune code>-00001" onwards, in order.
+
+    One row per commune (ChildCodeCounter) is moved with a single UPDATE … RETURNING, so quick registrations and
+    imports never draw the same number, and no code of the commune is read. The row stays locked until the caller's
+    transaction ends: a registration in the same commune waits for a running import to commit, other communes never
+    wait. Numbers are taken inside the caller's transaction, so a rolled-back import or registration gives its
+    numbers back to the next caller; numbers of a deleted child are never handed out again. A gap in the numbers
+    is fine; a code used twice is not. A child keeps its code for good, also when its commune is merged into
+    another: new children get codes of the commune they are registered in.
+    """
+    if count < 1:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(COUNTER_ADVANCE, [count, commune.pk])
+        row = cursor.fetchone()
+        if row is None:
+            # First code of this commune: start after any numeric code with its prefix, which a loader, or a merged
+            # commune whose code this one kept, may have written.
+            codes = Child.objects.filter(code__startswith=f"{commune.code}-").values_list("code", flat=True)
+            start = highest_code_numbers(codes, {commune.code: commune.pk}).get(commune.pk, 0)
+            cursor.execute(COUNTER_START, [commune.pk, start + count, count])
+            row = cursor.fetchone()
+    last = row[0]
+    return [child_code(commune.code, number) for number in range(last - count + 1, last + 1)]
+
+
+def child_code_counters_catch_up(*, communes) -> None:
+    """Raise the counters of these communes past every numeric code with their prefix.
+
+    For loaders that write fixed codes themselves (the demo, so that running it again finds its own children):
+    call once at the end, in the same transaction, so codes handed out afterwards follow on from theirs.
+    """
+    by_code = {unit.code: unit.pk for unit in communes}
+    if not by_code:
+        return
+    # By code, not by the children's commune: a commune merged into one that kept its code shares its numbers.
+    prefixed = Q.create([("code__startswith", f"{code}-") for code in by_code], connector=Q.OR)
+    codes = Child.objects.filter(prefixed).values_list("code", flat=True).iterator()
+    highest = highest_code_numbers(codes, by_code)
+    statement = COUNTER_RAISE if connection.vendor == "postgresql" else COUNTER_RAISE_SQLITE
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, sorted(highest.items()))
 
 
 @transaction.atomic
@@ -94,7 +148,7 @@ def child_create(*, user, commune, data: dict) -> Child:
     """Register a child in a commune the user may register in."""
     _require(user, (Perm.REGISTER_NEEDS,), commune.pk)
     child = Child(commune=commune, created_by=user, **{name: data[name] for name in CHILD_FIELDS if name in data})
-    child.code = child_code_new(commune)
+    (child.code,) = child_codes_reserve(commune=commune)
     child.name_key = ""  # set by save(); full_clean must not ask for it
     child.full_clean(exclude=["name_key"])
     child.save()

@@ -21,6 +21,7 @@ from import_export.fields import Field
 from needs.models import Category, Child, Need, NeedEvent, NeedStatus, Priority, SchoolLevel, Sex
 from needs.models.children import age_on
 from needs.seasons import CATEGORY_SEASON_KIND, SEASON_CODE, season_choices, season_for, season_label
+from needs.services import child_codes_reserve
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.permissions import Perm
 from portal.scoping import scope_for
@@ -215,7 +216,6 @@ class ChildNeedResource(ScopedImportResource):
         self.in_file_children: dict[tuple, tuple[Child, int, tuple]] = {}  # key → (child, first row, details)
         self.in_file_needs: dict[tuple, int] = {}  # (child key, category, season) → first row
         self.existing_used: set[int] = set()
-        self.next_code: dict[int, int] = {}
 
     # --- lookups, loaded once -------------------------------------------------------------------------------
     def prepare(self, dataset):
@@ -487,22 +487,17 @@ class ChildNeedResource(ScopedImportResource):
             self.create_instances.clear()
 
     def _assign_codes(self, children: list[Child]) -> None:
-        """Record codes "<commune code>-<number>", numbered on from the commune's highest; communes locked meanwhile."""
-        communes = {child.commune_id for child in children} - set(self.next_code)
-        if communes:
-            list(AdministrativeUnit.objects.select_for_update().filter(pk__in=communes).values_list("id"))
-            for commune_id in communes:
-                prefix = f"{self.communes[commune_id].code}-"
-                numbers = [
-                    int(code[len(prefix) :])
-                    for code in Child.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-                    if code[len(prefix) :].isdigit()
-                ]
-                self.next_code[commune_id] = max(numbers, default=0) + 1
+        """Record codes from each commune's counter, the same numbers quick registration hands out.
+
+        Communes in id order, so two imports that share communes take their counters in the same order.
+        """
+        by_commune: dict[int, list[Child]] = {}
         for child in children:
-            number = self.next_code[child.commune_id]
-            child.code = f"{self.communes[child.commune_id].code}-{number:05d}"
-            self.next_code[child.commune_id] = number + 1
+            by_commune.setdefault(child.commune_id, []).append(child)
+        for commune_id, group in sorted(by_commune.items()):
+            codes = child_codes_reserve(commune=self.communes[commune_id], count=len(group))
+            for child, code in zip(group, codes, strict=True):
+                child.code = code
 
 
 def _invalid(errors: dict[str, list[str]]) -> ValidationError:

@@ -1,6 +1,7 @@
 from needs.models.children import (
     AgeBand,
     Child,
+    ChildCodeCounter,
     ChildConsent,
     ConsentGiver,
     ConsentPurpose,
@@ -24,6 +25,7 @@ __all__ = [
     "CareType",
     "Category",
     "Child",
+    "ChildCodeCounter",
     "ChildConsent",
     "ClothingSize",
     "ConsentGiver",

@@ -182,6 +182,50 @@ class Child(models.Model):
         return needed <= givers
 
 
+CHILD_CODE_DIGITS = 5
+
+
+def child_code(commune_code: str, number: int) -> str:
+    """A record code officers read out on the phone and write on lists: "<commune code>-<number>", e.g. 08134-00027."""
+    return f"{commune_code}-{number:0{CHILD_CODE_DIGITS}d}"
+
+
+def highest_code_numbers(codes, communes: dict[str, int]) -> dict[int, int]:
+    """The highest number among codes "<commune code>-<digits>", per commune id (`communes`: code → id).
+
+    Codes of other shapes (the random hex codes of early quick registrations, demo codes) are not numbers and are
+    skipped; a hex code that happens to be all digits counts, so no number ever handed out can repeat it.
+    """
+    highest: dict[int, int] = {}
+    for code in codes:
+        prefix, _dash, number = code.partition("-")
+        commune_id = communes.get(prefix)
+        if commune_id is not None and number.isascii() and number.isdigit():
+            highest[commune_id] = max(highest.get(commune_id, 0), int(number))
+    return highest
+
+
+class ChildCodeCounter(models.Model):
+    """The last record-code number handed out in a commune; only needs.services.child_codes_reserve moves it."""
+
+    commune = models.OneToOneField(
+        "portal.AdministrativeUnit",
+        verbose_name=_("xã"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last = models.PositiveBigIntegerField(_("số đã cấp sau cùng"), default=0)
+
+    class Meta:
+        db_table = "needs_childcodecounter"  # named in needs.services' statements
+        verbose_name = _("bộ đếm mã hồ sơ trẻ")
+        verbose_name_plural = _("bộ đếm mã hồ sơ trẻ")
+
+    def __str__(self):
+        return f"{self.commune_id}: {self.last}"
+
+
 class ConsentGiver(models.TextChoices):
     GUARDIAN = "guardian", _("Cha, mẹ hoặc người giám hộ")
     CHILD = "child", _("Trẻ em (từ đủ 7 tuổi)")

@@ -4,12 +4,13 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 
 from allocations.models import Allocation, AllocationBatch, BatchStatus, NeedBalance, ReceiptBalance
 from allocations.services import LedgerError, Line, allocation_create, batch_accept, batch_reverse
 from needs.models import Category, NeedEvent, NeedStatus
 from tests.allocations.factories import NeedFactory, child_need, goods_receipt, receipt_for
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -166,35 +167,12 @@ def test_reversing_a_batch_restores_balances_and_statuses(personas):
         batch_reverse(user=personas.staff, batch=batch, reason="lần nữa")
 
 
-def _race(workers):
-    """Run callables in threads that start together; return what each returned or raised."""
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_allocating_the_last_money_at_once_one_succeeds_and_the_other_is_told_why(personas):
     first = NeedFactory(commune=personas.commune_a, unit_cost=1_000_000)
     second = NeedFactory(commune=personas.commune_b, unit_cost=1_000_000)
     receipt = receipt_for(personas.province, amount=1_000_000)
-    results = _race(
+    results = race(
         [
             lambda need=need: allocation_create(user=personas.staff, receipt=receipt, need=need, amount=700_000)
             for need in (first, second)
@@ -226,7 +204,7 @@ def test_two_raw_writers_racing_past_the_service_are_stopped_by_the_database(per
         hold.set()
         return write(False)
 
-    results = _race([lambda: write(True), second])
+    results = race([lambda: write(True), second])
     errors = [r for r in results if isinstance(r, IntegrityError)]
     assert len(errors) == 1, results
     assert "receipt_allocated_le_received" in str(errors[0])

@@ -10,7 +10,8 @@ from django.db.models import Count, F, Sum
 from allocations.models import Allocation, Delivery, NeedBalance, ReceiptBalance
 from donors.models import Donor, Pledge, PledgeStatus, Receipt
 from needs.models import Child, Need, NeedStatus
-from needs.scale import CHILDREN, CODE_PREFIX, JUSTIFICATION, NEEDS
+from needs.scale import CHILDREN, JUSTIFICATION, NEEDS, generated_children
+from needs.services import child_codes_reserve
 from portal.text import fold
 
 SCALE = 0.002
@@ -23,13 +24,13 @@ def large(db):
 
 
 def test_it_generates_the_volumes_asked_for(large):
-    generated = Child.objects.filter(code__startswith=CODE_PREFIX)
+    generated = generated_children()
     assert generated.count() == math.ceil(CHILDREN * SCALE)
     assert Need.objects.filter(justification=JUSTIFICATION).count() == math.ceil(NEEDS * SCALE)
 
 
 def test_it_spreads_needs_over_every_status_and_commune_without_duplicate_support(large):
-    needs = Need.objects.filter(child__code__startswith=CODE_PREFIX)
+    needs = Need.objects.filter(child__in=generated_children())
     assert set(needs.values_list("status", flat=True)) == set(NeedStatus.values)
     assert needs.values("commune").distinct().count() > 20
     repeated = needs.values("child", "category", "season").annotate(n=Count("id")).filter(n__gt=1)
@@ -37,7 +38,7 @@ def test_it_spreads_needs_over_every_status_and_commune_without_duplicate_suppor
 
 
 def test_generated_children_are_searchable_without_diacritics(large):
-    child = Child.objects.filter(code__startswith=CODE_PREFIX).first()
+    child = generated_children().first()
     assert child.name_key == fold(child.full_name)
     assert Child.objects.search(fold(child.full_name)).filter(pk=child.pk).exists()
 
@@ -86,3 +87,13 @@ def test_it_shows_funded_needs_fully_covered_and_delivered_ones_handed_over(larg
     delivered = generated.filter(status__in=[NeedStatus.DELIVERED, NeedStatus.CLOSED])
     assert Delivery.objects.filter(need__in=delivered).count() == delivered.count()
     assert not NeedBalance.objects.filter(need__in=delivered).exclude(delivered_quantity=F("quantity")).exists()
+
+
+def test_generated_children_have_their_communes_codes_and_the_counters_go_on_from_them(large):
+    child = generated_children().order_by("-code").first()
+    commune = child.commune
+    prefix = f"{commune.code}-"
+    codes = Child.objects.filter(commune=commune).values_list("code", flat=True)
+    numbers = sorted(int(code.removeprefix(prefix)) for code in codes)
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert child_codes_reserve(commune=commune, count=1) == [f"{prefix}{len(numbers) + 1:05d}"]
