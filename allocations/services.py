@@ -16,7 +16,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from allocations.models import (
     Allocation,
@@ -34,7 +33,8 @@ from allocations.rules import MESSAGES, need_facts, receipt_facts, refusals
 from donors.models import Receipt
 from needs.models import Child, Need, NeedStatus
 from needs.models.needs import FUNDABLE_STATUSES
-from needs.workflow import TransitionError, need_set_funding_status, need_transition
+from needs.workflow import TransitionError, need_transition, needs_set_funding_status
+from portal.bulk import CHANGED, history_copy
 from portal.money import format_vnd
 from portal.permissions import Perm
 from portal.scoping import scope_for
@@ -108,19 +108,18 @@ def _count_in_python(allocations, sign: int) -> None:
         )
 
 
-def _funding_status(need_id: int) -> str:
-    balance = NeedBalance.objects.get(need_id=need_id)
-    if balance.covered == 0:
-        return NeedStatus.OPEN
-    return NeedStatus.FUNDED if balance.remaining == 0 else NeedStatus.PARTLY_FUNDED
-
-
 def _set_statuses(need_ids, user, reason: str) -> None:
-    for need in Need.objects.filter(pk__in=need_ids).order_by("pk"):
-        try:
-            need_set_funding_status(need=need, status=_funding_status(need.pk), user=user, reason=reason)
-        except TransitionError as error:
-            raise LedgerError(f"#{need.pk}: {error.message}") from error
+    """Each need to the funding status its balance now adds up to, read for all of them in one query."""
+    statuses = {}
+    for balance in NeedBalance.objects.filter(need_id__in=list(need_ids)):
+        if balance.covered == 0:
+            statuses[balance.need_id] = NeedStatus.OPEN
+        else:
+            statuses[balance.need_id] = NeedStatus.FUNDED if balance.remaining == 0 else NeedStatus.PARTLY_FUNDED
+    try:
+        needs_set_funding_status(statuses=statuses, user=user, reason=reason)
+    except TransitionError as error:
+        raise LedgerError(error.message) from error
 
 
 def _checked_allocations(province, lines: list[Line], today: dt.date) -> list[Allocation]:
@@ -196,7 +195,8 @@ def batch_accept(
         batch = AllocationBatch.objects.create(province=province, source=source, note=note, created_by=user)
         for row in rows:
             row.batch = batch
-        bulk_create_with_history(rows, Allocation, default_user=user)
+        Allocation.objects.bulk_create(rows, batch_size=5_000)
+        history_copy(Allocation, [row.pk for row in rows], user=user, reason=note)
         _count_in_python(rows, +1)
         _set_statuses({row.need_id for row in rows}, user, _("Đợt phân bổ #%(id)s") % {"id": batch.pk})
     return batch
@@ -230,10 +230,9 @@ def batch_reverse(*, user, batch: AllocationBatch, reason: str) -> AllocationBat
         allocations = list(locked.allocations.filter(active=True).order_by("pk"))
         need_ids = {a.need_id for a in allocations}
         _lock_balances({a.receipt_id for a in allocations}, need_ids)
-        for allocation in allocations:
-            allocation.active = False
-            allocation._change_reason = reason
-            allocation.save(update_fields=["active"])
+        ids = [allocation.pk for allocation in allocations]
+        Allocation.objects.filter(pk__in=ids).update(active=False)
+        history_copy(Allocation, ids, user=user, reason=reason, change=CHANGED)
         _count_in_python(allocations, -1)
         locked.status, locked.reversed_by, locked.reversed_at = BatchStatus.REVERSED, user, timezone.now()
         locked.reversal_reason = reason

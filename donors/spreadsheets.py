@@ -22,6 +22,7 @@ from import_export.fields import Field
 from donors.models import Campaign, Donor, DonorType, Pledge, PledgeEvent, PledgeItem, PledgeKind, PledgeStatus
 from needs.models import Category
 from needs.spreadsheets import PhoneWidget
+from portal.bulk import history_copy
 from portal.models import AdministrativeUnit
 from portal.models.units import UnitLevel
 from portal.permissions import Perm
@@ -36,7 +37,7 @@ from portal.spreadsheets.cells import (
     text,
 )
 from portal.spreadsheets.columns import DATE, INTEGER, MONEY, Column, label_key
-from portal.spreadsheets.importing import ImportSpec, ScopedImportResource, history_insert
+from portal.spreadsheets.importing import ImportSpec, ScopedImportResource
 from portal.spreadsheets.upload import ROW_KEY
 from portal.text import fold
 
@@ -229,7 +230,7 @@ class DonorResource(ScopedImportResource):
             with transaction.atomic():
                 Donor.objects.bulk_create(donors, batch_size=batch_size)
                 reason = _("Nhập từ Excel: %(name)s") % {"name": self.record.original_name}
-                history_insert(Donor, [donor.pk for donor in donors], user=self.user, reason=reason)
+                history_copy(Donor, [donor.pk for donor in donors], user=self.user, reason=reason)
             self.count("donors", len(donors))
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
@@ -448,8 +449,8 @@ class PledgeResource(ScopedImportResource):
                         item.pledge = pledge
                         items.append(item)
                 PledgeItem.objects.bulk_create(items, batch_size=batch_size)
-                history_insert(Pledge, [pledge.pk for pledge in pledges], user=self.user, reason=reason)
-                history_insert(PledgeItem, [item.pk for item in items], user=self.user, reason=reason)
+                history_copy(Pledge, [pledge.pk for pledge in pledges], user=self.user, reason=reason)
+                history_copy(PledgeItem, [item.pk for item in items], user=self.user, reason=reason)
                 PledgeEvent.objects.bulk_create(
                     [
                         PledgeEvent(

@@ -22,6 +22,7 @@ from needs.models import Category, Child, Need, NeedEvent, NeedStatus, Priority,
 from needs.models.children import age_on
 from needs.seasons import CATEGORY_SEASON_KIND, SEASON_CODE, season_choices, season_for, season_label
 from needs.services import child_codes_reserve
+from portal.bulk import history_copy
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.permissions import Perm
 from portal.scoping import scope_for
@@ -36,7 +37,7 @@ from portal.spreadsheets.cells import (
 )
 from portal.spreadsheets.columns import DATE, INTEGER, MONEY, Column, label_key
 from portal.spreadsheets.exporting import ExportColumn
-from portal.spreadsheets.importing import ImportSpec, ScopedImportResource, history_insert
+from portal.spreadsheets.importing import ImportSpec, ScopedImportResource
 from portal.spreadsheets.upload import ROW_KEY
 from portal.text import fold
 
@@ -464,11 +465,11 @@ class ChildNeedResource(ScopedImportResource):
                 new_children = list({id(n.child): n.child for n in needs if n.child.pk is None}.values())
                 self._assign_codes(new_children)
                 Child.objects.bulk_create(new_children, batch_size=batch_size)
-                history_insert(Child, [child.pk for child in new_children], user=self.user, reason=reason)
+                history_copy(Child, [child.pk for child in new_children], user=self.user, reason=reason)
                 for need in needs:
                     need.child_id = need.child.pk
                 Need.objects.bulk_create(needs, batch_size=batch_size)
-                history_insert(Need, [need.pk for need in needs], user=self.user, reason=reason)
+                history_copy(Need, [need.pk for need in needs], user=self.user, reason=reason)
                 NeedEvent.objects.bulk_create(
                     [
                         NeedEvent(

@@ -8,10 +8,12 @@ driven by the allocations app through `need_set_funding_status` and `need_transi
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from needs.models import Need, NeedEvent, NeedStatus
+from portal.bulk import CHANGED, history_copy
 from portal.permissions import Perm
 from portal.scoping import scope_for
 
@@ -133,9 +135,38 @@ def need_set_funding_status(*, need: Need, status: str, user, reason: str = "") 
 
     Does nothing when the need is already there, so callers may call it after every allocation change.
     """
-    if status not in FUNDING_ACTION:
-        raise TransitionError(_("Trạng thái tài trợ không hợp lệ: %(status)s.") % {"status": status})
-    current = Need.objects.select_for_update().get(pk=need.pk)
-    if current.status == status:
-        return current
-    return need_transition(need=current, action=FUNDING_ACTION[status], user=user, reason=reason)
+    needs_set_funding_status(statuses={need.pk: status}, user=user, reason=reason)
+    return Need.objects.get(pk=need.pk)
+
+
+@transaction.atomic
+def needs_set_funding_status(*, statuses: dict[int, str], user, reason: str = "") -> int:
+    """`need_set_funding_status` for many needs at once ({need id: status}), as an accepted batch of tens of
+    thousands of lines needs: the same guard table and checks under the same row locks, the same records (an
+    event and a history row per need that moves), written with a few statements in all instead of a handful per
+    need. Returns how many needs moved."""
+    unknown = set(statuses.values()) - set(FUNDING_ACTION)
+    if unknown:
+        raise TransitionError(_("Trạng thái tài trợ không hợp lệ: %(status)s.") % {"status": ", ".join(unknown)})
+    reason = reason.strip()
+    locked = Need.objects.select_for_update().filter(pk__in=list(statuses)).order_by("pk").only("status", "commune")
+    events, moved = [], {}
+    for need in locked:
+        target = statuses[need.pk]
+        if need.status == target:
+            continue
+        action = FUNDING_ACTION[target]
+        try:
+            _check(GUARDS[action], action, need, user, reason)
+        except TransitionError as error:
+            raise TransitionError(f"#{need.pk}: {error.message}") from error
+        events.append(
+            NeedEvent(need=need, action=action, from_status=need.status, to_status=target, actor=user, reason=reason)
+        )
+        moved.setdefault(target, []).append(need.pk)
+    now = timezone.now()
+    for target, ids in moved.items():
+        Need.objects.filter(pk__in=ids).update(status=target, updated_at=now)
+        history_copy(Need, ids, user=user, reason=reason or str(GUARDS[FUNDING_ACTION[target]].label), change=CHANGED)
+    NeedEvent.objects.bulk_create(events, batch_size=5_000)
+    return len(events)

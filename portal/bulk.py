@@ -1,10 +1,12 @@
-"""PostgreSQL COPY for bulk loads of generated rows (benchmark-scale demo data), far faster than INSERTs."""
+"""Bulk writes: PostgreSQL COPY for generated rows (benchmark-scale demo data), far faster than INSERTs, and the
+history rows of objects written in bulk."""
 
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import connection, models
+from django.utils import timezone
 
 
 def _cell(value) -> str:
@@ -45,3 +47,34 @@ def next_ids(model, count: int) -> range:
         first = cursor.fetchone()[0]
         cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
     return range(first, first + count)
+
+
+CREATED, CHANGED = "+", "~"
+
+
+def history_copy(model, ids: Sequence[int], *, user, reason: str, change: str = CREATED) -> None:
+    """History rows of objects just inserted or updated in bulk, written by the database in one statement.
+
+    The same rows simple_history's bulk_create_with_history / bulk_update_with_history write (the change type, the
+    user, the reason), copied from the rows as they now are by an INSERT … SELECT instead of building one Python
+    object per row, which costs more than the write itself for a 10,000-row import or a 60,000-line batch.
+    """
+    if not ids:
+        return
+    history = model.history.model
+    quote = connection.ops.quote_name
+    columns = [
+        quote(field.column)
+        for field in history.tracked_fields
+        if field.concrete and not isinstance(field, models.GeneratedField)
+    ]
+    listed = ", ".join(columns)
+    # Only table and column names from the models are formatted in, quoted; values are parameters.
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608
+        f"({listed}, history_date, history_user_id, history_type, history_change_reason) "
+        f"SELECT {listed}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), getattr(user, "pk", None), change, reason[:100], list(ids)])

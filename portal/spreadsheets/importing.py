@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
@@ -88,34 +88,6 @@ class ImportSpec:
 
     def column_labels(self) -> dict[str, str]:
         return {column.key: str(column.header) for column in self.columns}
-
-
-def history_insert(model, ids: list[int], *, user, reason: str) -> None:
-    """The "created" history rows of objects just bulk-inserted, written by the database in one statement.
-
-    The same rows simple_history's bulk_create_with_history writes (history_type "+", the user, the reason), but
-    copied by an INSERT … SELECT instead of building one Python object per row, which costs more than the insert
-    itself for a 10,000-row import.
-    """
-    if not ids:
-        return
-    history = model.history.model
-    quote = connection.ops.quote_name
-    columns = [
-        quote(field.column)
-        for field in history.tracked_fields
-        if field.concrete and not isinstance(field, models.GeneratedField)
-    ]
-    listed = ", ".join(columns)
-    # Only table and column names from the models are formatted in, quoted; values are parameters.
-    sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608
-        f"({listed}, history_date, history_user_id, history_type, history_change_reason) "
-        f"SELECT {listed}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), getattr(user, "pk", None), reason[:100], list(ids)])
 
 
 class ImportNotFound(Exception):
