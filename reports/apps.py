@@ -34,11 +34,13 @@ class ReportsConfig(AppConfig):
         may_open = scope.has_perm(Perm.PREPARE_REPORTS)
         if cycle is None:  # staff open the first cycle from here; the others have nothing to see yet
             return [{"template": "reports/_home_panel.html", "cycle": None}] if may_open else []
+        days_left = (cycle.due_on - timezone.localdate()).days
         return [
             {
                 "template": "reports/_home_panel.html",
                 "cycle": cycle,
-                "days_left": (cycle.due_on - timezone.localdate()).days,
+                "days_left": days_left,
+                "days_late": -days_left,
                 "completeness": completeness(cycle=cycle),
             }
         ]

@@ -74,6 +74,7 @@ def dashboard(request):
         context.update(
             figures=figures,
             days_left=(cycle.due_on - timezone.localdate()).days,
+            days_late=(timezone.localdate() - cycle.due_on).days,
             completeness=completeness(cycle=cycle),
             needs_by_category_chart=charts.grouped_bars(
                 figures.needs_by_category(), needs_series, title=_("Nhu cầu theo loại hỗ trợ")
