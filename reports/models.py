@@ -81,7 +81,7 @@ class ReportingCycle(models.Model):
         return f"{self.programme.code} {self.year}"
 
     def clean(self):
-        """The dates in the order the work happens; the year within the programme. Each error on its own field."""
+        """The dates in the order the work happens, each error on its own field (all of them on the dates form)."""
         errors = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("Ngày cuối của kỳ số liệu phải sau ngày đầu.")
@@ -89,12 +89,6 @@ class ReportingCycle(models.Model):
             errors["confirm_by"] = _("Hạn xã xác nhận số liệu phải trước hạn gửi báo cáo.")
         if self.period_end and self.due_on and self.due_on < self.period_end:
             errors["due_on"] = _("Hạn gửi báo cáo phải sau ngày cuối của kỳ số liệu.")
-        if self.programme_id and self.year and not self.programme.start_year <= self.year <= self.programme.end_year:
-            errors["year"] = _("Năm %(year)s nằm ngoài thời gian của chương trình (%(start)s–%(end)s).") % {
-                "year": self.year,
-                "start": self.programme.start_year,
-                "end": self.programme.end_year,
-            }
         if errors:
             raise ValidationError(errors)
 

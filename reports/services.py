@@ -77,6 +77,13 @@ def cycle_create(
         confirm_by=confirm_by,
         due_on=due_on,
     )
+    if not programme.start_year <= year <= programme.end_year:
+        raise ValidationError(
+            {
+                "year": _("Năm %(year)s nằm ngoài thời gian của chương trình (%(start)s–%(end)s).")
+                % {"year": year, "start": programme.start_year, "end": programme.end_year}
+            }
+        )
     taken = ValidationError({"year": _("Tỉnh đã có kỳ báo cáo năm %(year)s của chương trình này.") % {"year": year}})
     if ReportingCycle.objects.filter(programme=programme, province=province, year=year).exists():
         raise taken
