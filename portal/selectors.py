@@ -38,7 +38,12 @@ def unit_history(unit: AdministrativeUnit):
         *CommuneClassification.history.filter(commune_id=unit.pk).select_related("history_user"),
         *Village.history.filter(commune_id=unit.pk).select_related("history_user"),
     ]
-    entries.sort(key=lambda entry: entry.history_date, reverse=True)
+    return history_entries(entries)
+
+
+def history_entries(records) -> list[dict]:
+    """Historical records (django-simple-history) as the rows of portal/_history.html, newest first."""
+    entries = sorted(records, key=lambda entry: entry.history_date, reverse=True)
     return [
         {
             "when": entry.history_date,
@@ -72,4 +77,6 @@ def _readable(value) -> str:
         return "—"
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y}"
     return str(value)

@@ -16,6 +16,8 @@ class ReportsConfig(AppConfig):
             items.append((_("Báo cáo"), reverse("report-dashboard")))
         elif scope.has_perm(Perm.VIEW_RECORDS):
             items.append((_("Báo cáo"), reverse("report-archive")))
+        if scope.has_perm(Perm.PREPARE_REPORTS):
+            items.append((_("Kỳ báo cáo"), reverse("cycle-list")))
         if scope.has_perm(Perm.CONFIRM_FIGURES):
             items.append((_("Xác nhận số liệu"), reverse("report-confirmation")))
         return items
@@ -29,13 +31,16 @@ class ReportsConfig(AppConfig):
         if not scope.has_perm(Perm.VIEW_DASHBOARDS):
             return []
         cycle = cycle_current(user=request.user)
-        if cycle is None:
-            return []
+        may_open = scope.has_perm(Perm.PREPARE_REPORTS)
+        if cycle is None:  # staff open the first cycle from here; the others have nothing to see yet
+            return [{"template": "reports/_home_panel.html", "cycle": None}] if may_open else []
+        days_left = (cycle.due_on - timezone.localdate()).days
         return [
             {
                 "template": "reports/_home_panel.html",
                 "cycle": cycle,
-                "days_left": (cycle.due_on - timezone.localdate()).days,
+                "days_left": days_left,
+                "days_late": -days_left,
                 "completeness": completeness(cycle=cycle),
             }
         ]

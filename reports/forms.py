@@ -36,6 +36,23 @@ class ReportRequestForm(forms.Form):
         return data
 
 
+class CycleDatesForm(forms.ModelForm):
+    """The dates of a cycle; the model's clean() says which one is out of order."""
+
+    class Meta:
+        model = ReportingCycle
+        fields = ["period_start", "period_end", "confirm_by", "due_on"]
+        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in fields}
+
+
+class CycleCreateForm(CycleDatesForm):
+    """A new cycle: the programme and year, then the dates. The province is the view's to set (the user's)."""
+
+    class Meta(CycleDatesForm.Meta):
+        fields = ["programme", "year", *CycleDatesForm.Meta.fields]
+        help_texts = {"period_start": _("Đề xuất: tiếp nối kỳ trước, để không ngày nào nằm ngoài kỳ báo cáo.")}
+
+
 class CycleTextsForm(forms.ModelForm):
     class Meta:
         model = ReportingCycle

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,10 @@ from portal.models.events import Event
 from portal.scoping import ScopedQuerySet
 
 DEFAULT_DUE = (11, 30)  # the annual report reaches the People's Committee and the ministry before 30 November
+# The demo's convention: figures counted up to 15 November, the communes' confirmation due the same day, which
+# leaves two weeks to build and approve the report.
+DEFAULT_PERIOD_END = (11, 15)
+DEFAULT_CONFIRM_BY = (11, 15)
 
 
 class Programme(models.Model):
@@ -75,9 +80,29 @@ class ReportingCycle(models.Model):
     def __str__(self):
         return f"{self.programme.code} {self.year}"
 
+    def clean(self):
+        """The dates in the order the work happens, each error on its own field (all of them on the dates form)."""
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("Ngày cuối của kỳ số liệu phải sau ngày đầu.")
+        if self.confirm_by and self.due_on and self.confirm_by > self.due_on:
+            errors["confirm_by"] = _("Hạn xã xác nhận số liệu phải trước hạn gửi báo cáo.")
+        if self.period_end and self.due_on and self.due_on < self.period_end:
+            errors["due_on"] = _("Hạn gửi báo cáo phải sau ngày cuối của kỳ số liệu.")
+        if errors:
+            raise ValidationError(errors)
+
     @staticmethod
     def default_due(year: int) -> dt.date:
         return dt.date(year, *DEFAULT_DUE)
+
+    @staticmethod
+    def default_period_end(year: int) -> dt.date:
+        return dt.date(year, *DEFAULT_PERIOD_END)
+
+    @staticmethod
+    def default_confirm_by(year: int) -> dt.date:
+        return dt.date(year, *DEFAULT_CONFIRM_BY)
 
 
 class ConfirmationStatus(models.TextChoices):

@@ -4,18 +4,75 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
 from portal.scoping import scope_for
-from reports.models import BUILT_STATUSES, CommuneConfirmation, ConfirmationStatus, Report, ReportingCycle
+from reports.models import (
+    BUILT_STATUSES,
+    CommuneConfirmation,
+    ConfirmationStatus,
+    Programme,
+    Report,
+    ReportingCycle,
+    ReportStatus,
+)
 
 
 def cycle_list(*, user):
-    return ReportingCycle.objects.visible_to(user).select_related("programme", "province").order_by("-year", "-pk")
+    """The cycles of the user's provinces, newest first, each with `has_final`: a final report locks its dates."""
+    finals = Report.objects.filter(cycle=OuterRef("pk"), status=ReportStatus.FINAL)
+    return (
+        ReportingCycle.objects.visible_to(user, Perm.VIEW_DASHBOARDS)
+        .select_related("programme", "province")
+        .annotate(has_final=Exists(finals))
+        .order_by("province__name", "-year", "-pk")
+    )
+
+
+def cycle_final_report(*, cycle: ReportingCycle) -> Report | None:
+    """The report whose approval locks the cycle's dates: the figures it states are those of these dates."""
+    return (
+        Report.objects.filter(cycle=cycle, status=ReportStatus.FINAL)
+        .select_related("unit", "approved_by")
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+
+
+def cycle_provinces(*, user):
+    """The provinces in force where the user may open reporting cycles."""
+    return (
+        AdministrativeUnit.objects.visible_to(user, Perm.PREPARE_REPORTS)
+        .filter(level=UnitLevel.PROVINCE, valid_to__isnull=True)
+        .order_by("name")
+    )
+
+
+def cycle_next_defaults(*, province: AdministrativeUnit, today: dt.date | None = None) -> dict:
+    """What the form to open the next cycle proposes: the year after the province's latest cycle (at the earliest
+    this year), the programme in force that year, a period that continues the previous one without a gap (from
+    1 January when there is none) and the usual dates (15 November; due 30 November)."""
+    today = today or timezone.localdate()
+    cycles = ReportingCycle.objects.filter(province=province)
+    latest = cycles.order_by("-year").first()
+    year = max(today.year, latest.year + 1) if latest else today.year
+    previous = cycles.filter(year=year - 1).order_by("-period_end").first()
+    period_end = ReportingCycle.default_period_end(year)
+    period_start = dt.date(year, 1, 1)
+    if previous is not None and previous.period_end < period_end:
+        period_start = previous.period_end + dt.timedelta(days=1)
+    return {
+        "programme": Programme.objects.filter(start_year__lte=year, end_year__gte=year).order_by("-start_year").first(),
+        "year": year,
+        "period_start": period_start,
+        "period_end": period_end,
+        "confirm_by": ReportingCycle.default_confirm_by(year),
+        "due_on": ReportingCycle.default_due(year),
+    }
 
 
 def cycle_current(*, user, today: dt.date | None = None) -> ReportingCycle | None:

@@ -1,4 +1,4 @@
-"""Writes of the reports app: cycles' texts, communes' confirmations, report builds and approvals."""
+"""Writes of the reports app: cycles (dates, texts), communes' confirmations, report builds and approvals."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from reports.models import (
     CommuneConfirmation,
     ConfirmationEvent,
     ConfirmationStatus,
+    Programme,
     Report,
     ReportEvent,
     ReportingCycle,
@@ -50,6 +51,75 @@ def _require(user, perm: str, unit_id: int | None) -> None:
 
 
 # --- Cycles and confirmations -----------------------------------------------------------------------------
+
+
+CYCLE_DATES = ("period_start", "period_end", "confirm_by", "due_on")
+
+
+def cycle_create(
+    *,
+    user,
+    province: AdministrativeUnit,
+    programme: Programme,
+    year: int,
+    period_start: dt.date,
+    period_end: dt.date,
+    confirm_by: dt.date,
+    due_on: dt.date,
+) -> ReportingCycle:
+    """Department staff open a province's reporting cycle for a year (one per programme, province and year)."""
+    _require(user, Perm.PREPARE_REPORTS, province.pk)
+    if province.level != UnitLevel.PROVINCE:
+        raise ReportError(_("Kỳ báo cáo chỉ mở cho tỉnh, thành phố."))
+    cycle = ReportingCycle(
+        programme=programme,
+        province=province,
+        year=year,
+        period_start=period_start,
+        period_end=period_end,
+        confirm_by=confirm_by,
+        due_on=due_on,
+    )
+    if not programme.start_year <= year <= programme.end_year:
+        raise ValidationError(
+            {
+                "year": _("Năm %(year)s nằm ngoài thời gian của chương trình (%(start)s–%(end)s).")
+                % {"year": year, "start": programme.start_year, "end": programme.end_year}
+            }
+        )
+    taken = ValidationError({"year": _("Tỉnh đã có kỳ báo cáo năm %(year)s của chương trình này.") % {"year": year}})
+    if ReportingCycle.objects.filter(programme=programme, province=province, year=year).exists():
+        raise taken
+    cycle.full_clean()
+    cycle._history_user = user
+    try:
+        with transaction.atomic():
+            cycle.save()
+    except IntegrityError as error:  # the same cycle opened by someone else a moment ago
+        raise taken from error
+    return cycle
+
+
+def cycle_update_dates(
+    *, cycle: ReportingCycle, user, period_start: dt.date, period_end: dt.date, confirm_by: dt.date, due_on: dt.date
+) -> ReportingCycle:
+    """Staff move a cycle's dates, until a report of the cycle is approved as final: from then on the dates are
+    those the approved report states, and changing them would make it wrong."""
+    _require(user, Perm.PREPARE_REPORTS, cycle.province_id)
+    with transaction.atomic():
+        cycle = ReportingCycle.objects.select_for_update().select_related("programme").get(pk=cycle.pk)
+        if Report.objects.filter(cycle=cycle, status=ReportStatus.FINAL).exists():
+            raise ReportError(_("Kỳ báo cáo đã có báo cáo chính thức nên không sửa được các mốc thời gian."))
+        cycle.period_start, cycle.period_end, cycle.confirm_by, cycle.due_on = (
+            period_start,
+            period_end,
+            confirm_by,
+            due_on,
+        )
+        cycle.full_clean()
+        cycle._history_user = user
+        cycle.save(update_fields=CYCLE_DATES)
+    return cycle
 
 
 def cycle_update_texts(*, cycle: ReportingCycle, user, difficulties: str, proposals: str) -> ReportingCycle:
@@ -339,6 +409,8 @@ def report_approve(*, report: Report, user) -> Report:
     """Leadership approve a draft as the final report; the previous final version is superseded, never changed."""
     _require(user, Perm.APPROVE_REPORTS, report.unit_id)
     with transaction.atomic():
+        # The cycle first, as report_request and cycle_update_dates lock it: its dates cannot move meanwhile.
+        ReportingCycle.objects.select_for_update().get(pk=report.cycle_id)
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.status != ReportStatus.DRAFT:
             raise ReportError(_("Chỉ phê duyệt được bản dự thảo đã lập xong."))

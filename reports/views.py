@@ -13,15 +13,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
+from portal.selectors import history_entries
 from reports import charts, services
 from reports.excel import figures_workbook
 from reports.figures import figures_for
-from reports.forms import CycleTextsForm, ReopenForm, ReportRequestForm
+from reports.forms import CycleCreateForm, CycleDatesForm, CycleTextsForm, ReopenForm, ReportRequestForm
 from reports.models import CommuneConfirmation, ConfirmationStatus, Report, ReportingCycle
 from reports.selectors import (
     completeness,
     cycle_current,
+    cycle_final_report,
     cycle_for_unit,
+    cycle_list,
+    cycle_next_defaults,
+    cycle_provinces,
     officer_communes,
     report_list,
     unit_for_figures,
@@ -69,6 +74,7 @@ def dashboard(request):
         context.update(
             figures=figures,
             days_left=(cycle.due_on - timezone.localdate()).days,
+            days_late=(timezone.localdate() - cycle.due_on).days,
             completeness=completeness(cycle=cycle),
             needs_by_category_chart=charts.grouped_bars(
                 figures.needs_by_category(), needs_series, title=_("Nhu cầu theo loại hỗ trợ")
@@ -189,6 +195,84 @@ def excel_download(request):
     )
     response["Content-Disposition"] = f'attachment; filename="so-lieu-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response
+
+
+@login_required
+def cycle_list_view(request):
+    _require(request, Perm.VIEW_DASHBOARDS)
+    current = cycle_current(user=request.user)
+    context = {
+        "cycles": cycle_list(user=request.user),
+        "current_id": current.pk if current else None,
+        "may_create": scope_for(request.user).has_perm(Perm.PREPARE_REPORTS),
+    }
+    return render(request, "reports/cycle_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_create_view(request):
+    """Staff open the next cycle of their province; the form proposes the dates the portal would use."""
+    _require(request, Perm.VIEW_DASHBOARDS)
+    provinces = list(cycle_provinces(user=request.user))
+    if not provinces:  # leadership and auditors read the cycles; opening one is the department's work
+        raise PermissionDenied
+    province = provinces[0]
+    if len(provinces) > 1:  # an administrator: which province comes from the query string
+        province = next((p for p in provinces if p.code == request.GET.get("province")), province)
+    form = CycleCreateForm(request.POST or None, initial=cycle_next_defaults(province=province))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(user=request.user, province=province, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã mở kỳ báo cáo năm %(year)s.") % {"year": cycle.year})
+            return redirect("cycle-detail", pk=cycle.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "province": province, "provinces": provinces if len(provinces) > 1 else None}
+    return render(request, "reports/cycle_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_detail(request, pk):
+    """A cycle's dates, read by leadership and auditors, changed by staff until a report of it is final."""
+    cycle = get_for_user(
+        ReportingCycle.objects.visible_to(request.user, Perm.VIEW_DASHBOARDS).select_related("programme", "province"),
+        request.user,
+        pk=pk,
+    )
+    scope = scope_for(request.user)
+    may_change = scope.allows(Perm.PREPARE_REPORTS, cycle.province_id)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    final = cycle_final_report(cycle=cycle)
+    form = None
+    if may_change and final is None:
+        form = CycleDatesForm(request.POST or None, instance=ReportingCycle.objects.get(pk=cycle.pk))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.cycle_update_dates(cycle=cycle, user=request.user, **form.cleaned_data)
+            except services.ReportError as error:  # a report was approved meanwhile
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Đã lưu các mốc thời gian của kỳ báo cáo."))
+            return redirect("cycle-detail", pk=cycle.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Kỳ báo cáo đã có báo cáo chính thức nên không sửa được các mốc thời gian."))
+        return redirect("cycle-detail", pk=cycle.pk)
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "final": final,
+        "may_change": may_change,
+        "history": history_entries(cycle.history.select_related("history_user"))
+        if scope.allows(Perm.VIEW_AUDIT_TRAIL, cycle.province_id)
+        else None,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/cycle_detail.html", context, status=status)
 
 
 @login_required

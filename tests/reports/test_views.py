@@ -204,3 +204,14 @@ def test_excel_has_the_same_totals_and_neutralised_text(client, world):
     assert summary["Tổng nguồn lực (đồng)"].number_format == "#,##0"
     donors = [row[0].value for row in book["Đề xuất khen thưởng"].iter_rows(min_row=2)]
     assert donors == ['\'=HYPERLINK("http://x")']
+
+
+def test_after_the_due_date_the_dashboard_and_home_say_how_late_not_minus_days(client, world, monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2026, 12, 3))
+    login(client, world.personas.leader)
+    for url in (reverse("report-dashboard"), reverse("home")):
+        html = client.get(url).content.decode()
+        assert "Hạn gửi báo cáo: 30/11/2026 — <strong>đã quá hạn 3 ngày</strong>." in html
+        assert "còn <strong>-" not in html

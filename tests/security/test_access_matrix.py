@@ -69,6 +69,10 @@ RULES = {
     "report-download": ("report", "302/302 403/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
     "report-approve": ("report", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     "report-excel": (None, "302 403 403 200 200 200 200 404 404"),
+    # Reporting cycles: staff open and change them in their province; leadership and auditors read them.
+    "cycle-list": (None, "302 404 404 200 200 200 200 404 404"),
+    "cycle-create": (None, "302 404 404 200 200 403 403 404 404"),
+    "cycle-detail": ("cycle", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
     "cycle-texts": ("cycle", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
     "report-confirmation": (None, "302 200 200 404 404 404 404 404 404"),
     "confirmation-reopen": ("confirmation", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
