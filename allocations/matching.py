@@ -361,7 +361,7 @@ def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.
     the baseline also runs at provincial scale."""
     started = time.monotonic()
     state = _State(receipts, needs)
-    compatible_needs, compatible_receipts = set(), set()
+    compatible_needs, compatible_groups = set(), set()
     groups: dict[tuple, list] = defaultdict(list)
     for receipt in sorted(receipts, key=_receipt_order):
         groups[receipt.signature].append(receipt)
@@ -377,8 +377,7 @@ def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.
         if key not in allowed_for:
             candidates = sorted(anywhere + by_commune.get(need.commune_id, []))
             allowed_for[key] = [i for i in candidates if not refusals(ordered[i][0], need, today)]
-            for index in allowed_for[key]:
-                compatible_receipts.update(r.id for r in ordered[index])
+            compatible_groups.update(allowed_for[key])
         if allowed_for[key]:
             compatible_needs.add(need.id)
         for index in allowed_for[key]:
@@ -393,4 +392,5 @@ def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.
                 if left > 0:
                     break  # the need is as full as this receipt can make it
                 position[index] += 1
+    compatible_receipts = {receipt.id for index in compatible_groups for receipt in ordered[index]}
     return state.plan("greedy", compatible_needs, compatible_receipts, today, started)

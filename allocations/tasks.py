@@ -11,6 +11,9 @@ from allocations.models import MatchingRun, RunStatus
 from allocations.selectors import matching_inputs, plan_labels
 
 logger = logging.getLogger(__name__)
+# Unmet needs stored with a run, highest priority first; the others are only counted. A province can leave
+# 160,000 needs unmet, and a run stored with all of them (and their labels) took 50 MB and seconds to read back.
+UNMET_KEPT = 200
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=10, retry_kwargs={"max_retries": 3})
@@ -39,7 +42,7 @@ def matching_run_execute(run_id: int) -> None:
             r.remaining for r in receipts if r.is_goods
         )
         result["needed"] = sum(n.remaining for n in needs)
-        result["priorities"] = {str(n.id): n.priority for n in needs}
+        _keep_first_unmet(result, {n.id: n.priority for n in needs})
         result.update(
             plan_labels(
                 {line["receipt"] for line in result["lines"]} | {item["receipt"] for item in result["leftover"]},
@@ -55,3 +58,11 @@ def matching_run_execute(run_id: int) -> None:
     MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.READY, progress=100, result=result, finished_at=timezone.now()
     )
+
+
+def _keep_first_unmet(result: dict, priority: dict[int, int]) -> None:
+    unmet = result["unmet"]
+    result["unmet_count"] = len(unmet)
+    result["unmet_total"] = sum(item["remaining"] for item in unmet)
+    unmet.sort(key=lambda item: (-priority[item["need"]], -item["remaining"], item["need"]))
+    del unmet[UNMET_KEPT:]

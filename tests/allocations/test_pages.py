@@ -104,3 +104,22 @@ def test_the_list_pages_have_a_fixed_number_of_queries(
     _more_rows(personas, funded)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_a_run_keeps_the_highest_priority_unmet_needs_and_counts_the_rest(
+    client, personas, monkeypatch, django_capture_on_commit_callbacks
+):
+    from allocations import tasks
+
+    monkeypatch.setattr(tasks, "UNMET_KEPT", 2)
+    urgent = NeedFactory(commune=personas.commune_a, unit_cost=100_000, priority=3)
+    others = [NeedFactory(commune=personas.commune_a, unit_cost=100_000 * n, priority=1) for n in (1, 2, 3)]
+    client.login(username="staff", password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("allocations:matching-list"))  # no receipt at all: every need stays unmet
+
+    result = MatchingRun.objects.get().result
+    assert [item["need"] for item in result["unmet"]] == [urgent.pk, others[2].pk]
+    assert result["unmet_count"] == 4
+    assert result["unmet_total"] == 700_000
+    assert set(result["needs"]) == {str(urgent.pk), str(others[2].pk)}  # labels only for what is kept
