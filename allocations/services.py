@@ -80,8 +80,10 @@ def _lock_balances(receipt_ids, need_ids) -> None:
     """Lock in the one global order; on SQLite (no triggers) make sure the balance rows exist first."""
     if connection.vendor != "postgresql":
         _ensure_balances(receipt_ids, need_ids)
-    list(ReceiptBalance.objects.select_for_update().filter(receipt_id__in=receipt_ids).order_by("receipt_id"))
-    list(NeedBalance.objects.select_for_update().filter(need_id__in=need_ids).order_by("need_id"))
+    receipts = ReceiptBalance.objects.select_for_update().filter(receipt_id__in=receipt_ids).order_by("receipt_id")
+    list(receipts.values_list("receipt_id", flat=True))
+    needs = NeedBalance.objects.select_for_update().filter(need_id__in=need_ids).order_by("need_id")
+    list(needs.values_list("need_id", flat=True))
     child_ids = Need.objects.filter(pk__in=need_ids, child__isnull=False).values("child_id")
     list(Child.objects.select_for_update().filter(pk__in=child_ids).order_by("pk").values_list("pk", flat=True))
 

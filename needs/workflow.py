@@ -7,7 +7,7 @@ driven by the allocations app through `need_set_funding_status` and `need_transi
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,14 +94,14 @@ def actions_for(user, need: Need, actions=PAGE_ACTIONS) -> list[tuple[str, Guard
     return [(action, GUARDS[action]) for action in actions if may_act(user, need, action)]
 
 
-def _check(guard: Guard, action: str, need: Need, user, reason: str) -> None:
+def _check(guard: Guard, status: str, commune_id: int, user, reason: str) -> None:
     scope = scope_for(user)
-    if not any(scope.allows(perm, need.commune_id) for perm in guard.perms):
+    if not any(scope.allows(perm, commune_id) for perm in guard.perms):
         raise TransitionError(_("Bạn không có quyền “%(action)s” với nhu cầu này.") % {"action": guard.label})
-    if need.status not in guard.sources:
+    if status not in guard.sources:
         raise TransitionError(
             _("Không thể “%(action)s” nhu cầu đang ở trạng thái “%(status)s”.")
-            % {"action": guard.label, "status": need.get_status_display()}
+            % {"action": guard.label, "status": NeedStatus(status).label}
         )
     if guard.reason_required and not reason.strip():
         raise TransitionError(_("Cần ghi lý do để “%(action)s”.") % {"action": guard.label})
@@ -118,7 +118,7 @@ def need_transition(*, need: Need, action: str, user, reason: str = "") -> Need:
     if guard is None:
         raise TransitionError(_("Thao tác không hợp lệ: %(action)s.") % {"action": action})
     locked = Need.objects.select_for_update().get(pk=need.pk)
-    _check(guard, action, locked, user, reason)
+    _check(guard, locked.status, locked.commune_id, user, reason)
     NeedEvent.objects.create(
         need=locked, action=action, from_status=locked.status, to_status=guard.target, actor=user, reason=reason.strip()
     )
@@ -149,24 +149,31 @@ def needs_set_funding_status(*, statuses: dict[int, str], user, reason: str = ""
     if unknown:
         raise TransitionError(_("Trạng thái tài trợ không hợp lệ: %(status)s.") % {"status": ", ".join(unknown)})
     reason = reason.strip()
-    locked = Need.objects.select_for_update().filter(pk__in=list(statuses)).order_by("pk").only("status", "commune")
-    events, moved = [], {}
-    for need in locked:
-        target = statuses[need.pk]
-        if need.status == target:
+    locked = Need.objects.select_for_update().filter(pk__in=list(statuses)).order_by("pk")
+    moved: dict[str, list[int]] = {}
+    for pk, status, commune_id in locked.values_list("pk", "status", "commune_id"):
+        target = statuses[pk]
+        if status == target:
             continue
-        action = FUNDING_ACTION[target]
         try:
-            _check(GUARDS[action], action, need, user, reason)
+            _check(GUARDS[FUNDING_ACTION[target]], status, commune_id, user, reason)
         except TransitionError as error:
-            raise TransitionError(f"#{need.pk}: {error.message}") from error
-        events.append(
-            NeedEvent(need=need, action=action, from_status=need.status, to_status=target, actor=user, reason=reason)
-        )
-        moved.setdefault(target, []).append(need.pk)
+            raise TransitionError(f"#{pk}: {error.message}") from error
+        moved.setdefault(target, []).append(pk)
     now = timezone.now()
-    for target, ids in moved.items():
-        Need.objects.filter(pk__in=ids).update(status=target, updated_at=now)
-        history_copy(Need, ids, user=user, reason=reason or str(GUARDS[FUNDING_ACTION[target]].label), change=CHANGED)
-    NeedEvent.objects.bulk_create(events, batch_size=5_000)
-    return len(events)
+    need_table, event_table = (connection.ops.quote_name(m._meta.db_table) for m in (Need, NeedEvent))
+    with connection.cursor() as cursor:
+        for target, ids in moved.items():
+            action = FUNDING_ACTION[target]
+            # The events read each need's status before the UPDATE below moves it.
+            cursor.execute(
+                f"INSERT INTO {event_table} (need_id, action, from_status, to_status, actor_id, at, reason) "  # noqa: S608
+                f"SELECT id, %s, status, %s, %s, %s, %s FROM {need_table} WHERE id = ANY(%s)",
+                [action, target, getattr(user, "pk", None), now, reason, ids],
+            )
+            cursor.execute(
+                f"UPDATE {need_table} SET status = %s, updated_at = %s WHERE id = ANY(%s)",  # noqa: S608
+                [target, now, ids],
+            )
+            history_copy(Need, ids, user=user, reason=reason or str(GUARDS[action].label), change=CHANGED)
+    return sum(len(ids) for ids in moved.values())
