@@ -113,11 +113,15 @@ def _count_in_python(allocations, sign: int) -> None:
 def _set_statuses(need_ids, user, reason: str) -> None:
     """Each need to the funding status its balance now adds up to, read for all of them in one query."""
     statuses = {}
-    for balance in NeedBalance.objects.filter(need_id__in=list(need_ids)):
-        if balance.covered == 0:
-            statuses[balance.need_id] = NeedStatus.OPEN
+    balances = NeedBalance.objects.filter(need_id__in=list(need_ids)).annotate(
+        covered_value=F("allocated_money") + F("allocated_quantity") * F("unit_cost"),
+        cost=F("quantity") * F("unit_cost"),
+    )
+    for need_id, covered, cost in balances.values_list("need_id", "covered_value", "cost"):
+        if covered == 0:
+            statuses[need_id] = NeedStatus.OPEN
         else:
-            statuses[balance.need_id] = NeedStatus.FUNDED if balance.remaining == 0 else NeedStatus.PARTLY_FUNDED
+            statuses[need_id] = NeedStatus.FUNDED if covered == cost else NeedStatus.PARTLY_FUNDED
     try:
         needs_set_funding_status(statuses=statuses, user=user, reason=reason)
     except TransitionError as error:
