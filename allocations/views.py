@@ -1,6 +1,8 @@
 """Pages of the allocation ledger, the matching assistant, deliveries, the donor's trace and the public page.
 Thin: parse, call one service or selector, render."""
 
+import heapq
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -22,6 +24,8 @@ from portal.scoping import ALL_UNITS, get_for_user, scope_for
 from portal.uploads import serve_stored_file
 
 PER_PAGE = 50
+PLAN_PER_PAGE = 100  # lines of a matching plan per page: a few tens of KB on a slow mountain link
+EXPLAINED_SHOWN = 100  # unmet needs and leftover receipts listed under a plan
 PUBLIC_CACHE_SECONDS = 300
 POLL_SECONDS = 2
 
@@ -143,10 +147,29 @@ def matching_list(request):
     return render(request, "allocations/matching_list.html", {"runs": runs, "province": province})
 
 
-def _plan_rows(result: dict, posted=None) -> list[dict]:
-    receipts, needs = result.get("receipts", {}), result.get("needs", {})
-    rows = []
+def _plan_filter(result: dict, commune: str, category: str) -> list[int]:
+    """Indexes of the plan's lines whose need is in the chosen commune and category (read from the stored labels)."""
+    if not commune and not category:
+        return list(range(len(result.get("lines", []))))
+    needs = result.get("needs", {})
+    indexes = []
     for index, line in enumerate(result.get("lines", [])):
+        need = needs.get(str(line["need"]), {})
+        if (not commune or need.get("commune") == commune) and (not category or need.get("category") == category):
+            indexes.append(index)
+    return indexes
+
+
+def _plan_communes(result: dict) -> list[str]:
+    needs = result.get("needs", {})
+    return sorted({needs.get(str(line["need"]), {}).get("commune", "") for line in result.get("lines", [])} - {""})
+
+
+def _plan_rows(result: dict, indexes, posted=None) -> list[dict]:
+    lines, receipts, needs = result.get("lines", []), result.get("receipts", {}), result.get("needs", {})
+    rows = []
+    for index in indexes:
+        line = lines[index]
         need = needs.get(str(line["need"]), {})
         why = [Priority(int(code.split(":")[1])).label for code in line["why"] if code.startswith("priority:")]
         why += [str(WHY[code]) for code in line["why"] if code in WHY]
@@ -168,32 +191,56 @@ def _plan_rows(result: dict, posted=None) -> list[dict]:
     return rows
 
 
-def _explained(result: dict) -> tuple[list, list]:
-    receipts, needs = result.get("receipts", {}), result.get("needs", {})
+def _explained(result: dict) -> dict:
+    """The first unmet needs by priority and the first leftover receipts, with how many (and how much) are not shown.
+    The stored result may hold only the top unmet needs, with their full count and total alongside."""
+    receipts, needs, priorities = result.get("receipts", {}), result.get("needs", {}), result.get("priorities", {})
+    items = result.get("unmet", [])
+    first = heapq.nsmallest(
+        EXPLAINED_SHOWN,
+        items,
+        key=lambda item: (-priorities.get(str(item["need"]), 0), -item["remaining"], item["need"]),
+    )
     unmet = []
-    for item in result.get("unmet", []):
+    for item in first:
         need = needs.get(str(item["need"]), {})
         category = Category(need["category"]).label if need else ""
         unmet.append(dict(item, label=need, reason_text=UNMET[item["reason"]], category=category))
+    unmet_count = result.get("unmet_count", len(items))
+    unmet_total = result.get("unmet_total", sum(item["remaining"] for item in items))
     leftover = [
         dict(item, label=receipts.get(str(item["receipt"]), {}), reason_text=LEFTOVER[item["reason"]])
-        for item in result.get("leftover", [])
+        for item in result.get("leftover", [])[:EXPLAINED_SHOWN]
     ]
-    return unmet, leftover
+    return {
+        "unmet": unmet,
+        "unmet_more": unmet_count - len(unmet),
+        "unmet_more_total": unmet_total - sum(item["remaining"] for item in unmet),
+        "leftover": leftover,
+        "leftover_more": len(result.get("leftover", [])) - len(leftover),
+    }
 
 
 def _posted_lines(run: MatchingRun, post) -> list[services.Line]:
+    """Every line of the plan: those shown on the posted page as the reviewer left them, the rest as proposed."""
+    proposed = run.result.get("lines", [])
+    try:
+        shown = {int(index) for index in post.get("shown", "").split(",") if index}
+    except ValueError as error:
+        raise services.LedgerError(_("Biểu mẫu không hợp lệ; hãy tải lại trang.")) from error
     lines = []
-    for index, line in enumerate(run.result.get("lines", [])):
-        if post.get(f"keep_{index}") != "on":
-            continue
-        try:
-            value = int(post.get(f"value_{index}", "").replace(".", "").strip())
-        except ValueError as error:
-            raise services.LedgerError(_("Dòng %(n)s: số không hợp lệ.") % {"n": index + 1}) from error
-        if value <= 0:
-            continue  # a line set to zero is a line removed
+    for index, line in enumerate(proposed):
         goods = bool(line["quantity"])
+        value = line["quantity"] if goods else line["amount"]
+        if index in shown:
+            if post.get(f"keep_{index}") != "on":
+                continue
+            try:
+                value = int(post.get(f"value_{index}", "").replace(".", "").strip())
+            except ValueError as error:
+                raise services.LedgerError(_("Dòng %(n)s: số không hợp lệ.") % {"n": index + 1}) from error
+            if value <= 0:
+                continue  # a line set to zero is a line removed
         lines.append(
             services.Line(
                 receipt_id=line["receipt"],
@@ -227,14 +274,20 @@ def matching_detail(request, pk):
                 % {"id": batch.pk, "n": batch.allocations.count()},
             )
             return redirect("allocations:batch-detail", pk=batch.pk)
-    unmet, leftover = _explained(run.result)
+    commune, category = request.GET.get("commune", ""), request.GET.get("category", "")
+    lines = Paginator(_plan_filter(run.result, commune, category), PLAN_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "run": run,
-        "rows": _plan_rows(run.result, posted),
-        "unmet": unmet,
-        "leftover": leftover,
+        "lines": lines,
+        "rows": _plan_rows(run.result, lines, posted),
+        "shown": ",".join(str(index) for index in lines),
+        "communes": _plan_communes(run.result),
+        "categories": Category.choices,
+        "commune": commune,
+        "category": category,
         "result": run.result,
         "reviewable": run.status == RunStatus.READY,
+        **_explained(run.result),
     }
     response = render(request, "allocations/matching_detail.html", context)
     if run.in_progress:

@@ -50,7 +50,8 @@ def test_staff_run_the_assistant_edit_the_plan_and_accept_it_then_reverse_it(
     assert "đủ toàn bộ nhu cầu" in page
     lines = run.result["lines"]
     assert len(lines) == 3
-    post = {f"keep_{i}": "on" for i in range(len(lines))}
+    post = {"shown": ",".join(str(i) for i in range(len(lines)))}
+    post |= {f"keep_{i}": "on" for i in range(len(lines))}
     post |= {f"value_{i}": line["quantity"] or line["amount"] for i, line in enumerate(lines)}
     money_index = next(i for i, line in enumerate(lines) if line["need"] == needs[0].pk)
     post[f"value_{money_index}"] = 999_999  # edited beyond the need: refused, nothing saved
