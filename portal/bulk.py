@@ -30,7 +30,8 @@ def copy_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     buffer.seek(0)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with connection.cursor() as cursor:
+    # The raw cursor's errors come as Django's (IntegrityError for a refused row), as from any other query.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
     return count
 
