@@ -5,8 +5,8 @@ gets one allocation from the generated receipts, earmarked money first, or two w
 share of them, as in a real province) or a small receipt runs out under it; delivered and closed needs get a
 delivery of their whole quantity.
 
-The database enforces the ledger (allocations/migrations/0003_ledger_triggers.py) and COPY fires its row
-triggers, so the balances are kept by the same code as in production and the rules are checked for every row.
+The database enforces the ledger (allocations/migrations/0003 and 0004) and COPY fires its triggers, so the
+balances are kept by the same code as in production and the rules are checked for every row.
 The rules only let money go to needs that are still fundable, so those needs are set to "open" while the
 allocations load and given their status back afterwards — or a lower one when the money ran out under them.
 """
