@@ -17,6 +17,16 @@ class AllocationsConfig(AppConfig):
             items.append((_("Trao hỗ trợ"), reverse("allocations:delivery-list")))
         return items
 
+    def child_record_sections(self, child):
+        from allocations.child_record import child_record_sections
+
+        return child_record_sections(child)
+
+    def child_anonymised(self, child_ids):
+        from allocations.child_record import child_anonymised
+
+        child_anonymised(child_ids)
+
     def home_panels(self, request, scope):
         if not scope.has_perm(Perm.VIEW_OWN_DONATIONS):
             return []

@@ -26,6 +26,16 @@ class DonorsConfig(AppConfig):
             ]
         return []
 
+    def child_record_sections(self, child):
+        from donors.child_record import child_record_sections
+
+        return child_record_sections(child)
+
+    def child_anonymised(self, child_ids):
+        from donors.child_record import child_anonymised
+
+        child_anonymised(child_ids)
+
     def home_panels(self, request, scope):
         from donors import selectors
         from donors.models import Pledge, PledgeStatus

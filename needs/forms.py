@@ -259,3 +259,24 @@ class BulkReviewForm(forms.Form):
 class MergeForm(forms.Form):
     other_code = forms.CharField(label=_("Mã hồ sơ trùng (sẽ gộp vào hồ sơ này)"), max_length=24)
     reason = forms.CharField(label=_("Lý do gộp"), max_length=250)
+
+
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do ẩn danh"),
+        max_length=250,
+        help_text=_("Ví dụ: người giám hộ yêu cầu xóa thông tin, đơn ngày 20/11/2026."),
+    )
+    confirm_code = forms.CharField(
+        label=_("Gõ lại mã hồ sơ để xác nhận"), max_length=24, help_text=_("Việc ẩn danh không thể hoàn tác.")
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+
+    def clean_confirm_code(self):
+        code = self.cleaned_data["confirm_code"].strip()
+        if code.upper() != self.child.code.upper():
+            raise forms.ValidationError(_("Mã hồ sơ không khớp."))
+        return code

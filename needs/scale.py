@@ -142,6 +142,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
                 f"09{rng.randint(10_000_000, 99_999_999)}",
                 NOTE,
                 "",
+                "",
                 now,
                 now,
             )
@@ -166,6 +167,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
             "guardian_phone",
             "notes",
             "merge_reason",
+            "anonymisation_reason",
             "created_at",
             "updated_at",
         ],

@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from needs import selectors, services, spreadsheets
+from needs import erasure, selectors, services, spreadsheets
 from needs.filters import ChildFilter, NeedFilter
 from needs.forms import (
+    AnonymiseForm,
     AttachmentForm,
     BulkReviewForm,
     ChildForm,
@@ -26,6 +28,8 @@ from needs.forms import (
 )
 from needs.models import Child, ConsentGiver, ConsentPurpose, Need, NeedAttachment, SpecialCircumstance
 from needs.workflow import EDITABLE_STATUSES, GUARDS, TransitionError, actions_for, need_transition
+from portal.models import Agency
+from portal.pdf import render_pdf
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 from portal.uploads import serve_stored_file
@@ -84,13 +88,13 @@ def child_list(request):
 @login_required
 def child_detail(request, pk):
     child = get_for_user(
-        Child.objects.select_related("commune", "village", "ethnic_group", "merged_into", "merged_by"),
+        Child.objects.select_related("commune", "village", "ethnic_group", "merged_into", "merged_by", "anonymised_by"),
         request.user,
         Perm.VIEW_PERSONAL_DATA,
         pk=pk,
     )
     scope = scope_for(request.user)
-    may_edit = not child.merged_into_id and (
+    may_edit = not (child.merged_into_id or child.anonymised_at) and (
         scope.allows(Perm.REGISTER_NEEDS, child.commune_id) or scope.allows(Perm.VERIFY_NEEDS, child.commune_id)
     )
     needs = child.needs.select_related("commune", "village").order_by("-created_at", "-pk")
@@ -101,7 +105,9 @@ def child_detail(request, pk):
         "merged_from": child.merged_from.select_related("merged_by").order_by("merged_at"),
         "may_edit": may_edit,
         "may_register": may_edit and scope.allows(Perm.REGISTER_NEEDS, child.commune_id),
-        "may_merge": not child.merged_into_id and scope.allows(Perm.VERIFY_NEEDS, child.commune_id),
+        "may_merge": may_edit and scope.allows(Perm.VERIFY_NEEDS, child.commune_id),
+        "may_export": erasure.may_export(request.user, child),
+        "may_anonymise": may_edit and erasure.may_anonymise(request.user, child),
         "consent_form": ConsentForm(child=child, prefix="consent"),
         "merge_form": MergeForm(prefix="merge"),
         "age": child.age(),
@@ -171,6 +177,39 @@ def child_merge(request, pk):
                 messages.success(request, _("Đã gộp hồ sơ %(old)s vào hồ sơ này.") % {"old": merged.code})
                 return redirect("needs:child-detail", pk=keep.pk)
     return render(request, "needs/merge_form.html", {"form": form, "child": keep})
+
+
+@login_required
+@require_GET
+def child_export(request, pk):
+    """The guardian's copy of everything held about the child, as a printable PDF; every copy is logged."""
+    child = _child_for_change(request, pk)
+    agency = Agency.objects.filter(province_id=child.commune.province_id).first()
+    context = erasure.child_record(child=child, user=request.user) | {
+        "agency": agency,
+        "issued_on": timezone.localdate(),
+        "issued_by": request.user,
+        "symbol": "PCCTT",
+    }
+    response = HttpResponse(render_pdf("needs/pdf/child_record.html", context), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ho-so-tre-{child.code}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_anonymise(request, pk):
+    child = _child_for_change(request, pk, perms=(Perm.VERIFY_NEEDS,))
+    form = AnonymiseForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure.child_anonymise(child=child, user=request.user, reason=form.cleaned_data["reason"])
+        except erasure.ErasureError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Đã ẩn danh hồ sơ %(code)s.") % {"code": child.code})
+            return redirect("needs:child-detail", pk=child.pk)
+    return render(request, "needs/anonymise_form.html", {"form": form, "child": child})
 
 
 @login_required

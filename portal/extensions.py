@@ -3,7 +3,10 @@
 An app's AppConfig may define:
 - `nav_items(scope) -> list[(label, url)]`: menu entries for a user with this scope;
 - `home_panels(request, scope) -> list[dict]`: panels for the home page, each a dict with a "template"
-  key (rendered with the dict as `panel`) and whatever that template needs.
+  key (rendered with the dict as `panel`) and whatever that template needs;
+- `child_record_sections(child) -> list[dict]`: what the app holds about a child, for the guardian's copy of the
+  record, each a dict with "title", "columns" (headings) and "rows" (lists of cells);
+- `child_anonymised(child_ids)`: clear what the app holds that could identify these children (needs.erasure).
 Apps are asked in INSTALLED_APPS order, so the menu follows the flow of work: needs, donors, allocations, reports.
 """
 
@@ -25,3 +28,14 @@ def nav_items(scope) -> list[tuple[str, str]]:
 
 def home_panels(request, scope) -> list[dict]:
     return _collect("home_panels", request, scope)
+
+
+def child_record_sections(child) -> list[dict]:
+    return _collect("child_record_sections", child)
+
+
+def child_anonymised(child_ids: list[int]) -> None:
+    for config in apps.get_app_configs():
+        method = getattr(config, "child_anonymised", None)
+        if method is not None:
+            method(child_ids)

@@ -136,6 +136,16 @@ class Child(models.Model):
         related_name="+",
     )
     merge_reason = models.CharField(_("lý do gộp"), max_length=250, blank=True)
+    anonymised_at = models.DateTimeField(_("ẩn danh lúc"), null=True, blank=True)
+    anonymised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ẩn danh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    anonymisation_reason = models.CharField(_("lý do ẩn danh"), max_length=250, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người tạo"),

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from needs.erasure import child_anonymise
 from needs.models import Category, NeedStatus
 from reports.figures import COMMEND_THRESHOLD, figures_for
 from tests.factories import ChildFactory, UnitFactory
@@ -235,3 +236,17 @@ def test_it_compares_plan_targets_with_what_was_achieved(world):
     ]
     assert warm_a["actual_children"] == len({n.child_id for n in warm})
     assert warm_a["children_percent"] == round(100 * len({n.child_id for n in warm}) / 4)
+
+
+def test_anonymising_children_on_request_leaves_every_total_unchanged(world):
+    """Names, guardians and villages go; what the figures count stays, the birth month included (see
+    needs.erasure.birth_month for the one day range where an age band could move)."""
+    p = world.personas
+    before = figures_for(unit=p.province, period_start=START, period_end=END).as_dict()
+
+    for child in world.children:
+        if child.merged_into_id is None and child.commune_id != p.commune_c.pk:
+            child_anonymise(child=child, user=p.staff, reason="Yêu cầu của người giám hộ")
+
+    after = figures_for(unit=p.province, period_start=START, period_end=END).as_dict()
+    assert after == before

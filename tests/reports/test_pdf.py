@@ -8,6 +8,7 @@ import pytest
 from portal.money import format_vnd
 from reports import services
 from reports.models import ReportStatus
+from tests.pdf import pdf_text
 from tests.reports.conftest import END, START
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _reports_root(settings, tmp_path):
     settings.REPORTS_ROOT = tmp_path / "reports"
-
-
-def pdftotext(path, *args) -> str:
-    text = subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, check=True).stdout
-    return " ".join(text.decode("utf-8").replace("\u00a0", " ").split())
 
 
 def money(amount) -> str:
@@ -36,7 +32,7 @@ def test_the_annual_report_reads_as_a_decree_30_document_with_the_right_totals(w
     assert built.status == ReportStatus.DRAFT
     path = services.report_path(built)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == built.sha256
-    text = pdftotext(path)
+    text = pdf_text(path)
     for expected in [
         "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN",
         "SỞ Y TẾ",
@@ -86,6 +82,6 @@ def test_a_commune_report_covers_only_that_commune(world):
         report_id=services.report_request(user=p.staff, cycle=world.cycle, unit=p.commune_b).pk
     )
 
-    text = pdftotext(services.report_path(report))
+    text = pdf_text(services.report_path(report))
     assert "trên địa bàn Xã Nghiên Loan" in text
     assert "Xã Bằng Thành" not in text

@@ -52,6 +52,9 @@ RULES = {
     "needs:child-edit": ("child", "302/302 200/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
     "needs:consent-add": ("child", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     "needs:child-merge": ("child", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    # The guardian's copy is printed by those who meet the family; only the department anonymises a record.
+    "needs:child-export": ("child", "302/302 200/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
+    "needs:child-anonymise": ("child", "302/302 403/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
     "needs:need-create": ("child", "302/302 200/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
     "needs:need-list": (None, "302 200 200 200 200 200 200 403 403"),
     "needs:need-create-group": (None, "302 200 200 200 200 403 403 403 403"),
@@ -299,6 +302,19 @@ def test_key_mutations_allocate_from_another_province_saves_nothing(world):
     data = {"receipt": world.a.receipt.pk, "need": world.a.need.pk, "amount": "100000"}
     assert _post(world, "staff_q", "allocations:allocation-new", data) == 200  # the form: "not a valid choice"
     assert Allocation.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anon", 302), ("officer_a", 403), ("officer_b", 404), ("staff_q", 404), ("leader", 403), ("auditor", 403)],
+)
+def test_key_mutations_anonymise_a_child(world, role, status):
+    from needs.models import Child
+
+    child = world.a.child
+    data = {"reason": "Yêu cầu của người giám hộ", "confirm_code": child.code}
+    assert _post(world, role, "needs:child-anonymise", data, pk=child.pk) == status
+    assert Child.objects.get(pk=child.pk).full_name == child.full_name
 
 
 @pytest.mark.parametrize(("role", "status"), [("officer_b", 404), ("staff", 404), ("leader", 404), ("donor", 404)])
