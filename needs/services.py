@@ -85,6 +85,12 @@ def _require(user, perms, unit_id) -> None:
 # --- Children ---------------------------------------------------------------------------------------------
 
 
+def _refuse_anonymised(child: Child) -> None:
+    """An anonymised record only keeps the figures: whatever is written to it would identify the child again."""
+    if child.anonymised_at:
+        raise ValidationError(_("Hồ sơ này đã được ẩn danh theo yêu cầu; không ghi thêm thông tin vào được."))
+
+
 # Table needs_childcodecounter (ChildCodeCounter); the same statements run on PostgreSQL and SQLite >= 3.35.
 COUNTER_ADVANCE = "UPDATE needs_childcodecounter SET last = last + %s WHERE commune_id = %s RETURNING last"
 COUNTER_START = (
@@ -161,6 +167,7 @@ def child_update(*, child: Child, user, data: dict) -> Child:
     child = Child.objects.select_for_update().get(pk=child.pk)
     if child.merged_into_id:
         raise ValidationError(_("Hồ sơ này đã được gộp vào hồ sơ khác; hãy sửa hồ sơ được giữ lại."))
+    _refuse_anonymised(child)
     for name in CHILD_FIELDS:
         if name in data:
             setattr(child, name, data[name])
@@ -175,6 +182,7 @@ def consent_record(
 ) -> ChildConsent:
     """Record a consent given by the guardian or by the child (from age 7)."""
     _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), child.commune_id)
+    _refuse_anonymised(child)
     consent = ChildConsent(
         child=child,
         given_by=given_by,
@@ -340,6 +348,8 @@ def need_create(*, user, commune, data: dict, child: Child | None = None, duplic
         _require(user, (Perm.VERIFY_NEEDS,), commune_id)
     if child is not None and child.merged_into_id:
         raise ValidationError(_("Hồ sơ trẻ này đã được gộp; hãy đăng ký nhu cầu cho hồ sơ được giữ lại."))
+    if child is not None:
+        _refuse_anonymised(child)
     need = Need(child=child, commune_id=commune_id, created_by=user, duplicate_override_reason=override)
     for name in NEED_FIELDS:
         if name in data and data[name] is not None:

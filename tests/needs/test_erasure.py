@@ -4,8 +4,10 @@ import datetime as dt
 import os
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from allocations.services import Line, batch_accept, delivery_record
 from donors.models import Sponsorship
@@ -217,3 +219,21 @@ def _columns_holding(text: str) -> list[str]:
             if cursor.fetchone():
                 found.append(f"{table}.{column}")
     return found
+
+
+def test_nothing_identifying_can_be_written_back_to_an_anonymised_record(client, personas, pang):
+    child_anonymise(child=pang, user=personas.staff, reason="Đơn của người giám hộ")
+    api = APIClient()
+    api.force_authenticate(personas.officer_a)
+
+    edited = api.patch(f"/api/v1/children/{pang.pk}/", {"full_name": NAME, "guardian_phone": PHONE}, format="json")
+    with pytest.raises(ValidationError):
+        services.consent_record(
+            child=Child.objects.get(pk=pang.pk), user=personas.officer_a, given_by=ConsentGiver.GUARDIAN,
+            giver_name=GUARDIAN, purpose=ConsentPurpose.PROCESS_DATA, given_on=dt.date(2026, 11, 30),
+        )  # fmt: skip
+
+    assert edited.status_code == 400
+    assert "đã được ẩn danh" in edited.json()[0]
+    assert _columns_holding(NAME) == []
+    assert _columns_holding(PHONE) == []
