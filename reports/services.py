@@ -102,14 +102,19 @@ def cycle_create(
 
 def cycle_update_dates(
     *, cycle: ReportingCycle, user, period_start: dt.date, period_end: dt.date, confirm_by: dt.date, due_on: dt.date
-) -> ReportingCycle:
+) -> int:
     """Staff move a cycle's dates, until a report of the cycle is approved as final: from then on the dates are
-    those the approved report states, and changing them would make it wrong."""
+    those the approved report states, and changing them would make it wrong.
+
+    Communes that confirmed figures for the old period confirm again: their confirmations are reopened, with the
+    change as the reason. Returns how many were reopened.
+    """
     _require(user, Perm.PREPARE_REPORTS, cycle.province_id)
     with transaction.atomic():
         cycle = ReportingCycle.objects.select_for_update().select_related("programme").get(pk=cycle.pk)
         if Report.objects.filter(cycle=cycle, status=ReportStatus.FINAL).exists():
             raise ReportError(_("Kỳ báo cáo đã có báo cáo chính thức nên không sửa được các mốc thời gian."))
+        old_period = (cycle.period_start, cycle.period_end)
         cycle.period_start, cycle.period_end, cycle.confirm_by, cycle.due_on = (
             period_start,
             period_end,
@@ -119,7 +124,29 @@ def cycle_update_dates(
         cycle.full_clean()
         cycle._history_user = user
         cycle.save(update_fields=CYCLE_DATES)
-    return cycle
+        if old_period == (period_start, period_end):
+            return 0
+        reason = _("Kỳ báo cáo đổi từ %(old)s sang %(new)s; số liệu đã xác nhận tính theo kỳ cũ.") % {
+            "old": _period_text(*old_period),
+            "new": _period_text(period_start, period_end),
+        }
+        return _confirmations_reopen(cycle.confirmations.filter(status=ConfirmationStatus.CONFIRMED), user, reason)
+
+
+def _period_text(start: dt.date, end: dt.date) -> str:
+    return f"{start:%d/%m/%Y}–{end:%d/%m/%Y}"
+
+
+def _confirmations_reopen(confirmations, user, reason: str) -> int:
+    reopened = list(confirmations.select_for_update().order_by("pk"))
+    for confirmation in reopened:  # at most a province's communes; each keeps its history row, the event the why
+        confirmation.status = ConfirmationStatus.REOPENED
+        confirmation.save(update_fields=["status"])
+    ConfirmationEvent.objects.bulk_create(
+        ConfirmationEvent(confirmation=c, action=ConfirmationStatus.REOPENED, actor=user, reason=reason)
+        for c in reopened
+    )
+    return len(reopened)
 
 
 def cycle_update_texts(*, cycle: ReportingCycle, user, difficulties: str, proposals: str) -> ReportingCycle:
@@ -161,14 +188,10 @@ def confirmation_reopen(*, confirmation: CommuneConfirmation, user, reason: str)
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do mở lại số liệu.")})
     with transaction.atomic():
-        confirmation = CommuneConfirmation.objects.select_for_update().get(pk=confirmation.pk)
-        if confirmation.status != ConfirmationStatus.CONFIRMED:
+        locked = CommuneConfirmation.objects.filter(pk=confirmation.pk, status=ConfirmationStatus.CONFIRMED)
+        if not _confirmations_reopen(locked, user, reason.strip()):
             raise ReportError(_("Số liệu của xã chưa được xác nhận."))
-        confirmation.status = ConfirmationStatus.REOPENED
-        confirmation.save(update_fields=["status"])
-        ConfirmationEvent.objects.create(
-            confirmation=confirmation, action=ConfirmationStatus.REOPENED, actor=user, reason=reason.strip()
-        )
+    confirmation.refresh_from_db()
     return confirmation
 
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.permissions import Perm
@@ -253,11 +254,21 @@ def cycle_detail(request, pk):
         form = CycleDatesForm(request.POST or None, instance=ReportingCycle.objects.get(pk=cycle.pk))
         if request.method == "POST" and form.is_valid():
             try:
-                services.cycle_update_dates(cycle=cycle, user=request.user, **form.cleaned_data)
+                reopened = services.cycle_update_dates(cycle=cycle, user=request.user, **form.cleaned_data)
             except services.ReportError as error:  # a report was approved meanwhile
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("Đã lưu các mốc thời gian của kỳ báo cáo."))
+                if reopened:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "Kỳ báo cáo đã đổi: %(count)s xã đã xác nhận số liệu theo kỳ cũ cần xác nhận lại.",
+                            "Kỳ báo cáo đã đổi: %(count)s xã đã xác nhận số liệu theo kỳ cũ cần xác nhận lại.",
+                            reopened,
+                        )
+                        % {"count": reopened},
+                    )
             return redirect("cycle-detail", pk=cycle.pk)
     elif request.method == "POST":
         messages.error(request, _("Kỳ báo cáo đã có báo cáo chính thức nên không sửa được các mốc thời gian."))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from reports import services
-from reports.models import ReportingCycle
+from reports.models import ConfirmationStatus, ReportingCycle
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +118,31 @@ def test_staff_move_the_dates_and_the_auditor_reads_who_changed_what(client, wor
     [change] = [entry for entry in page.context["history"] if entry["changes"]]
     assert change["who"] == p.staff
     assert change["changes"] == [("Hạn xã xác nhận số liệu", "20/11/2026", "18/11/2026")]
+
+
+def test_moving_the_period_asks_communes_that_confirmed_the_old_one_to_confirm_again(client, world):
+    p = world.personas
+    confirmed = services.confirmation_confirm(cycle=world.cycle, commune=p.commune_b, user=p.officer_b)
+    url = reverse("cycle-detail", args=[world.cycle.pk])
+
+    same_period = login(client, p.staff).post(url, dates(confirm_by="2026-11-18"), follow=True)
+    assert "cần xác nhận lại" not in same_period.content.decode()
+    confirmed.refresh_from_db()
+    assert confirmed.status == ConfirmationStatus.CONFIRMED
+
+    moved = client.post(url, dates(period_end="2026-10-31"), follow=True)
+
+    assert "1 xã đã xác nhận số liệu theo kỳ cũ cần xác nhận lại" in moved.content.decode()
+    confirmed.refresh_from_db()
+    assert confirmed.status == ConfirmationStatus.REOPENED
+    event = confirmed.events.latest("pk")
+    assert (event.actor, event.reason) == (
+        p.staff,
+        "Kỳ báo cáo đổi từ 01/01/2026–15/11/2026 sang 01/01/2026–31/10/2026; số liệu đã xác nhận tính theo kỳ cũ.",
+    )
+    again = services.confirmation_confirm(cycle=world.cycle, commune=p.commune_b, user=p.officer_b)
+    assert again.snapshot != {}
+    assert again.status == ConfirmationStatus.CONFIRMED
 
 
 def test_a_final_report_locks_the_dates_and_the_page_says_why(client, world):
