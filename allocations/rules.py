@@ -77,7 +77,7 @@ class NeedFacts:
     commune_id: int
     category: str
     clothing_size: str
-    age_band: str  # "" for a group need
+    age_band: str  # a child's from the birth date; a group's as stated, or ""
     priority: int
     unit_cost: int
     quantity: int
@@ -191,6 +191,7 @@ def need_facts(needs, today: dt.date) -> list[NeedFacts]:
         "goods",
         "child_id",
         "child__birth_date",
+        "age_band",
         "season",
         "needed_by",
     )
@@ -200,7 +201,9 @@ def need_facts(needs, today: dt.date) -> list[NeedFacts]:
             commune_id=row["commune_id"],
             category=row["category"],
             clothing_size=row["clothing_size"],
-            age_band=AgeBand.for_age(age_on(row["child__birth_date"], today)).value if row["child_id"] else "",
+            age_band=AgeBand.for_age(age_on(row["child__birth_date"], today)).value
+            if row["child_id"]
+            else row["age_band"],
             priority=row["priority"],
             unit_cost=row["unit_cost"],
             quantity=row["quantity"],

@@ -112,6 +112,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "village",
             "facility_name",
             "beneficiary_count",
+            "age_band",
             "category",
             "description",
             "clothing_size",

@@ -6,6 +6,7 @@ Every name is generated; none belongs to a real child.
 import datetime as dt
 
 from needs.models import (
+    AgeBand,
     CareType,
     Category,
     Child,
@@ -192,6 +193,7 @@ def _needs(context, children):
                 village=village,
                 facility_name=f"Điểm trường mầm non {village.name}",
                 beneficiary_count=pupils,
+                age_band=AgeBand.PRESCHOOL,
                 category=Category.NUTRITION,
                 description="Bữa trưa dinh dưỡng cho trẻ mầm non",
                 meals_per_day=1,
@@ -211,6 +213,7 @@ def _needs(context, children):
                     commune=commune,
                     facility_name=f"Trường Tiểu học {commune.name.removeprefix('Xã ')}",
                     beneficiary_count=rng.randrange(120, 300),
+                    age_band=AgeBand.PRIMARY,
                     category=Category.PLAY,
                     description="Khu vui chơi: cầu trượt, xích đu, sân cát",
                     quantity=1,

@@ -147,6 +147,7 @@ class NeedForm(_ServiceValidatedForm):
             "village",
             "facility_name",
             "beneficiary_count",
+            "age_band",
             "category",
             "description",
             "clothing_size",
@@ -193,6 +194,7 @@ class NeedForm(_ServiceValidatedForm):
             if not group:
                 del self.fields["facility_name"]
                 del self.fields["beneficiary_count"]
+                del self.fields["age_band"]
         if not scope_for(user).has_perm(Perm.VERIFY_NEEDS):
             del self.fields["duplicate_override_reason"]
 

@@ -13,7 +13,7 @@ from collections import Counter
 from django.utils import timezone
 
 from needs.demo import MIX, NAMING
-from needs.models import Category, Child, ClothingSize, Need, NeedStatus, SchoolLevel, Sex
+from needs.models import AgeBand, Category, Child, ClothingSize, Need, NeedStatus, SchoolLevel, Sex
 from needs.models.children import age_on
 from needs.seasons import season_for
 from needs.services import child_codes_reserve
@@ -190,7 +190,9 @@ def _needs(context, children) -> list[tuple]:
     now = timezone.now()
     rows, summary = [], []
 
-    def add(child_id, commune_id, village_id, category, season, needed_by, facility="", beneficiaries=1, birth=None):
+    def add(
+        child_id, commune_id, village_id, category, season, needed_by, facility="", beneficiaries=1, birth=None, band=""
+    ):
         _weight, cost_range, quantity_range = CATEGORY_MIX[category]
         meals, days = (1, rng.randint(*quantity_range)) if category == Category.NUTRITION else (None, None)
         quantity = meals * days * beneficiaries if meals else rng.randint(*quantity_range)
@@ -207,6 +209,7 @@ def _needs(context, children) -> list[tuple]:
                 village_id,
                 facility,
                 beneficiaries,
+                band,
                 category,
                 "",
                 size,
@@ -242,7 +245,15 @@ def _needs(context, children) -> list[tuple]:
             category = rng.choice([Category.NUTRITION, Category.PLAY])
             season = season_for(category, rng.choice(SEASON_DATES))
             add(
-                None, commune_id, None, category, season, _needed_by(season), "Điểm trường mầm non", rng.randint(20, 80)
+                None,
+                commune_id,
+                None,
+                category,
+                season,
+                _needed_by(season),
+                "Điểm trường mầm non",
+                rng.randint(20, 80),
+                band=AgeBand.PRESCHOOL.value,
             )
     # Children who were not reached get none; top up with group needs until the target holds.
     while len(rows) < target:
@@ -258,6 +269,7 @@ def _needs(context, children) -> list[tuple]:
             "village_id",
             "facility_name",
             "beneficiary_count",
+            "age_band",
             "category",
             "description",
             "clothing_size",

@@ -42,6 +42,7 @@ NEED_FIELDS = (
     "village",
     "facility_name",
     "beneficiary_count",
+    "age_band",
     "category",
     "description",
     "clothing_size",
@@ -286,6 +287,7 @@ def need_fill_derived(need: Need, *, today: dt.date | None = None) -> None:
         need.commune_id = need.child.commune_id
         need.village_id = need.village_id or need.child.village_id
         need.beneficiary_count = 1
+        need.age_band = ""
     if need.category and not need.season:
         need.season = season_for(need.category, on)
     if need.category == Category.WARM_CLOTHING and need.child_id and not need.clothing_size:

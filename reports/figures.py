@@ -248,18 +248,18 @@ def live_local_figures(commune_ids, lineage: Lineage, start: dt.date, end: dt.da
         .annotate(
             ethnic_group=F("child__ethnic_group__code"),
             sex=F("child__sex"),
-            age_band=_age_band_expression("child__birth_date", end),
+            child_age_band=_age_band_expression("child__birth_date", end),  # not Need.age_band, a group's own
         )
-        .values("root", "ethnic_group", "sex", "age_band")
+        .values("root", "ethnic_group", "sex", "child_age_band")
         .annotate(n=Count("child", distinct=True))
     )
     for row in profiles:
         data = local(row["root"])
         data["children"] += row["n"]
         data["beneficiaries"] += row["n"]
-        for dimension in ("ethnic_group", "sex", "age_band"):
+        for dimension, key in (("ethnic_group", "ethnic_group"), ("sex", "sex"), ("age_band", "child_age_band")):
             counts = data[f"by_{dimension}"]
-            counts[row[dimension]] = counts.get(row[dimension], 0) + row["n"]
+            counts[row[key]] = counts.get(row[key], 0) + row["n"]
 
     registered = Need.objects.filter(commune_id__in=commune_ids, created_at__date__range=(start, end)).exclude(
         status__in=NOT_REGISTERED

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from needs.models.children import AgeBand
 from needs.seasons import season_label
 from portal.models.events import Event
 from portal.scoping import ScopedQuerySet
@@ -103,6 +104,13 @@ class Need(models.Model):
         help_text=_("Với nhu cầu tập thể: trường, điểm trường, nhà văn hóa thôn…"),
     )
     beneficiary_count = models.PositiveIntegerField(_("số trẻ được hưởng"), default=1)
+    age_band = models.CharField(
+        _("độ tuổi"),
+        max_length=5,
+        choices=AgeBand.choices,
+        blank=True,
+        help_text=_("Với nhu cầu tập thể: độ tuổi của các trẻ được hưởng, để nhận tài trợ chỉ định theo độ tuổi."),
+    )
     category = models.CharField(_("loại hỗ trợ"), max_length=20, choices=Category.choices)
     description = models.CharField(_("mô tả"), max_length=200, blank=True)
     # Category-specific details.
@@ -174,6 +182,8 @@ class Need(models.Model):
                 condition=Q(child__isnull=False, beneficiary_count=1) | Q(child__isnull=True) & ~Q(facility_name=""),
                 name="need_for_one_child_or_a_named_group",
             ),
+            # A child's age band comes from the birth date; only a group states one.
+            models.CheckConstraint(condition=Q(child__isnull=True) | Q(age_band=""), name="need_age_band_for_groups"),
         ]
 
     def __str__(self):

@@ -61,6 +61,41 @@ def test_it_refuses_what_the_earmarks_forbid(personas, pledge_kwargs, message):
         allocation_create(user=personas.staff, receipt=receipt, need=need, amount=100_000)
 
 
+def test_an_age_band_earmark_reaches_group_needs_stating_that_band_and_no_other(personas):
+    """A kindergarten's meals are for 3–5-year-olds: a pledge for that age may feed them, not a school's pupils."""
+    kindergarten = NeedFactory(commune=personas.commune_a, age_band="3-5")
+    school = NeedFactory(commune=personas.commune_a, age_band="6-10")
+    unstated = NeedFactory(commune=personas.commune_a)
+    receipt = receipt_for(personas.province, pledge__earmark_age_bands=["3-5"])
+
+    allocation_create(user=personas.staff, receipt=receipt, need=kindergarten, amount=100_000)
+    for need in (school, unstated):
+        with pytest.raises(LedgerError, match="độ tuổi khác"):
+            allocation_create(user=personas.staff, receipt=receipt, need=need, amount=100_000)
+    batch = AllocationBatch.objects.create(province=personas.province, source="manual")
+    with pytest.raises(IntegrityError, match="allocation_earmark_age_band"), transaction.atomic():
+        Allocation.objects.create(batch=batch, receipt=receipt, need=school, amount=100_000)
+    Allocation.objects.create(batch=batch, receipt=receipt, need=kindergarten, amount=50_000)
+    assert NeedBalance.objects.get(need=kindergarten).allocated_money == 150_000
+
+
+def test_goods_for_an_age_band_go_to_a_group_of_that_band(personas):
+    pledge = receipt_for(personas.province).pledge
+    toys = goods_receipt(pledge, category=Category.PLAY, age_band="3-5", unit_value=100_000)
+    preschool = NeedFactory(commune=personas.commune_a, category=Category.PLAY, age_band="3-5", unit_cost=100_000)
+    older = NeedFactory(commune=personas.commune_a, category=Category.PLAY, age_band="11-14", unit_cost=100_000)
+
+    allocation_create(user=personas.staff, receipt=toys, need=preschool, quantity=1)
+    with pytest.raises(LedgerError, match="Hiện vật dành cho độ tuổi khác"):
+        allocation_create(user=personas.staff, receipt=toys, need=older, quantity=1)
+
+
+def test_a_childs_need_takes_its_age_band_from_the_birth_date_never_a_stated_one(personas):
+    need = child_need(personas.commune_a)
+    with pytest.raises(IntegrityError, match="need_age_band_for_groups"), transaction.atomic():
+        type(need).objects.filter(pk=need.pk).update(age_band="3-5")
+
+
 def test_it_refuses_a_commune_the_donor_did_not_choose(personas):
     need = NeedFactory(commune=personas.commune_a)
     receipt = receipt_for(personas.province, pledge__communes=[personas.commune_b])

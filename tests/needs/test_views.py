@@ -178,3 +178,29 @@ def test_the_api_schema_documents_children_and_needs_without_warnings(client, pe
     schema = response.content.decode()
     for path in ("/api/v1/children/", "/api/v1/needs/{id}/transition/"):
         assert path in schema
+
+
+@pytest.mark.django_db
+def test_a_group_need_states_its_childrens_age_band_and_a_childs_need_does_not_ask(client, personas):
+    client.force_login(personas.officer_a)
+    form = {
+        "commune": personas.commune_a.pk,
+        "facility_name": "Điểm trường mầm non Nà Hin",
+        "beneficiary_count": "30",
+        "age_band": "3-5",
+        "category": Category.NUTRITION,
+        "meals_per_day": "1",
+        "days": "150",
+        "unit_cost": "15000",
+        "priority": "2",
+        "justification": "Trẻ mầm non ăn trưa tại điểm trường",
+    }
+    response = client.post(reverse("needs:need-create-group"), form)
+
+    need = Need.objects.get()
+    assert response.url == reverse("needs:need-detail", args=[need.pk])
+    assert need.age_band == "3-5"
+    assert "30 trẻ, 3–5 tuổi" in client.get(response.url).content.decode()
+    child = ChildFactory(commune=personas.commune_a)
+    child_form = client.get(reverse("needs:need-create", args=[child.pk])).content.decode()
+    assert 'name="age_band"' not in child_form
