@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from needs.models import Need, NeedEvent, NeedStatus
-from portal.bulk import CHANGED, history_copy
+from portal.bulk import CHANGED, among, history_copy
 from portal.permissions import Perm
 from portal.scoping import scope_for
 
@@ -165,15 +165,16 @@ def needs_set_funding_status(*, statuses: dict[int, str], user, reason: str = ""
     with connection.cursor() as cursor:
         for target, ids in moved.items():
             action = FUNDING_ACTION[target]
+            condition, id_params = among(ids)
             # The events read each need's status before the UPDATE below moves it.
             cursor.execute(
                 f"INSERT INTO {event_table} (need_id, action, from_status, to_status, actor_id, at, reason) "  # noqa: S608
-                f"SELECT id, %s, status, %s, %s, %s, %s FROM {need_table} WHERE id = ANY(%s)",
-                [action, target, getattr(user, "pk", None), now, reason, ids],
+                f"SELECT id, %s, status, %s, %s, %s, %s FROM {need_table} WHERE id {condition}",
+                [action, target, getattr(user, "pk", None), now, reason, *id_params],
             )
             cursor.execute(
-                f"UPDATE {need_table} SET status = %s, updated_at = %s WHERE id = ANY(%s)",  # noqa: S608
-                [target, now, ids],
+                f"UPDATE {need_table} SET status = %s, updated_at = %s WHERE id {condition}",  # noqa: S608
+                [target, now, *id_params],
             )
             history_copy(Need, ids, user=user, reason=reason or str(GUARDS[action].label), change=CHANGED)
     return sum(len(ids) for ids in moved.values())
