@@ -1,7 +1,8 @@
 """The README's quick start as a newcomer runs it: nothing configured, so SQLite and in-process tasks.
 
 The rest of the suite runs on PostgreSQL only, so this is what keeps the newcomer's path working: the demo loads
-(twice, as `./dev start` runs it every time) and every demo user's menu answers.
+(twice, as `./dev start` runs it every time), every demo user's menu answers, and the README's
+`build_report --sync` stores a PDF.
 """
 
 import json
@@ -41,7 +42,7 @@ def _manage(*args, var_dir):
     return result.stdout
 
 
-def test_the_demo_loads_on_sqlite_and_every_demo_users_menu_answers(tmp_path):
+def test_the_demo_loads_on_sqlite_every_menu_answers_and_the_report_builds(tmp_path):
     _manage("migrate", "--verbosity", "0", var_dir=tmp_path)
     _manage("seed_demo", var_dir=tmp_path)
     again = _manage("seed_demo", var_dir=tmp_path)
@@ -53,3 +54,5 @@ def test_the_demo_loads_on_sqlite_and_every_demo_users_menu_answers(tmp_path):
     assert all(len(pages) > 1 for pages in answers.values())  # a menu beside the home page
     failing = {f"{user} {url}": code for user, pages in answers.items() for url, code in pages.items() if code != 200}
     assert failing == {}
+    stored = Path(_manage("build_report", "--year", "2026", "--sync", var_dir=tmp_path).strip().splitlines()[-1])
+    assert stored.read_bytes().startswith(b"%PDF-")
