@@ -85,6 +85,8 @@ class FiguresViewSet(viewsets.ViewSet):
             raise serializers.ValidationError({"start": str(error)}) from error
         if not start or not end:
             raise serializers.ValidationError({"start": "start and end are required when no cycle exists"})
+        if end < start:
+            raise serializers.ValidationError({"end": "end must not be before start"})
         return Response(figures_for(unit=unit, period_start=start, period_end=end, cycle=cycle).as_dict())
 
 

@@ -374,6 +374,8 @@ class Lineage:
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
+    if day.year - years < dt.MINYEAR:  # a period asked for in the first centuries: no birth date is earlier
+        return dt.date.min
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February

@@ -215,3 +215,16 @@ def test_after_the_due_date_the_dashboard_and_home_say_how_late_not_minus_days(c
         html = client.get(url).content.decode()
         assert "Hạn gửi báo cáo: 30/11/2026 — <strong>đã quá hạn 3 ngày</strong>." in html
         assert "còn <strong>-" not in html
+
+
+def test_figures_for_any_period_answer_and_a_reversed_one_is_refused(client, world):
+    """Found by the API fuzzer: a period ending in year 18 broke the age-band arithmetic with a 500."""
+    login(client, world.personas.leader)
+
+    ancient = client.get("/api/v1/figures/", {"start": "0001-01-01", "end": "0018-01-01"})
+    reversed_period = client.get("/api/v1/figures/", {"start": "2000-01-01", "end": "0018-01-01"})
+
+    assert ancient.status_code == 200
+    assert ancient.json()["children"]["children"] == 0
+    assert reversed_period.status_code == 400
+    assert "end" in reversed_period.json()
