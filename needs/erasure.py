@@ -17,7 +17,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from needs.models import Child, ChildConsent, Need, NeedAttachment, SpecialCircumstance
+from needs.models import Child, ChildConsent, Need, NeedAttachment
 from portal import extensions
 from portal.models import ExportLog
 from portal.permissions import Perm
@@ -62,9 +62,7 @@ def child_record(*, child: Child, user) -> dict:
     return {
         "child": child,
         "age": child.age(),
-        "circumstances": [
-            SpecialCircumstance(code).label for code in child.special_circumstances if code in SpecialCircumstance
-        ],
+        "circumstances": child.circumstance_labels(),
         "consents": child.consents.order_by("given_on", "pk"),
         "needs": needs,
         "sections": extensions.child_record_sections(child),

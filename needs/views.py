@@ -26,7 +26,7 @@ from needs.forms import (
     QuickChildForm,
     TransitionForm,
 )
-from needs.models import Child, ConsentGiver, ConsentPurpose, Need, NeedAttachment, SpecialCircumstance
+from needs.models import Child, ConsentGiver, ConsentPurpose, Need, NeedAttachment
 from needs.workflow import EDITABLE_STATUSES, GUARDS, TransitionError, actions_for, need_transition
 from portal.models import Agency
 from portal.pdf import render_pdf
@@ -35,7 +35,6 @@ from portal.scoping import get_for_user, scope_for
 from portal.uploads import serve_stored_file
 
 PER_PAGE = 25
-LABELS = SpecialCircumstance.values
 
 
 def _page(request, queryset):
@@ -111,7 +110,7 @@ def child_detail(request, pk):
         "consent_form": ConsentForm(child=child, prefix="consent"),
         "merge_form": MergeForm(prefix="merge"),
         "age": child.age(),
-        "circumstances": [SpecialCircumstance(code).label for code in child.special_circumstances if code in LABELS],
+        "circumstances": child.circumstance_labels(),
     }
     return render(request, "needs/child_detail.html", context)
 

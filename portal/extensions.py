@@ -13,13 +13,15 @@ Apps are asked in INSTALLED_APPS order, so the menu follows the flow of work: ne
 from django.apps import apps
 
 
-def _collect(hook: str, *args) -> list:
-    collected = []
+def _hooks(hook: str):
     for config in apps.get_app_configs():
         method = getattr(config, hook, None)
         if method is not None:
-            collected.extend(method(*args))
-    return collected
+            yield method
+
+
+def _collect(hook: str, *args) -> list:
+    return [item for method in _hooks(hook) for item in method(*args)]
 
 
 def nav_items(scope) -> list[tuple[str, str]]:
@@ -35,7 +37,5 @@ def child_record_sections(child) -> list[dict]:
 
 
 def child_anonymised(child_ids: list[int]) -> None:
-    for config in apps.get_app_configs():
-        method = getattr(config, "child_anonymised", None)
-        if method is not None:
-            method(child_ids)
+    for method in _hooks("child_anonymised"):
+        method(child_ids)

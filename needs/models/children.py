@@ -185,6 +185,10 @@ class Child(models.Model):
     def age_band(self, on: dt.date | None = None) -> AgeBand:
         return AgeBand.for_age(self.age(on))
 
+    def circumstance_labels(self) -> list[str]:
+        """The special circumstances recorded, as people read them (codes no longer in the law are skipped)."""
+        return [SpecialCircumstance(code).label for code in self.special_circumstances if code in SpecialCircumstance]
+
     def consents_to(self, purpose: str, on: dt.date | None = None) -> bool:
         """Whether the consents in force cover a purpose: the guardian's, and the child's own from age 7."""
         on = on or dt.date.today()
