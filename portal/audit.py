@@ -50,6 +50,9 @@ class AuditLine:
     reason: str = ""
     code: str = ""  # the child's record code, when the line is about a child
 
+    def __getitem__(self, key: str):
+        return getattr(self, key)  # read like the dicts the history pages were first given
+
 
 # --- Change history -----------------------------------------------------------------------------------------
 
