@@ -22,6 +22,11 @@ class AllocationsConfig(AppConfig):
 
         return child_record_sections(child)
 
+    def child_history(self, child):
+        from allocations.child_record import child_history
+
+        return child_history(child)
+
     def child_anonymised(self, child_ids):
         from allocations.child_record import child_anonymised
 

@@ -39,6 +39,14 @@ def child_record_sections(child) -> list[dict]:
     ]
 
 
+def child_history(child) -> list:
+    """The history of the money and goods given to the child's needs, and of their hand-overs."""
+    return [
+        Allocation.history.filter(need__child=child).order_by("-history_date", "-history_id"),
+        Delivery.history.filter(need__child=child).order_by("-history_date", "-history_id"),
+    ]
+
+
 def child_anonymised(child_ids: list[int]) -> None:
     """Delivery notes are written about the child; the delivery itself, with its evidence, stays for the donor."""
     Delivery.objects.filter(need__child_id__in=child_ids).exclude(note="").update(note="")

@@ -95,6 +95,7 @@ class Allocation(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "need__commune"
     scope_owner_path = "receipt__pledge__donor__members"
+    child_code_path = "need__child__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -138,6 +139,7 @@ class Delivery(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "need__commune"
+    child_code_path = "need__child__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -175,6 +177,7 @@ class DeliveryEvidence(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "delivery__need__commune"
+    child_code_path = "delivery__need__child__code"
     history = HistoricalRecords()
 
     class Meta:

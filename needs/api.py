@@ -16,7 +16,8 @@ from needs import selectors, services
 from needs.filters import ChildFilter, NeedFilter
 from needs.models import Child, Need, NeedEvent, SpecialCircumstance
 from needs.workflow import GUARDS, TransitionError, need_transition
-from portal.models import AdministrativeUnit, EthnicGroup, Village
+from portal import audit
+from portal.models import AccessView, AdministrativeUnit, EthnicGroup, Village
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 
@@ -198,6 +199,18 @@ class ChildViewSet(_ScopedWriteViewSet):
         child = get_for_user(self.get_queryset(), self.request.user, Perm.VIEW_PERSONAL_DATA, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, child)
         return child
+
+    def retrieve(self, request, *args, **kwargs):
+        child = self.get_object()
+        # Reading a child's personal data is logged, like opening the record's page (one INSERT).
+        audit.access_record(
+            user=request.user,
+            view=AccessView.API,
+            commune_id=child.commune_id,
+            record_id=child.pk,
+            record_code=child.code,
+        )
+        return Response(self.get_serializer(child).data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -4,9 +4,13 @@ import datetime as dt
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from needs.erasure import EXPORT_KIND
 from needs.models import Child, ChildConsent, ConsentGiver, Need, NeedEvent, NeedStatus
 from needs.models.children import CHILD_CONSENT_AGE
+from portal import extensions
+from portal.audit import AuditLine, child_reads, history_lines
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import fold
@@ -73,6 +77,36 @@ def need_return_reasons(*, need_ids: list[int]) -> dict[int, str]:
 
 def need_events(*, need: Need):
     return need.events.select_related("actor").order_by("at", "pk")
+
+
+CHILD_TIMELINE_LIMIT = 100
+
+
+def child_history(*, child: Child, limit: int = CHILD_TIMELINE_LIMIT) -> list[AuditLine]:
+    """What changed on a child's record, its consents and needs, and (through the apps that hold them) the
+    allocations and deliveries of those needs: one timeline, newest first, the latest `limit` lines.
+
+    A fixed number of queries whatever the length: one per kind of record, one for the people, one per kind of
+    object a changed foreign key points to. Needs and consents are found by their current child, so those moved
+    here by a merge bring their earlier versions."""
+    querysets = [
+        Child.history.filter(id=child.pk).order_by("-history_date", "-history_id"),
+        ChildConsent.history.filter(id__in=child.consents.values("pk")).order_by("-history_date", "-history_id"),
+        Need.history.filter(id__in=child.needs.values("pk")).order_by("-history_date", "-history_id"),
+        *extensions.child_history(child),
+    ]
+    records = [row for queryset in querysets for row in queryset[:limit]]
+    records.sort(key=lambda row: (row.history_date, row.history_id), reverse=True)
+    return history_lines(records[:limit], codes={(type(row), row.history_id): child.code for row in records[:limit]})
+
+
+def child_reads_list(*, child: Child, limit: int = CHILD_TIMELINE_LIMIT) -> list[AuditLine]:
+    """Who opened the child's record (page, API) and who printed the family's copy, newest first."""
+    lines = child_reads(record_id=child.pk, code=child.code, export_kind=EXPORT_KIND, limit=limit)
+    for line in lines:
+        if line.object == EXPORT_KIND:
+            line.reason = gettext("Phiếu thông tin cho gia đình (PDF)")
+    return lines
 
 
 def child_duplicates(

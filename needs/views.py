@@ -28,7 +28,8 @@ from needs.forms import (
 )
 from needs.models import Child, ConsentGiver, ConsentPurpose, Need, NeedAttachment
 from needs.workflow import EDITABLE_STATUSES, GUARDS, TransitionError, actions_for, need_transition
-from portal.models import Agency
+from portal import audit
+from portal.models import AccessView, Agency
 from portal.pdf import render_pdf
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
@@ -97,6 +98,10 @@ def child_detail(request, pk):
         scope.allows(Perm.REGISTER_NEEDS, child.commune_id) or scope.allows(Perm.VERIFY_NEEDS, child.commune_id)
     )
     needs = child.needs.select_related("commune", "village").order_by("-created_at", "-pk")
+    audit.access_record(
+        user=request.user, view=AccessView.PAGE, commune_id=child.commune_id, record_id=child.pk, record_code=child.code
+    )
+    may_audit = scope.allows(Perm.VIEW_AUDIT_TRAIL, child.commune_id)
     context = {
         "child": child,
         "needs": needs,
@@ -111,6 +116,8 @@ def child_detail(request, pk):
         "merge_form": MergeForm(prefix="merge"),
         "age": child.age(),
         "circumstances": child.circumstance_labels(),
+        "history": selectors.child_history(child=child) if may_audit else None,
+        "reads": selectors.child_reads_list(child=child) if may_audit else None,
     }
     return render(request, "needs/child_detail.html", context)
 

@@ -6,6 +6,8 @@ An app's AppConfig may define:
   key (rendered with the dict as `panel`) and whatever that template needs;
 - `child_record_sections(child) -> list[dict]`: what the app holds about a child, for the guardian's copy of the
   record, each a dict with "title", "columns" (headings) and "rows" (lists of cells);
+- `child_history(child) -> list[QuerySet]`: the change history (simple_history rows) of what the app holds about a
+  child, for the timeline on the child's page (portal.audit.history_lines reads them);
 - `child_anonymised(child_ids)`: clear what the app holds that could identify these children (needs.erasure).
 Apps are asked in INSTALLED_APPS order, so the menu follows the flow of work: needs, donors, allocations, reports.
 """
@@ -34,6 +36,10 @@ def home_panels(request, scope) -> list[dict]:
 
 def child_record_sections(child) -> list[dict]:
     return _collect("child_record_sections", child)
+
+
+def child_history(child) -> list:
+    return _collect("child_history", child)
 
 
 def child_anonymised(child_ids: list[int]) -> None:

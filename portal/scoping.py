@@ -129,6 +129,17 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+def history_visible_to(model, user, perm: str = Perm.VIEW_RECORDS):
+    """The change history (django-simple-history) of a scoped model, limited like `model.objects.visible_to`.
+
+    A historical row keeps the foreign keys of its version, so the model's scope_unit_path reaches the unit the
+    same way; a history has no owners, so donors read none of it."""
+    path = getattr(model, "scope_unit_path", None)
+    if path is None:
+        raise TypeError(f"{model.__name__} does not declare scope_unit_path")
+    return model.history.filter(scope_for(user).q(path, perm))
+
+
 def unit_id_of(obj) -> int | None:
     """Follow the model's scope_unit_path on an instance to the id of its commune."""
     path = type(obj).scope_unit_path

@@ -3,13 +3,13 @@
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_lazy
 
+from portal.audit import history_lines
 from portal.models import AdministrativeUnit, CommuneClassification, UnitLevel, Village
 from portal.permissions import Perm
 
-HISTORY_KINDS = {"+": gettext_lazy("Tạo"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
+# The name reports.views knows the shared history lines by (portal.audit is their one home).
+history_entries = history_lines
 
 
 def commune_list(*, user, on: dt.date | None = None):
@@ -35,48 +35,7 @@ def commune_list(*, user, on: dt.date | None = None):
 def unit_history(unit: AdministrativeUnit):
     """Who changed what on a commune's classifications and villages, newest first."""
     entries = [
-        *CommuneClassification.history.filter(commune_id=unit.pk).select_related("history_user"),
-        *Village.history.filter(commune_id=unit.pk).select_related("history_user"),
+        *CommuneClassification.history.filter(commune_id=unit.pk),
+        *Village.history.filter(commune_id=unit.pk),
     ]
-    return history_entries(entries)
-
-
-def history_entries(records) -> list[dict]:
-    """Historical records (django-simple-history) as the rows of portal/_history.html, newest first."""
-    entries = sorted(records, key=lambda entry: entry.history_date, reverse=True)
-    return [
-        {
-            "when": entry.history_date,
-            "who": entry.history_user,
-            "what": entry.instance._meta.verbose_name,
-            "object": entry.instance,
-            "kind": HISTORY_KINDS[entry.history_type],
-            "changes": _changes(entry),
-        }
-        for entry in entries
-    ]
-
-
-def _changes(entry) -> list[tuple[str, object, object]]:
-    previous = entry.prev_record
-    if previous is None:
-        return []
-    delta = entry.diff_against(previous)
-    return [
-        (
-            capfirst(entry.instance._meta.get_field(change.field).verbose_name),
-            _readable(change.old),
-            _readable(change.new),
-        )
-        for change in delta.changes
-    ]
-
-
-def _readable(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return gettext("Có") if value else gettext("Không")
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
+    return history_lines(entries)

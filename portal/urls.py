@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from allocations import api as allocations_api
 from donors import api as donors_api
 from needs import api as needs_api
-from portal import api, two_factor, views
+from portal import api, audit_views, two_factor, views
 from portal.forms import QueuedPasswordResetForm
 from reports import api as reports_api
 
@@ -39,6 +39,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("communes/", views.commune_list_view, name="commune-list"),
     path("communes/<str:code>/", views.commune_detail, name="commune-detail"),
+    path("audit/", audit_views.audit_log_view, name="audit-log"),
+    path("audit/export/", audit_views.audit_log_export, name="audit-export"),
     path("", include("donors.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("needs.urls")),

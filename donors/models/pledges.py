@@ -247,6 +247,7 @@ class Sponsorship(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "child__commune"
     scope_owner_path = "donor__members"
+    child_code_path = "child__code"
     history = HistoricalRecords()
 
     class Meta:

@@ -159,7 +159,9 @@ class Child(models.Model):
 
     objects = ChildQuerySet.as_manager()
     scope_unit_path = "commune"
+    child_code_path = "code"  # how the audit log finds a child's rows by record code (portal.audit)
     history = HistoricalRecords(excluded_fields=["name_key"])
+    history_choices = {"special_circumstances": SpecialCircumstance.choices}  # labels of the codes in the list
 
     class Meta:
         verbose_name = _("trẻ em")
@@ -279,6 +281,7 @@ class ChildConsent(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "child__commune"
+    child_code_path = "child__code"
     history = HistoricalRecords()
 
     class Meta:

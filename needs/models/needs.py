@@ -151,6 +151,7 @@ class Need(models.Model):
 
     objects = NeedQuerySet.as_manager()
     scope_unit_path = "commune"
+    child_code_path = "child__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -237,6 +238,7 @@ class NeedAttachment(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "need__commune"
+    child_code_path = "need__child__code"
     history = HistoricalRecords()
 
     class Meta:

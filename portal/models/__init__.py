@@ -1,4 +1,5 @@
 from portal.models.agency import Agency
+from portal.models.audit import AccessLog, AccessView
 from portal.models.people import RoleAssignment, User
 from portal.models.spreadsheets import ExportLog, ImportRecord, ImportStatus
 from portal.models.units import (
@@ -13,6 +14,8 @@ from portal.models.units import (
 
 __all__ = [
     "REFORM_DATE",
+    "AccessLog",
+    "AccessView",
     "AdministrativeUnit",
     "Agency",
     "CommuneClassification",

@@ -29,6 +29,9 @@ RULES = {
     "home": (None, "200 200 200 200 200 200 200 200 200"),
     "commune-list": (None, "302 200 200 200 200 200 200 200 200"),
     "commune-detail": ("commune", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    # The audit log holds old values of personal data and who read it: the auditor's, not of those it audits.
+    "audit-log": (None, "302 403 403 403 403 403 200 403 403"),
+    "audit-export": (None, "302 403 403 403 403 403 200 403 403"),
     "donor-list": (None, "302 200 200 200 200 200 200 200 200"),
     "donor-create": (None, "302 403 403 200 200 403 403 403 403"),
     "donor-detail": ("donor", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
