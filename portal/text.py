@@ -13,10 +13,12 @@ import unicodedata
 
 from django.http import QueryDict
 
-# Letters that look like Đ/đ but are others: Icelandic eth (Ð U+00D0, ð U+00F0), left by old TCVN3/VNI font
-# conversions and some keyboards, and African D (Ɖ U+0189, ɖ U+0256). Search keys read them all as d.
+# Letters that look like Đ/đ but are others: the Icelandic eth (U+00D0, U+00F0), left by old TCVN3/VNI font
+# conversions and some keyboards, and the African D (U+0189, U+0256). Search keys read them all as d. (Written as
+# escapes: no source file of the portal holds the look-alikes themselves, a test checks it.)
 D_LOOKALIKES = "\u00d0\u00f0\u0189\u0256"
 _TO_PLAIN_D = str.maketrans({"Đ": "D", "đ": "d", "\u00d0": "D", "\u00f0": "d", "\u0189": "D", "\u0256": "d"})
+_TO_VIETNAMESE_D = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ", "\u0256": "đ"})
 
 # A password is a secret compared byte for byte with its hash; it is never searched or shown, and one set before
 # normalisation must keep opening the account, so it is kept as typed.
@@ -52,7 +54,8 @@ def nfc_query_dict(data: QueryDict) -> QueryDict:
 
 
 def fold(text: str) -> str:
-    """'Giàng Thị Mỷ' → 'giang thi my'; 'Đặng' and 'Ðặng' → 'dang'. Used for search keys and duplicate detection.
+    """'Giàng Thị Mỷ' → 'giang thi my'; 'Đặng', also spelt with a look-alike of Đ, → 'dang'. Used for search keys
+    and duplicate detection.
 
     Stored keys (Child.name_key, Donor.name_key) hold this value: a change here needs a data migration that
     recomputes them.
@@ -80,3 +83,53 @@ class NormalizedInputMiddleware:
         if request.method == "POST" and request.content_type in _FORM_TYPES:
             request.POST = nfc_query_dict(request.POST)
         return self.get_response(request)
+
+
+def vietnamese_d(text: str) -> str:
+    """The look-alikes of Đ/đ replaced by the Vietnamese letters, for names that can only be Vietnamese (villages)."""
+    return text.translate(_TO_VIETNAMESE_D)
+
+
+def nfc_stored_text(apps, app_label: str) -> int:
+    """For data migrations: rewrite in NFC the text columns of an app's rows stored before text was normalised on
+    the way in. Returns how many values changed.
+
+    History tables are left as they were written. A row whose NFC spelling would collide with another row under a
+    unique constraint (the same village typed twice, once in each form) is left too: search keys fold both alike.
+    """
+    return sum(
+        _nfc_stored_text(model)
+        for model in apps.get_app_config(app_label).get_models()
+        if not model.__name__.startswith("Historical")
+    )
+
+
+def _nfc_stored_text(model) -> int:
+    from django.db import IntegrityError, connection, models, transaction
+
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    changed = 0
+    for field in model._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField):
+            continue
+        if connection.vendor == "postgresql":
+            column = quote(field.column)
+            # Only identifiers from the model are formatted in; the database finds the few rows to change.
+            sql = f"SELECT {pk}, {column} FROM {table} WHERE {column} IS NOT NFC NORMALIZED"  # noqa: S608
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                rows = cursor.fetchall()
+        else:
+            rows = [
+                (key, value)
+                for key, value in model._base_manager.values_list("pk", field.attname).iterator()
+                if value and not unicodedata.is_normalized("NFC", value)
+            ]
+        for key, value in rows:
+            try:
+                with transaction.atomic():
+                    changed += model._base_manager.filter(pk=key).update(**{field.attname: nfc(value)})
+            except IntegrityError:
+                pass
+    return changed
