@@ -37,7 +37,7 @@ VILLAGE_NAMES = [
     "Lũng Vài",
     "Slam Vè",
     "Nà Phai",
-    "Khau Ðấng",
+    "Khau Đấng",
 ]
 # The 2026–2030 list of extremely disadvantaged communes was not final when this demo was written; these
 # flags illustrate the model and are labelled as such on every screen that shows the decision.

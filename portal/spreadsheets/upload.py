@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from portal.spreadsheets.cells import is_empty
 from portal.spreadsheets.columns import Column, header_key, header_text
+from portal.text import nfc
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: Excel 97–2003, or a password-protected .xlsx
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -73,7 +74,10 @@ def read_dataset(data: bytes, *, columns: list[Column], sheet_name: str) -> tabl
         keys = _map_header(header, columns)
         dataset = tablib.Dataset(headers=[ROW_KEY, *(key for key in keys if key)])
         for number, values in enumerate(rows, start=2):
-            cells = [value for key, value in zip(keys, values, strict=False) if key]
+            # Text in NFC from here on (portal.text): every importer reads its cells from this dataset.
+            cells = [
+                nfc(value) if isinstance(value, str) else value for key, value in zip(keys, values, strict=False) if key
+            ]
             if all(is_empty(value) for value in cells):
                 continue
             if len(dataset) >= max_rows():

@@ -2,6 +2,7 @@
 only by department staff and only into their own province."""
 
 import io
+import unicodedata
 
 import pytest
 from django.urls import reverse
@@ -260,3 +261,23 @@ def test_it_links_the_imports_from_the_lists_for_staff_only(client, personas):
     assert reverse("pledges-import-template") in client.get(reverse("pledge-list")).content.decode()
     client.force_login(personas.donor)
     assert reverse("pledges-import") not in client.get(reverse("pledge-list")).content.decode()
+
+
+def test_a_donor_list_typed_in_nfd_is_stored_in_nfc_and_pledges_find_it_by_name(client, personas):
+    nfd = lambda text: unicodedata.normalize("NFD", text)  # noqa: E731 - decomposed, as Unikey's "Unicode tổ hợp" types
+    record, _page = stage_donors(client, personas.staff, [donor_row(name=nfd("Công ty Cổ phần Đường Bắc Kạn"))])
+    client.post(reverse("donors-import-confirm", args=[record.token]))
+    donor = Donor.objects.get(name="Công ty Cổ phần Đường Bắc Kạn")
+
+    record, _page = stage_pledges(client, personas.staff, [pledge_row(donor="Công ty Cổ phần Đường Bắc Kạn")])
+    assert errors_by_row(record) == {}
+    client.post(reverse("pledges-import-confirm", args=[record.token]))
+    assert Pledge.objects.get().donor == donor
+
+
+def test_a_pledge_names_with_the_vietnamese_d_a_donor_stored_with_a_look_alike(client, personas):
+    donor = DonorFactory(province=personas.province, name="Quỹ \u00d0ồng Hành", tax_code="")
+    record, _page = stage_pledges(client, personas.staff, [pledge_row(donor="Quỹ Đồng Hành")])
+    assert errors_by_row(record) == {}
+    client.post(reverse("pledges-import-confirm", args=[record.token]))
+    assert Pledge.objects.get().donor == donor
