@@ -18,5 +18,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("donors", "0001_initial"), ("portal", "0004_text_in_nfc_and_vietnamese_d_in_villages")]
+    dependencies = [("donors", "0001_initial"), ("portal", "0005_text_in_nfc_and_vietnamese_d_in_villages")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -18,5 +18,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("needs", "0006_group_need_age_band"), ("portal", "0004_text_in_nfc_and_vietnamese_d_in_villages")]
+    dependencies = [("needs", "0006_group_need_age_band"), ("portal", "0005_text_in_nfc_and_vietnamese_d_in_villages")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

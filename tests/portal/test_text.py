@@ -87,7 +87,7 @@ def test_the_migrations_give_villages_the_vietnamese_d_and_recompute_search_keys
     child = ChildFactory(commune=personas.commune_a, full_name=f"{ETH}ặng Thị Mai")
     Child.objects.filter(pk=child.pk).update(name_key=f"{ETH_SMALL}ang thi mai")  # as the old fold wrote it
 
-    import_module("portal.migrations.0004_text_in_nfc_and_vietnamese_d_in_villages").forwards(apps, None)
+    import_module("portal.migrations.0005_text_in_nfc_and_vietnamese_d_in_villages").forwards(apps, None)
     import_module("needs.migrations.0007_text_in_nfc_and_name_keys").forwards(apps, None)
 
     village.refresh_from_db()

@@ -36,5 +36,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0003_import_records_and_export_log")]
+    dependencies = [("portal", "0004_access_log")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
