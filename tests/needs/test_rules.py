@@ -1,0 +1,133 @@
+"""A child's record obeys the same rules whichever door it comes in by: the registration page, the API, the Excel
+import and the service the other three call. Each door shows the refusal on the birth date and saves nothing."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from needs import services
+from needs.models import Child
+from portal.models import EthnicGroup, ImportRecord
+from tests.needs.excel_files import row, upload, workbook_bytes
+from tests.needs.test_views import _quick
+
+pytestmark = pytest.mark.django_db
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _birth_dates():
+    today = timezone.localdate()
+    eighteen = _years_before(today, 18)
+    return {
+        "turned 18 today": (eighteen, "Đã đủ 18 tuổi"),
+        "turned 18 five days ago": (eighteen - dt.timedelta(days=5), "Đã đủ 18 tuổi"),
+        "19 years old": (_years_before(today, 19), "Đã đủ 18 tuổi"),
+        "born tomorrow": (today + dt.timedelta(days=1), "Ngày sinh ở tương lai"),
+        "turns 18 tomorrow": (eighteen + dt.timedelta(days=1), None),
+    }
+
+
+# Each door registers one child born on `birth` and returns what it says about the birth date ("" when nothing).
+
+
+def _by_service(client, personas, birth) -> str:
+    data = {
+        "full_name": "Lý Thị Mẩy",
+        "sex": "F",
+        "birth_date": birth,
+        "ethnic_group": EthnicGroup.objects.get(code="08"),
+    }
+    try:
+        services.child_create(user=personas.officer_a, commune=personas.commune_a, data=data)
+    except ValidationError as error:
+        return " ".join(error.message_dict.get("birth_date", []))
+    return ""
+
+
+def _by_api(client, personas, birth) -> str:
+    api = APIClient()
+    api.force_authenticate(personas.officer_a)
+    payload = {
+        "full_name": "Lý Thị Mẩy",
+        "sex": "F",
+        "birth_date": birth.isoformat(),
+        "ethnic_group": "08",
+        "commune": personas.commune_a.code,
+    }
+    response = api.post("/api/v1/children/", payload, format="json")
+    if response.status_code == 201:
+        return ""
+    assert response.status_code == 400, response.content
+    return " ".join(response.json().get("birth_date", []))
+
+
+def _by_page(client, personas, birth) -> str:
+    client.force_login(personas.officer_a)
+    response = client.post(reverse("needs:register"), _quick(personas, **{"child-birth_date": birth.isoformat()}))
+    if response.status_code == 302:
+        return ""
+    return " ".join(response.context["child_form"].errors.get("birth_date", []))
+
+
+def _by_import(client, personas, birth) -> str:
+    client.force_login(personas.officer_a)
+    data = workbook_bytes([row(birth=birth.strftime("%d/%m/%Y"))])
+    response = client.post(reverse("needs-import"), {"file": upload(data)})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    record = ImportRecord.objects.latest("created_at")
+    messages = [message for error in record.report["errors"] for message in error["messages"]]
+    if not messages:
+        confirmed = client.post(reverse("needs-import-confirm", args=[record.token]))
+        assert confirmed.status_code == 302
+        return ""
+    return " ".join(message.removeprefix("Ngày sinh: ") for message in messages if message.startswith("Ngày sinh:"))
+
+
+DOORS = {"service": _by_service, "api": _by_api, "page": _by_page, "import": _by_import}
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("case", _birth_dates())
+def test_every_door_refuses_a_birth_date_the_same_way(client, personas, door, case):
+    birth, refusal = _birth_dates()[case]
+
+    said = DOORS[door](client, personas, birth)
+
+    if refusal is None:
+        assert said == ""
+        assert Child.objects.get().birth_date == birth
+    else:
+        assert refusal in said
+        assert not Child.objects.exists()
+
+
+def test_an_existing_record_of_a_child_who_has_since_turned_18_can_still_be_corrected(personas):
+    """The age rule is about registering: a record kept while the child grew up stays editable."""
+    today = timezone.localdate()
+    data = {
+        "full_name": "Lý Thị Mẩy",
+        "sex": "F",
+        "birth_date": _years_before(today, 17),
+        "ethnic_group": EthnicGroup.objects.get(code="08"),
+    }
+    child = services.child_create(user=personas.officer_a, commune=personas.commune_a, data=data)
+    Child.objects.filter(pk=child.pk).update(birth_date=_years_before(today, 19))
+    child.refresh_from_db()
+
+    services.child_update(child=child, user=personas.officer_a, data={"guardian_phone": "0912345678"})
+
+    child.refresh_from_db()
+    assert child.guardian_phone == "0912345678"
+    with pytest.raises(ValidationError) as refused:
+        services.child_update(child=child, user=personas.officer_a, data={"birth_date": _years_before(today, 20)})
+    assert "birth_date" in refused.value.message_dict
