@@ -4,13 +4,14 @@ the service the other three call. Each door shows the refusal on the date at fau
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from donors import services
 from donors.models import Pledge, PledgeKind
+from portal.bulk import RowsRefused
 from portal.models import ImportRecord
 from tests.donors.factories import DonorFactory
 from tests.donors.test_pages import _empty_items
@@ -110,3 +111,30 @@ def test_every_door_refuses_a_pledge_date_the_same_way(client, personas, door, c
     else:
         assert refusal in said
         assert not Pledge.objects.exists()
+
+
+def test_the_bulk_service_refuses_every_row_that_breaks_a_rule_and_saves_nothing(personas):
+    donor = DonorFactory(province=personas.province)
+    today = timezone.localdate()
+
+    def cash(pledged_on, receive_by=None):
+        pledge = Pledge(donor=donor, kind=PledgeKind.CASH, amount=1_000_000, pledged_on=pledged_on)
+        pledge.receive_by = receive_by
+        return (pledge, [])
+
+    rows = [cash(today), cash(today + dt.timedelta(days=1)), cash(today, today - dt.timedelta(days=1))]
+    with pytest.raises(RowsRefused) as refused:
+        services.pledge_bulk_create(actor=personas.staff, rows=rows, reason="Nhập thử")
+
+    assert sorted(refused.value.rows) == [1, 2]
+    assert "Ngày cam kết ở tương lai" in " ".join(refused.value.rows[1].message_dict["pledged_on"])
+    assert "Hạn chuyển/giao trước ngày cam kết" in " ".join(refused.value.rows[2].message_dict["receive_by"])
+    assert not Pledge.objects.exists()
+
+
+def test_the_bulk_service_records_only_for_provinces_the_actor_manages(personas):
+    donor = DonorFactory(province=personas.province)
+    row = (Pledge(donor=donor, kind=PledgeKind.CASH, amount=1_000_000, pledged_on=timezone.localdate()), [])
+    with pytest.raises(PermissionDenied):
+        services.pledge_bulk_create(actor=personas.staff_q, rows=[row], reason="Nhập thử")
+    assert not Pledge.objects.exists()

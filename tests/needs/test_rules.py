@@ -4,13 +4,14 @@ import and the service the other three call. Each door shows the refusal on the 
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from needs import services
-from needs.models import Child
+from needs.models import Category, Child, Need
+from portal.bulk import RowsRefused
 from portal.models import EthnicGroup, ImportRecord
 from tests.needs.excel_files import row, upload, workbook_bytes
 from tests.needs.test_views import _quick
@@ -131,3 +132,66 @@ def test_an_existing_record_of_a_child_who_has_since_turned_18_can_still_be_corr
     with pytest.raises(ValidationError) as refused:
         services.child_update(child=child, user=personas.officer_a, data={"birth_date": _years_before(today, 20)})
     assert "birth_date" in refused.value.message_dict
+
+
+def test_an_imported_need_gets_what_the_one_by_one_service_gives_it(client, personas):
+    """Season, clothing size by age, a record code of the commune, history and a workflow event: the import's bulk
+    service and need_create agree on all of them."""
+    born = dt.date(2017, 3, 14)
+    assert _by_import(client, personas, born) == ""
+    imported = Child.objects.get().needs.get()
+    by_hand = services.need_create(
+        user=personas.officer_a,
+        commune=None,
+        child=services.child_create(
+            user=personas.officer_a,
+            commune=personas.commune_a,
+            data={
+                "full_name": "Sùng A Páo",
+                "sex": "M",
+                "birth_date": born,
+                "ethnic_group": imported.child.ethnic_group,
+            },
+        ),
+        data={"category": imported.category, "unit_cost": imported.unit_cost, "justification": "Rét đậm"},
+    )
+
+    for need in (imported, by_hand):
+        need.refresh_from_db()
+        assert (need.status, need.season, need.clothing_size) == ("draft", by_hand.season, by_hand.clothing_size)
+        assert need.clothing_size  # proposed from the child's age, for imported needs too
+        assert need.child.code.startswith(f"{personas.commune_a.code}-")
+        assert need.child.history.filter(history_type="+").exists()
+        assert need.history.filter(history_type="+").exists()
+        assert need.events.get().to_status == "draft"
+
+
+def test_the_bulk_service_refuses_every_row_that_breaks_a_rule_and_saves_nothing(personas):
+    today = timezone.localdate()
+    group = EthnicGroup.objects.get(code="08")
+
+    def need_of(birth):
+        child = Child(full_name="Lý Thị Mẩy", sex="F", birth_date=birth, ethnic_group=group, commune=personas.commune_a)
+        return Need(
+            child=child, commune=personas.commune_a, category=Category.WARM_CLOTHING, quantity=1, unit_cost=1,
+            season="W2026", justification="Rét",
+        )  # fmt: skip
+
+    needs = [need_of(dt.date(2018, 1, 1)), need_of(_years_before(today, 19)), need_of(today + dt.timedelta(days=1))]
+    with pytest.raises(RowsRefused) as refused:
+        services.child_need_bulk_create(user=personas.officer_a, needs=needs, reason="Nhập thử")
+
+    assert sorted(refused.value.rows) == [1, 2]
+    assert "Đã đủ 18 tuổi" in " ".join(refused.value.rows[1].message_dict["birth_date"])
+    assert "Ngày sinh ở tương lai" in " ".join(refused.value.rows[2].message_dict["birth_date"])
+    assert not Child.objects.exists()
+
+
+def test_the_bulk_service_registers_only_in_communes_the_user_may_register_in(personas):
+    group = EthnicGroup.objects.get(code="08")
+    child = Child(full_name="Lý Thị Mẩy", sex="F", birth_date=dt.date(2018, 1, 1), ethnic_group=group)
+    child.commune = personas.commune_a
+    need = Need(child=child, category=Category.PLAY, quantity=1, unit_cost=1, season="Y2026", justification="Chơi")
+    with pytest.raises(PermissionDenied):
+        services.child_need_bulk_create(user=personas.officer_b, needs=[need], reason="Nhập thử")
+    assert not Child.objects.exists()
