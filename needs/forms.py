@@ -12,7 +12,7 @@ from needs.models import (
     SpecialCircumstance,
 )
 from needs.models.children import CHILD_CONSENT_AGE
-from needs.rules import birth_date_problem
+from needs.rules import birth_date_problem, village_problem
 from needs.seasons import season_choices
 from needs.workflow import GUARDS
 from portal.models import AdministrativeUnit, EthnicGroup, Village
@@ -108,9 +108,8 @@ class ChildForm(_ServiceValidatedForm):
     def clean(self):
         data = super().clean()
         commune = data.get("commune") or (self.instance.commune if self.instance.pk else None)
-        village = data.get("village")
-        if village and commune and village.commune_id != commune.pk:
-            self.add_error("village", _("Thôn/bản này không thuộc xã đã chọn."))
+        if problem := village_problem(data.get("village"), commune.pk if commune else None):
+            self.add_error("village", problem)
         return data
 
 
@@ -200,9 +199,9 @@ class NeedForm(_ServiceValidatedForm):
 
     def clean(self):
         data = super().clean()
-        village, commune = data.get("village"), data.get("commune")
-        if village and commune and village.commune_id != commune.pk:
-            self.add_error("village", _("Thôn/bản này không thuộc xã đã chọn."))
+        commune = data.get("commune")
+        if problem := village_problem(data.get("village"), commune.pk if commune else None):
+            self.add_error("village", problem)
         return data
 
     def service_data(self) -> dict:

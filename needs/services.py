@@ -19,7 +19,7 @@ from needs.models import (
     NeedStatus,
 )
 from needs.models.children import child_code, highest_code_numbers
-from needs.rules import check_birth_date
+from needs.rules import check_birth_date, season_problem, village_problem
 from needs.seasons import season_for
 from needs.workflow import EDITABLE_STATUSES, TransitionError, need_transition
 from portal.bulk import RowsRefused, history_copy
@@ -168,6 +168,8 @@ def child_validate(child: Child, *, birth_date_changed: bool = True) -> None:
             check_birth_date(child.birth_date)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+    if "village" not in errors and (problem := village_problem(child.village, child.commune_id)):
+        errors["village"] = [problem]
     if errors:
         raise ValidationError(errors)
 
@@ -338,6 +340,10 @@ def need_check_details(need: Need) -> None:
         need.care_type = ""
     if not need.quantity:
         errors.setdefault("quantity", _("Nhập số lượng."))
+    if problem := season_problem(need.category, need.season):
+        errors["season"] = problem
+    if problem := village_problem(need.village, need.commune_id):
+        errors["village"] = problem
     if errors:
         raise ValidationError(errors)
 
@@ -443,18 +449,27 @@ def child_need_rows_check(needs: list[Need], *, today: dt.date | None = None) ->
     """The rules child_create and need_create apply, for rows of an import: {index: error keyed by field}.
 
     Each need's `child` is a new Child (no pk) or one already registered; only new children are checked, since an
-    import only links a need to a child already registered and does not change the record.
+    import only links a need to a child already registered and does not change the record. Villages must be loaded
+    with the rows (no query per row).
     """
     today = today or timezone.localdate()
     refused = {}
     for index, need in enumerate(needs):
+        errors: dict = {}
         child = need.child
-        if child is None or child.pk is not None:
-            continue
-        try:
-            check_birth_date(child.birth_date, today=today)
-        except ValidationError as error:
-            refused[index] = error
+        if child is not None and child.pk is None:
+            try:
+                check_birth_date(child.birth_date, today=today)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            if problem := village_problem(child.village, child.commune_id):
+                errors["village"] = [problem]
+        if problem := season_problem(need.category, need.season, today=today):
+            errors["season"] = [problem]
+        if "village" not in errors and (problem := village_problem(need.village, need.commune_id)):
+            errors["village"] = [problem]
+        if errors:
+            refused[index] = ValidationError(errors)
     return refused
 
 

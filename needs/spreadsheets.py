@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
 from needs.models import Category, Child, Need, NeedStatus, Priority, SchoolLevel, Sex
-from needs.rules import birth_date_problem
-from needs.seasons import CATEGORY_SEASON_KIND, SEASON_CODE, season_choices, season_for, season_label
+from needs.rules import birth_date_problem, season_problem
+from needs.seasons import SEASON_CODE, season_choices, season_for, season_label
 from needs.services import child_need_bulk_create
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.permissions import Perm
@@ -363,15 +363,8 @@ class ChildNeedResource(ScopedImportResource):
             except ValueError as error:
                 errors["season"] = [str(error)]
                 return None
-        if SEASON_CODE.match(code).group(1) != CATEGORY_SEASON_KIND[instance.category]:
-            errors["season"] = [
-                _("“%(category)s” được tính theo %(kind)s, không theo “%(season)s”.")
-                % {
-                    "category": Category(instance.category).label,
-                    "kind": season_label(season_for(instance.category, self.today)).rsplit(" ", 1)[0].lower(),
-                    "season": season_label(code),
-                }
-            ]
+        if problem := season_problem(instance.category, code, today=self.today):
+            errors["season"] = [problem]
             return None
         return code
 

@@ -13,6 +13,7 @@ from needs import services
 from needs.models import Category, Child, Need
 from portal.bulk import RowsRefused
 from portal.models import EthnicGroup, ImportRecord
+from tests.factories import ChildFactory, VillageFactory
 from tests.needs.excel_files import row, upload, workbook_bytes
 from tests.needs.test_views import _quick
 
@@ -194,4 +195,88 @@ def test_the_bulk_service_registers_only_in_communes_the_user_may_register_in(pe
     need = Need(child=child, category=Category.PLAY, quantity=1, unit_cost=1, season="Y2026", justification="Chơi")
     with pytest.raises(PermissionDenied):
         services.child_need_bulk_create(user=personas.officer_b, needs=[need], reason="Nhập thử")
+    assert not Child.objects.exists()
+
+
+# A need's season must be of the kind its category is planned by, or the no-duplicate rule (same child, category
+# and season) could be escaped: a second warm coat for the same winter filed under the calendar year.
+
+
+def _need_by_service(client, personas, child, season) -> str:
+    data = {"category": Category.WARM_CLOTHING, "unit_cost": 350_000, "season": season, "justification": "Rét"}
+    try:
+        services.need_create(user=personas.officer_a, commune=None, child=child, data=data)
+    except ValidationError as error:
+        return " ".join(error.message_dict.get("season", []))
+    return ""
+
+
+def _need_by_api(client, personas, child, season) -> str:
+    api = APIClient()
+    api.force_authenticate(personas.officer_a)
+    payload = {"child": child.pk, "category": "warm_clothing", "unit_cost": 350_000, "season": season}
+    response = api.post("/api/v1/needs/", {**payload, "justification": "Rét"}, format="json")
+    if response.status_code == 201:
+        return ""
+    assert response.status_code == 400, response.content
+    return " ".join(response.json().get("season", []))
+
+
+def _need_by_page(client, personas, child, season) -> str:
+    client.force_login(personas.officer_a)
+    data = {"category": "warm_clothing", "unit_cost": "350000", "season": season, "priority": 2, "justification": "Rét"}
+    response = client.post(reverse("needs:need-create", args=[child.pk]), data)
+    if response.status_code == 302:
+        return ""
+    return " ".join(response.context["form"].errors.get("season", []))
+
+
+def _need_by_import(client, personas, child, season) -> str:
+    client.force_login(personas.officer_a)
+    line = row(name=child.full_name, birth=child.birth_date.strftime("%d/%m/%Y"), season=season)
+    response = client.post(reverse("needs-import"), {"file": upload(workbook_bytes([line]))})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    record = ImportRecord.objects.latest("created_at")
+    messages = [message for error in record.report["errors"] for message in error["messages"]]
+    if not messages:
+        assert client.post(reverse("needs-import-confirm", args=[record.token])).status_code == 302
+        return ""
+    return " ".join(message.removeprefix("Mùa/đợt: ") for message in messages if message.startswith("Mùa/đợt:"))
+
+
+NEED_DOORS = {"service": _need_by_service, "api": _need_by_api, "page": _need_by_page, "import": _need_by_import}
+
+
+@pytest.mark.parametrize("door", NEED_DOORS)
+@pytest.mark.parametrize(("season", "refusal"), [("Y2026", "được tính theo mùa đông"), ("W2026", None)])
+def test_every_door_refuses_a_season_of_another_kind_the_same_way(client, personas, door, season, refusal):
+    child = ChildFactory(commune=personas.commune_a, full_name="Giàng Thị Mỷ", birth_date=dt.date(2018, 3, 14))
+
+    said = NEED_DOORS[door](client, personas, child, season)
+
+    if refusal is None:
+        assert said == ""
+        assert Need.objects.get().season == season
+    else:
+        assert refusal in said
+        assert not Need.objects.exists()
+
+
+@pytest.mark.parametrize("door", ["service", "api"])
+def test_a_childs_village_must_be_in_the_childs_commune(personas, door):
+    elsewhere = VillageFactory(commune=personas.commune_b, name="Thôn Nà Hin")
+    data = {"full_name": "Lý Thị Mẩy", "sex": "F", "birth_date": dt.date(2018, 1, 1)}
+    if door == "service":
+        data |= {"ethnic_group": EthnicGroup.objects.get(code="08"), "village": elsewhere}
+        with pytest.raises(ValidationError) as refused:
+            services.child_create(user=personas.officer_a, commune=personas.commune_a, data=data)
+        said = " ".join(refused.value.message_dict["village"])
+    else:
+        api = APIClient()
+        api.force_authenticate(personas.officer_a)
+        payload = {**data, "birth_date": "2018-01-01", "ethnic_group": "08", "commune": personas.commune_a.code}
+        response = api.post("/api/v1/children/", {**payload, "village": elsewhere.pk}, format="json")
+        assert response.status_code == 400
+        said = " ".join(response.json()["village"])
+    assert "Thôn/bản này không thuộc xã đã chọn" in said
     assert not Child.objects.exists()
