@@ -4,6 +4,7 @@ A donor's people read only their own donor's records and may POST a pledge for t
 (pending) for staff to confirm it. Staff POST pledges and receipts for donors of their province.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -163,6 +164,8 @@ class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except services.PledgeError as error:
             raise APIValidationError({"detail": error.message, "code": error.code}) from error
+        except DjangoValidationError as error:  # a field that breaks a rule (donors.rules), on that field
+            raise APIValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
         serializer.instance = selectors.pledge_detail_queryset(user=user).get(pk=pledge.pk)
 
 

@@ -18,6 +18,7 @@ from donors.models import (
     ReceiptKind,
     Sponsorship,
 )
+from donors.rules import pledge_date_problems
 from needs.models import AgeBand, Category, Child
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
@@ -133,6 +134,9 @@ class PledgeForm(forms.ModelForm):
             self.add_error("amount", _("Nhập số tiền cam kết (đồng)."))
         if cleaned.get("kind") == PledgeKind.IN_KIND:
             cleaned["amount"] = None  # the service values the pledge from its items
+        # The service checks them too; checked here as well so the page says it before the items are read.
+        for field, problem in pledge_date_problems(cleaned.get("pledged_on"), cleaned.get("receive_by")).items():
+            self.add_error(field, problem)
         return cleaned
 
 

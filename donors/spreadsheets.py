@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
-from donors.models import Campaign, Donor, DonorType, Pledge, PledgeEvent, PledgeItem, PledgeKind, PledgeStatus
+from donors.models import Campaign, Donor, DonorType, Pledge, PledgeItem, PledgeKind
+from donors.rules import pledge_date_problems
+from donors.services import pledge_bulk_create
 from needs.models import Category
 from needs.spreadsheets import PhoneWidget
 from portal.bulk import history_copy
@@ -395,10 +397,11 @@ class PledgeResource(ScopedImportResource):
             for key in ("category", "item", "quantity", "unit_value"):
                 if values[key] in (None, "") and key not in errors:
                     errors[key] = [_("Cam kết hiện vật cần ghi cột này.")]
-        if values["pledged_on"] and values["pledged_on"] > self.today and "pledged_on" not in errors:
-            errors["pledged_on"] = [_("Ngày cam kết ở tương lai.")]
-        if values["receive_by"] and values["pledged_on"] and values["receive_by"] < values["pledged_on"]:
-            errors["receive_by"] = [_("Hạn chuyển/giao trước ngày cam kết.")]
+        for field, problem in pledge_date_problems(
+            values["pledged_on"], values["receive_by"], today=self.today
+        ).items():
+            if field not in errors:
+                errors[field] = [problem]
         campaign = None
         if donor is not None and not is_empty(row.get("campaign")):
             campaign = self.campaigns.get((donor.province_id, label_key(text(row["campaign"]))))
@@ -411,8 +414,6 @@ class PledgeResource(ScopedImportResource):
             raise _invalid(errors)
         instance.donor, instance.campaign, instance.kind = donor, campaign, kind
         instance.pledged_on, instance.receive_by = values["pledged_on"], values["receive_by"]
-        instance.status = PledgeStatus.PLEDGED
-        instance.submitted_by = self.user
         instance.note = instance.note or ""
         if kind == PledgeKind.CASH:
             instance.amount = values["amount"]
@@ -439,31 +440,9 @@ class PledgeResource(ScopedImportResource):
             self.create_instances.clear()
             return
         try:
-            with transaction.atomic():
-                reason = _("Nhập từ Excel: %(name)s") % {"name": self.record.original_name}
-                Pledge.objects.bulk_create(pledges, batch_size=batch_size)
-                items = []
-                for pledge in pledges:
-                    item = self.items.get(id(pledge))
-                    if item is not None:
-                        item.pledge = pledge
-                        items.append(item)
-                PledgeItem.objects.bulk_create(items, batch_size=batch_size)
-                history_copy(Pledge, [pledge.pk for pledge in pledges], user=self.user, reason=reason)
-                history_copy(PledgeItem, [item.pk for item in items], user=self.user, reason=reason)
-                PledgeEvent.objects.bulk_create(
-                    [
-                        PledgeEvent(
-                            pledge=pledge,
-                            action="create",
-                            to_status=PledgeStatus.PLEDGED,
-                            actor=self.user,
-                            reason=reason,
-                        )
-                        for pledge in pledges
-                    ],
-                    batch_size=batch_size,
-                )
+            reason = _("Nhập từ Excel: %(name)s") % {"name": self.record.original_name}
+            rows = [(pledge, [self.items[id(pledge)]] if id(pledge) in self.items else []) for pledge in pledges]
+            pledge_bulk_create(actor=self.user, rows=rows, reason=reason)
             self.count("pledges", len(pledges))
             self.count("amount", sum(pledge.amount for pledge in pledges))
         except Exception as error:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,6 +44,15 @@ def _page(request, queryset):
     query.pop("page", None)
     page.query = query.urlencode()  # the filters, kept by the pager's links
     return page
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: each message on its field, the others above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _require_manager(user):
@@ -201,6 +210,8 @@ def pledge_create(request):
             )
         except services.PledgeError as error:
             form.add_error(None, error.message)
+        except ValidationError as error:
+            _add_errors(form, error)
         else:
             if online:
                 messages.success(request, _("Đã gửi cam kết; Sở sẽ liên hệ xác nhận."))

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from needs import selectors, services
 from needs.filters import ChildFilter, NeedFilter
 from needs.models import Child, Need, NeedEvent, SpecialCircumstance
+from needs.rules import village_problem
 from needs.workflow import GUARDS, TransitionError, need_transition
 from portal import audit
 from portal.models import AccessView, AdministrativeUnit, EthnicGroup, Village
@@ -77,9 +78,8 @@ class ChildSerializer(serializers.ModelSerializer):
 
     def validate(self, data):
         commune = data.get("commune") or getattr(self.instance, "commune", None)
-        village = data.get("village")
-        if village and commune and village.commune_id != commune.pk:
-            raise serializers.ValidationError({"village": "The village is not in the child's commune."})
+        if problem := village_problem(data.get("village"), commune.pk if commune else None):
+            raise serializers.ValidationError({"village": [problem]})
         return data
 
 

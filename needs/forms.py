@@ -12,6 +12,7 @@ from needs.models import (
     SpecialCircumstance,
 )
 from needs.models.children import CHILD_CONSENT_AGE
+from needs.rules import birth_date_problem, village_problem
 from needs.seasons import season_choices
 from needs.workflow import GUARDS
 from portal.models import AdministrativeUnit, EthnicGroup, Village
@@ -97,20 +98,18 @@ class ChildForm(_ServiceValidatedForm):
         return " ".join(self.cleaned_data["full_name"].split())
 
     def clean_birth_date(self):
+        # The service checks it too; checked here as well so the page says it before the duplicate search.
         birth = self.cleaned_data["birth_date"]
-        today = timezone.localdate()
-        if birth > today:
-            raise forms.ValidationError(_("Ngày sinh ở tương lai."))
-        if (today - birth).days > 18 * 366:
-            raise forms.ValidationError(_("Chỉ đăng ký trẻ dưới 18 tuổi."))
+        problem = birth_date_problem(birth) if not self.instance.pk or birth != self.instance.birth_date else None
+        if problem:
+            raise forms.ValidationError(problem)
         return birth
 
     def clean(self):
         data = super().clean()
         commune = data.get("commune") or (self.instance.commune if self.instance.pk else None)
-        village = data.get("village")
-        if village and commune and village.commune_id != commune.pk:
-            self.add_error("village", _("Thôn/bản này không thuộc xã đã chọn."))
+        if problem := village_problem(data.get("village"), commune.pk if commune else None):
+            self.add_error("village", problem)
         return data
 
 
@@ -200,9 +199,9 @@ class NeedForm(_ServiceValidatedForm):
 
     def clean(self):
         data = super().clean()
-        village, commune = data.get("village"), data.get("commune")
-        if village and commune and village.commune_id != commune.pk:
-            self.add_error("village", _("Thôn/bản này không thuộc xã đã chọn."))
+        commune = data.get("commune")
+        if problem := village_problem(data.get("village"), commune.pk if commune else None):
+            self.add_error("village", problem)
         return data
 
     def service_data(self) -> dict:

@@ -19,10 +19,14 @@ from needs.models import (
     NeedStatus,
 )
 from needs.models.children import child_code, highest_code_numbers
+from needs.rules import check_birth_date, season_problem, village_problem
 from needs.seasons import season_for
 from needs.workflow import EDITABLE_STATUSES, TransitionError, need_transition
+from portal.bulk import RowsRefused, history_copy
+from portal.models import AdministrativeUnit
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from portal.text import fold
 from portal.uploads import CheckedUpload, random_name
 
 CHILD_FIELDS = (
@@ -150,14 +154,34 @@ def child_code_counters_catch_up(*, communes) -> None:
         cursor.executemany(statement, sorted(highest.items()))
 
 
+def child_validate(child: Child, *, birth_date_changed: bool = True) -> None:
+    """Every rule of a child's record, as one ValidationError keyed by field: the model's own, then the rules of
+    needs.rules. The age rule holds when a record is registered or its birth date is corrected, not for a record
+    whose child has since grown up."""
+    errors: dict = {}
+    try:
+        child.full_clean(exclude=["name_key", "code"] if not child.code else ["name_key"])
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if birth_date_changed and "birth_date" not in errors:
+        try:
+            check_birth_date(child.birth_date)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if "village" not in errors and (problem := village_problem(child.village, child.commune_id)):
+        errors["village"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def child_create(*, user, commune, data: dict) -> Child:
     """Register a child in a commune the user may register in."""
     _require(user, (Perm.REGISTER_NEEDS,), commune.pk)
     child = Child(commune=commune, created_by=user, **{name: data[name] for name in CHILD_FIELDS if name in data})
-    (child.code,) = child_codes_reserve(commune=commune)
     child.name_key = ""  # set by save(); full_clean must not ask for it
-    child.full_clean(exclude=["name_key"])
+    child_validate(child)
+    (child.code,) = child_codes_reserve(commune=commune)
     child.save()
     return child
 
@@ -169,10 +193,11 @@ def child_update(*, child: Child, user, data: dict) -> Child:
     if child.merged_into_id:
         raise ValidationError(_("Hồ sơ này đã được gộp vào hồ sơ khác; hãy sửa hồ sơ được giữ lại."))
     _refuse_anonymised(child)
+    born = child.birth_date
     for name in CHILD_FIELDS:
         if name in data:
             setattr(child, name, data[name])
-    child.full_clean(exclude=["name_key"])
+    child_validate(child, birth_date_changed=child.birth_date != born)
     child.save()
     return child
 
@@ -315,6 +340,10 @@ def need_check_details(need: Need) -> None:
         need.care_type = ""
     if not need.quantity:
         errors.setdefault("quantity", _("Nhập số lượng."))
+    if problem := season_problem(need.category, need.season):
+        errors["season"] = problem
+    if problem := village_problem(need.village, need.commune_id):
+        errors["village"] = problem
     if errors:
         raise ValidationError(errors)
 
@@ -411,3 +440,85 @@ def needs_bulk_transition(*, needs, action: str, user, reason: str = "") -> tupl
         except TransitionError as error:
             refused.append((need, error.message))
     return done, refused
+
+
+# --- Imports ----------------------------------------------------------------------------------------------
+
+
+def child_need_rows_check(needs: list[Need], *, today: dt.date | None = None) -> dict[int, ValidationError]:
+    """The rules child_create and need_create apply, for rows of an import: {index: error keyed by field}.
+
+    Each need's `child` is a new Child (no pk) or one already registered; only new children are checked, since an
+    import only links a need to a child already registered and does not change the record. Villages must be loaded
+    with the rows (no query per row).
+    """
+    today = today or timezone.localdate()
+    refused = {}
+    for index, need in enumerate(needs):
+        errors: dict = {}
+        child = need.child
+        if child is not None and child.pk is None:
+            try:
+                check_birth_date(child.birth_date, today=today)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            if problem := village_problem(child.village, child.commune_id):
+                errors["village"] = [problem]
+        if problem := season_problem(need.category, need.season, today=today):
+            errors["season"] = [problem]
+        if "village" not in errors and (problem := village_problem(need.village, need.commune_id)):
+            errors["village"] = [problem]
+        if errors:
+            refused[index] = ValidationError(errors)
+    return refused
+
+
+@transaction.atomic
+def child_need_bulk_create(*, user, needs: list[Need], reason: str) -> list[Need]:
+    """Register many needs (drafts), each of one child, new or already registered, in one go: for imports.
+
+    The same rules, and the same side effects, as child_create and need_create one by one (the user's right to
+    register in each commune, the age rule, the derived season and clothing size, a record code from each commune's
+    counter, history rows and a workflow event), written with a few bulk statements, since a 10,000-row list must
+    save in seconds. The database's no-duplicate constraint refuses the whole list if two rows are one support.
+    Raises RowsRefused ({index: ValidationError}) when any row breaks a rule; nothing is saved then.
+    """
+    if not needs:
+        return []
+    scope = scope_for(user)
+    communes = {need.child.commune_id for need in needs}
+    for commune_id in communes:
+        if not (scope.allows(Perm.REGISTER_NEEDS, commune_id) or scope.allows(Perm.VERIFY_NEEDS, commune_id)):
+            raise PermissionDenied
+    refused = child_need_rows_check(needs)
+    if refused:
+        raise RowsRefused(refused)
+    today = timezone.localdate()
+    new_children = list({id(need.child): need.child for need in needs if need.child.pk is None}.values())
+    by_commune: dict[int, list[Child]] = {}
+    for child in new_children:
+        child.created_by = user
+        child.name_key = fold(child.full_name)  # what save() would set; bulk_create does not call it
+        by_commune.setdefault(child.commune_id, []).append(child)
+    # Communes in id order, so two imports that share communes take their counters in the same order.
+    units = {unit.pk: unit for unit in AdministrativeUnit.objects.filter(pk__in=by_commune)}
+    for commune_id, group in sorted(by_commune.items()):
+        for child, code in zip(group, child_codes_reserve(commune=units[commune_id], count=len(group)), strict=True):
+            child.code = code
+    Child.objects.bulk_create(new_children, batch_size=1000)
+    history_copy(Child, [child.pk for child in new_children], user=user, reason=reason)
+    for need in needs:
+        need.child_id = need.child.pk
+        need.created_by = user
+        need.status = NeedStatus.DRAFT
+        need_fill_derived(need, today=today)
+    Need.objects.bulk_create(needs, batch_size=1000)
+    history_copy(Need, [need.pk for need in needs], user=user, reason=reason)
+    NeedEvent.objects.bulk_create(
+        [
+            NeedEvent(need=need, action="import", to_status=NeedStatus.DRAFT, actor=user, reason=reason)
+            for need in needs
+        ],
+        batch_size=1000,
+    )
+    return needs

@@ -11,18 +11,16 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
-from needs.models import Category, Child, Need, NeedEvent, NeedStatus, Priority, SchoolLevel, Sex
-from needs.models.children import age_on
-from needs.seasons import CATEGORY_SEASON_KIND, SEASON_CODE, season_choices, season_for, season_label
-from needs.services import child_codes_reserve
-from portal.bulk import history_copy
+from needs.models import Category, Child, Need, NeedStatus, Priority, SchoolLevel, Sex
+from needs.rules import birth_date_problem, season_problem
+from needs.seasons import SEASON_CODE, season_choices, season_for, season_label
+from needs.services import child_need_bulk_create
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.permissions import Perm
 from portal.scoping import scope_for
@@ -41,7 +39,6 @@ from portal.spreadsheets.importing import ImportSpec, ScopedImportResource
 from portal.spreadsheets.upload import ROW_KEY
 from portal.text import fold
 
-ADULT_AGE = 18
 _UNIT_PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu) ")
 _VILLAGE_PREFIX = re.compile(r"^(thon|ban|lang|xom|to|ap|buon|plei|khu) ")
 ETHNIC_ALIASES = {"hmong": "08", "h mong": "08", "meo": "08", "khmer": "05", "kinh viet": "01"}
@@ -330,10 +327,9 @@ class ChildNeedResource(ScopedImportResource):
                 errors[column.key] = [_("Chưa nhập.")]
         birth = child_values.get("birth_date")
         if birth and "birth_date" not in errors:
-            if birth > self.today:
-                errors["birth_date"] = [_("Ngày sinh ở tương lai.")]
-            elif age_on(birth, self.today) >= ADULT_AGE:
-                errors["birth_date"] = [_("Đã đủ 18 tuổi: không còn là trẻ em.")]
+            problem = birth_date_problem(birth, today=self.today)
+            if problem:
+                errors["birth_date"] = [problem]
         season = self._season(instance, row, errors)
         if errors:
             raise _invalid(errors)
@@ -367,15 +363,8 @@ class ChildNeedResource(ScopedImportResource):
             except ValueError as error:
                 errors["season"] = [str(error)]
                 return None
-        if SEASON_CODE.match(code).group(1) != CATEGORY_SEASON_KIND[instance.category]:
-            errors["season"] = [
-                _("“%(category)s” được tính theo %(kind)s, không theo “%(season)s”.")
-                % {
-                    "category": Category(instance.category).label,
-                    "kind": season_label(season_for(instance.category, self.today)).rsplit(" ", 1)[0].lower(),
-                    "season": season_label(code),
-                }
-            ]
+        if problem := season_problem(instance.category, code, today=self.today):
+            errors["season"] = [problem]
             return None
         return code
 
@@ -396,7 +385,7 @@ class ChildNeedResource(ScopedImportResource):
         existing = self.existing_children.get(key)
         if existing is not None:
             pk, code = existing
-            child = Child(pk=pk, code=code, commune=commune)
+            child = Child(pk=pk, code=code, commune=commune, birth_date=values["birth_date"])
             self._warn_registered(row, child)
         else:
             child = Child(
@@ -460,45 +449,16 @@ class ChildNeedResource(ScopedImportResource):
             self.create_instances.clear()
             return
         try:
-            with transaction.atomic():
-                reason = _("Nhập từ Excel: %(name)s") % {"name": self.record.original_name}
-                new_children = list({id(n.child): n.child for n in needs if n.child.pk is None}.values())
-                self._assign_codes(new_children)
-                Child.objects.bulk_create(new_children, batch_size=batch_size)
-                history_copy(Child, [child.pk for child in new_children], user=self.user, reason=reason)
-                for need in needs:
-                    need.child_id = need.child.pk
-                Need.objects.bulk_create(needs, batch_size=batch_size)
-                history_copy(Need, [need.pk for need in needs], user=self.user, reason=reason)
-                NeedEvent.objects.bulk_create(
-                    [
-                        NeedEvent(
-                            need=need, action="import", to_status=NeedStatus.DRAFT, actor=self.user, reason=reason
-                        )
-                        for need in needs
-                    ],
-                    batch_size=batch_size,
-                )
-            self.count("children_new", len(new_children))
+            new_children = len({id(n.child) for n in needs if n.child.pk is None})
+            reason = _("Nhập từ Excel: %(name)s") % {"name": self.record.original_name}
+            child_need_bulk_create(user=self.user, needs=needs, reason=reason)
+            self.count("children_new", new_children)
             self.count("needs", len(needs))
             self.counts["children_existing"] = len(self.existing_used)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
             self.create_instances.clear()
-
-    def _assign_codes(self, children: list[Child]) -> None:
-        """Record codes from each commune's counter, the same numbers quick registration hands out.
-
-        Communes in id order, so two imports that share communes take their counters in the same order.
-        """
-        by_commune: dict[int, list[Child]] = {}
-        for child in children:
-            by_commune.setdefault(child.commune_id, []).append(child)
-        for commune_id, group in sorted(by_commune.items()):
-            codes = child_codes_reserve(commune=self.communes[commune_id], count=len(group))
-            for child, code in zip(group, codes, strict=True):
-                child.code = code
 
 
 def _invalid(errors: dict[str, list[str]]) -> ValidationError:

@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
 
@@ -90,3 +91,15 @@ def history_copy(model, ids: Sequence[int], *, user, reason: str, change: str = 
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [timezone.now(), getattr(user, "pk", None), change, reason[:100], *id_params])
+
+
+class RowsRefused(ValidationError):
+    """Rows a bulk service refused, by their index in the list it was given: {index: ValidationError by field}.
+
+    Bulk services (imports) apply the rules of their one-by-one twins to every row before writing anything, and
+    raise this with every row at fault, so an importer can show each on its row.
+    """
+
+    def __init__(self, rows: dict[int, ValidationError]):
+        self.rows = rows
+        super().__init__([message for error in rows.values() for message in error.messages])
