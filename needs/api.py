@@ -102,6 +102,12 @@ class NeedSerializer(serializers.ModelSerializer):
     season = serializers.CharField(required=False, allow_blank=True, max_length=8)
     quantity = serializers.IntegerField(required=False, min_value=1)
     estimated_cost = serializers.IntegerField(read_only=True)
+    confirm_low_unit_cost = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="A unit cost under 1.000 đ is refused unless this is true (a typing slip is more likely).",
+    )
 
     class Meta:
         model = Need
@@ -121,6 +127,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "days",
             "quantity",
             "unit_cost",
+            "confirm_low_unit_cost",
             "estimated_cost",
             "season",
             "needed_by",

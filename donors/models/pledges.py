@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from needs.models import AgeBand, Category, ClothingSize
 from portal.models.events import Event
+from portal.money import VndField
 from portal.scoping import ScopedQuerySet
 
 
@@ -46,9 +47,7 @@ class Pledge(models.Model):
         related_name="pledges",
     )
     kind = models.CharField(_("hình thức"), max_length=10, choices=PledgeKind.choices)
-    amount = models.BigIntegerField(
-        _("giá trị cam kết (đồng)"), help_text=_("Với hiện vật: tổng giá trị các mặt hàng.")
-    )
+    amount = VndField(_("giá trị cam kết (đồng)"), help_text=_("Với hiện vật: tổng giá trị các mặt hàng."))
     pledged_on = models.DateField(_("ngày cam kết"))
     receive_by = models.DateField(
         _("hạn chuyển/giao"), null=True, blank=True, help_text=_("Quá hạn mà chưa nhận gì thì cam kết hết hiệu lực.")
@@ -103,7 +102,7 @@ class PledgeItem(models.Model):
     clothing_size = models.CharField(_("cỡ"), max_length=5, choices=ClothingSize.choices, blank=True)
     age_band = models.CharField(_("độ tuổi"), max_length=5, choices=AgeBand.choices, blank=True)
     quantity = models.PositiveIntegerField(_("số lượng"))
-    unit_value = models.BigIntegerField(_("đơn giá (đồng)"))
+    unit_value = VndField(_("đơn giá (đồng)"))
     value = models.GeneratedField(
         expression=F("quantity") * F("unit_value"),
         output_field=models.BigIntegerField(verbose_name=_("thành tiền (đồng)")),
@@ -159,13 +158,31 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+class ReceiptQuerySet(ScopedQuerySet):
+    def counted(self):
+        """Receipts that count as received: every one but those cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
+
+class CountedReceiptManager(models.Manager.from_queryset(ReceiptQuerySet)):
+    """The default manager: a cancelled receipt no longer counts as received anywhere (totals, pledges' status,
+    the ledger, reports, donor pages). Its row stays, with who cancelled it and why (Receipt.all_objects)."""
+
+    def get_queryset(self):
+        return super().get_queryset().counted()
+
+
 class Receipt(models.Model):
-    """Money or goods actually received against a pledge. `amount` is the value in đồng for both kinds."""
+    """Money or goods actually received against a pledge. `amount` is the value in đồng for both kinds.
+
+    A receipt typed wrong is corrected (its amount changes, the history keeps the old one) or cancelled with a
+    reason (donors.services.receipt_correct / receipt_cancel), never deleted.
+    """
 
     pledge = models.ForeignKey(Pledge, verbose_name=_("cam kết"), on_delete=models.PROTECT, related_name="receipts")
     kind = models.CharField(_("loại"), max_length=10, choices=ReceiptKind.choices)
     received_on = models.DateField(_("ngày nhận"))
-    amount = models.BigIntegerField(_("giá trị (đồng)"))
+    amount = VndField(_("giá trị (đồng)"))
     method = models.CharField(_("hình thức nhận"), max_length=20, choices=PaymentMethod.choices, blank=True)
     bank_reference = models.CharField(_("số chứng từ, mã giao dịch"), max_length=80, blank=True)
     item = models.ForeignKey(
@@ -177,7 +194,7 @@ class Receipt(models.Model):
         related_name="receipts",
     )
     quantity = models.PositiveIntegerField(_("số lượng"), null=True, blank=True)
-    unit_value = models.BigIntegerField(_("đơn giá (đồng)"), null=True, blank=True)
+    unit_value = VndField(_("đơn giá (đồng)"), null=True, blank=True)
     beyond_pledge_confirmed = models.BooleanField(
         _("xác nhận nhận vượt cam kết"),
         default=False,
@@ -192,8 +209,19 @@ class Receipt(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người hủy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = models.CharField(_("lý do hủy"), max_length=250, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CountedReceiptManager()
+    all_objects = ReceiptQuerySet.as_manager()
     scope_unit_path = "pledge__donor__province"
     scope_owner_path = "pledge__donor__members"
     history = HistoricalRecords()
@@ -211,6 +239,11 @@ class Receipt(models.Model):
                     | Q(kind="goods", item__isnull=False, quantity__gt=0, amount=F("quantity") * F("unit_value"))
                 ),
                 name="receipt_money_or_valued_goods",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancel_reason="")
+                | Q(cancelled_at__isnull=False) & ~Q(cancel_reason=""),
+                name="receipt_cancel_has_reason",
             ),
         ]
 
@@ -238,7 +271,7 @@ class Sponsorship(models.Model):
     )
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
-    monthly_amount = models.BigIntegerField(_("số tiền mỗi tháng (đồng)"))
+    monthly_amount = VndField(_("số tiền mỗi tháng (đồng)"))
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=SponsorshipStatus.choices, default=SponsorshipStatus.ACTIVE
     )
