@@ -11,7 +11,6 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.money import VndField
 from portal.scoping import ScopedQuerySet
 
 
@@ -88,7 +87,7 @@ class Allocation(models.Model):
     need = models.ForeignKey(
         "needs.Need", verbose_name=_("nhu cầu"), on_delete=models.PROTECT, related_name="allocations"
     )
-    amount = VndField(_("số tiền/giá trị (đồng)"))
+    amount = models.BigIntegerField(_("số tiền/giá trị (đồng)"))
     quantity = models.PositiveIntegerField(_("số lượng hiện vật"), null=True, blank=True)
     active = models.BooleanField(_("còn hiệu lực"), default=True, help_text=_("Sai khi đợt phân bổ đã bị hủy bỏ."))
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)

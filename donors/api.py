@@ -36,6 +36,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class PledgeItemSerializer(serializers.ModelSerializer):
+    unit_value = VndSerializerField(min_value=0)
+
     class Meta:
         model = PledgeItem
         fields = ["id", "category", "description", "clothing_size", "age_band", "quantity", "unit_value", "value"]

@@ -98,6 +98,7 @@ class PledgeForm(forms.ModelForm):
         model = Pledge
         fields = ["donor", "campaign", "kind", "amount", "pledged_on", "receive_by", "earmark_categories"]
         fields += ["earmark_communes", "earmark_age_bands", "spend_by", "note"]
+        field_classes = {"amount": VndFormField}
         widgets = {
             "pledged_on": DateInput(),
             "receive_by": DateInput(),
@@ -141,6 +142,7 @@ PledgeItemFormSet = inlineformset_factory(
     Pledge,
     PledgeItem,
     fields=["category", "description", "clothing_size", "age_band", "quantity", "unit_value"],
+    field_classes={"unit_value": VndFormField},
     extra=3,
     can_delete=False,
 )
@@ -250,6 +252,7 @@ class SponsorshipForm(forms.ModelForm):
     class Meta:
         model = Sponsorship
         fields = ["donor", "start_date", "end_date", "monthly_amount", "note"]
+        field_classes = {"monthly_amount": VndFormField}
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, user, **kwargs):

@@ -336,7 +336,7 @@ def _lock_receipt(receipt_id: int) -> tuple[Pledge, Receipt]:
     if pledge_id is None:
         raise PledgeError(_("Không tìm thấy khoản tiếp nhận."), code="not_found")
     pledge = Pledge.objects.select_for_update().select_related("donor").get(pk=pledge_id)
-    receipt = Receipt.all_objects.select_for_update().select_related("item").get(pk=receipt_id)
+    receipt = Receipt.all_objects.select_for_update(of=("self",)).select_related("item").get(pk=receipt_id)
     if receipt.cancelled_at is not None:
         raise PledgeError(_("Khoản tiếp nhận này đã bị hủy."), code="cancelled")
     return pledge, receipt

@@ -17,6 +17,7 @@ from needs.filters import ChildFilter, NeedFilter
 from needs.models import Child, Need, NeedEvent, SpecialCircumstance
 from needs.workflow import GUARDS, TransitionError, need_transition
 from portal.models import AdministrativeUnit, EthnicGroup, Village
+from portal.money_api import VndSerializerField
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 
@@ -102,6 +103,7 @@ class NeedSerializer(serializers.ModelSerializer):
     season = serializers.CharField(required=False, allow_blank=True, max_length=8)
     quantity = serializers.IntegerField(required=False, min_value=1)
     estimated_cost = serializers.IntegerField(read_only=True)
+    unit_cost = VndSerializerField(min_value=0)
     confirm_low_unit_cost = serializers.BooleanField(
         write_only=True,
         required=False,

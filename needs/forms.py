@@ -16,6 +16,7 @@ from needs.models.children import CHILD_CONSENT_AGE
 from needs.seasons import season_choices
 from needs.workflow import GUARDS
 from portal.models import AdministrativeUnit, EthnicGroup, Village
+from portal.money import VndFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.uploads import CheckedFileField
@@ -164,6 +165,7 @@ class NeedForm(_ServiceValidatedForm):
             "justification",
             "duplicate_override_reason",
         ]
+        field_classes = {"unit_cost": VndFormField}
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 3}),
             "quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),

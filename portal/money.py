@@ -17,10 +17,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 # A province's money never comes near a million billion đồng; beyond that a typing slip is far more likely.
 MAX_VND = 10**15 - 1
@@ -227,12 +225,3 @@ class VndFormField(forms.IntegerField):
         if value in self.empty_values:
             return None
         return parse_vnd(value)
-
-
-class VndField(models.BigIntegerField):
-    """A model field holding whole đồng: its forms and API fields read Vietnamese-typed amounts."""
-
-    description = gettext_lazy("Số tiền (đồng)")
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": VndFormField, **kwargs})

@@ -4,12 +4,9 @@ The balance row of a receipt follows its cancellation: `received` drops to 0, so
 (allocated ≤ received) refuses to cancel a receipt whose money is still allocated, and refuses any allocation from
 a cancelled one, whatever code path writes and however many people do it at once. Correcting an amount already
 moved `received` (the trigger fires on amount) and the same CHECK refuses shrinking it below what is allocated.
-The đồng fields become portal.money.VndField: the same column, read from forms and the API the Vietnamese way.
 """
 
 from django.db import migrations
-
-import portal.money
 
 CANCELLED_SQL = """
 CREATE OR REPLACE FUNCTION allocations_receipt_balance_sync() RETURNS trigger AS $$
@@ -58,19 +55,9 @@ def _run(sql):
 class Migration(migrations.Migration):
     dependencies = [
         ("allocations", "0005_group_need_age_band"),
-        ("donors", "0002_receipt_cancel_and_money_fields"),
+        ("donors", "0002_receipt_cancellation"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="allocation",
-            name="amount",
-            field=portal.money.VndField(verbose_name="số tiền/giá trị (đồng)"),
-        ),
-        migrations.AlterField(
-            model_name="historicalallocation",
-            name="amount",
-            field=portal.money.VndField(verbose_name="số tiền/giá trị (đồng)"),
-        ),
         migrations.RunPython(_run(CANCELLED_SQL), _run(PREVIOUS_SQL)),
     ]

@@ -12,7 +12,6 @@ from simple_history.models import HistoricalRecords
 
 from needs.models import AgeBand, Category, ClothingSize
 from portal.models.events import Event
-from portal.money import VndField
 from portal.scoping import ScopedQuerySet
 
 
@@ -47,7 +46,9 @@ class Pledge(models.Model):
         related_name="pledges",
     )
     kind = models.CharField(_("hình thức"), max_length=10, choices=PledgeKind.choices)
-    amount = VndField(_("giá trị cam kết (đồng)"), help_text=_("Với hiện vật: tổng giá trị các mặt hàng."))
+    amount = models.BigIntegerField(
+        _("giá trị cam kết (đồng)"), help_text=_("Với hiện vật: tổng giá trị các mặt hàng.")
+    )
     pledged_on = models.DateField(_("ngày cam kết"))
     receive_by = models.DateField(
         _("hạn chuyển/giao"), null=True, blank=True, help_text=_("Quá hạn mà chưa nhận gì thì cam kết hết hiệu lực.")
@@ -102,7 +103,7 @@ class PledgeItem(models.Model):
     clothing_size = models.CharField(_("cỡ"), max_length=5, choices=ClothingSize.choices, blank=True)
     age_band = models.CharField(_("độ tuổi"), max_length=5, choices=AgeBand.choices, blank=True)
     quantity = models.PositiveIntegerField(_("số lượng"))
-    unit_value = VndField(_("đơn giá (đồng)"))
+    unit_value = models.BigIntegerField(_("đơn giá (đồng)"))
     value = models.GeneratedField(
         expression=F("quantity") * F("unit_value"),
         output_field=models.BigIntegerField(verbose_name=_("thành tiền (đồng)")),
@@ -182,7 +183,7 @@ class Receipt(models.Model):
     pledge = models.ForeignKey(Pledge, verbose_name=_("cam kết"), on_delete=models.PROTECT, related_name="receipts")
     kind = models.CharField(_("loại"), max_length=10, choices=ReceiptKind.choices)
     received_on = models.DateField(_("ngày nhận"))
-    amount = VndField(_("giá trị (đồng)"))
+    amount = models.BigIntegerField(_("giá trị (đồng)"))
     method = models.CharField(_("hình thức nhận"), max_length=20, choices=PaymentMethod.choices, blank=True)
     bank_reference = models.CharField(_("số chứng từ, mã giao dịch"), max_length=80, blank=True)
     item = models.ForeignKey(
@@ -194,7 +195,7 @@ class Receipt(models.Model):
         related_name="receipts",
     )
     quantity = models.PositiveIntegerField(_("số lượng"), null=True, blank=True)
-    unit_value = VndField(_("đơn giá (đồng)"), null=True, blank=True)
+    unit_value = models.BigIntegerField(_("đơn giá (đồng)"), null=True, blank=True)
     beyond_pledge_confirmed = models.BooleanField(
         _("xác nhận nhận vượt cam kết"),
         default=False,
@@ -271,7 +272,7 @@ class Sponsorship(models.Model):
     )
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
-    monthly_amount = VndField(_("số tiền mỗi tháng (đồng)"))
+    monthly_amount = models.BigIntegerField(_("số tiền mỗi tháng (đồng)"))
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=SponsorshipStatus.choices, default=SponsorshipStatus.ACTIVE
     )

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from needs.models import Category
-from portal.money import VndField
 from portal.scoping import ScopedQuerySet
 from portal.text import fold
 
@@ -181,7 +180,7 @@ class PlanTarget(models.Model):
         related_name="+",
         limit_choices_to={"level": "commune"},
     )
-    amount = VndField(_("chỉ tiêu kinh phí (đồng)"), default=0)
+    amount = models.BigIntegerField(_("chỉ tiêu kinh phí (đồng)"), default=0)
     children = models.PositiveIntegerField(_("chỉ tiêu số trẻ"), default=0)
 
     objects = ScopedQuerySet.as_manager()

@@ -9,7 +9,6 @@ from simple_history.models import HistoricalRecords
 from needs.models.children import AgeBand
 from needs.seasons import season_label
 from portal.models.events import Event
-from portal.money import VndField
 from portal.scoping import ScopedQuerySet
 
 
@@ -120,7 +119,7 @@ class Need(models.Model):
     meals_per_day = models.PositiveSmallIntegerField(_("số bữa mỗi ngày"), null=True, blank=True)
     days = models.PositiveSmallIntegerField(_("số ngày"), null=True, blank=True)
     quantity = models.PositiveIntegerField(_("số lượng"))
-    unit_cost = VndField(_("đơn giá dự kiến (đồng)"))
+    unit_cost = models.BigIntegerField(_("đơn giá dự kiến (đồng)"))
     estimated_cost = models.GeneratedField(
         expression=F("quantity") * F("unit_cost"),
         output_field=models.BigIntegerField(verbose_name=_("kinh phí dự kiến (đồng)")),
