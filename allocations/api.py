@@ -11,6 +11,7 @@ from allocations import selectors, services
 from allocations.models import Allocation, AllocationBatch, Delivery, MatchingRun
 from needs.models import Need
 from portal.models import AdministrativeUnit, UnitLevel
+from portal.money_api import VndSerializerField
 from portal.permissions import Perm
 from portal.scoping import get_for_user
 
@@ -27,7 +28,7 @@ class AllocationSerializer(serializers.ModelSerializer):
 class LineSerializer(serializers.Serializer):
     receipt = serializers.IntegerField()
     need = serializers.IntegerField()
-    amount = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    amount = VndSerializerField(required=False, allow_null=True, min_value=1)
     quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import format_vnd
+from portal.money import VndFormField, format_vnd
 from portal.uploads import CheckedFileField
 
 
@@ -25,7 +25,7 @@ class NeedChoiceField(forms.ModelChoiceField):
 class AllocationForm(forms.Form):
     receipt = ReceiptChoiceField(label=_("Khoản tiếp nhận"), queryset=None)
     need = NeedChoiceField(label=_("Nhu cầu"), queryset=None)
-    amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1, required=False)
+    amount = VndFormField(label=_("Số tiền (đồng)"), min_value=1, required=False)
     quantity = forms.IntegerField(label=_("Số lượng hiện vật"), min_value=1, required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -6,6 +6,7 @@ import heapq
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from allocations.forms import AllocationForm, DeliveryForm, ReverseForm
 from allocations.models import AllocationBatch, MatchingRun, RunStatus
 from needs.models import Category, Need, Priority
 from portal.models import AdministrativeUnit, UnitLevel
+from portal.money import parse_vnd
 from portal.permissions import Perm
 from portal.scoping import ALL_UNITS, get_for_user, scope_for
 from portal.uploads import serve_stored_file
@@ -235,10 +237,14 @@ def _posted_lines(run: MatchingRun, post) -> list[services.Line]:
         if index in shown:
             if post.get(f"keep_{index}") != "on":
                 continue
+            typed = post.get(f"value_{index}", "")
             try:
-                value = int(post.get(f"value_{index}", "").replace(".", "").strip())
-            except ValueError as error:
-                raise services.LedgerError(_("Dòng %(n)s: số không hợp lệ.") % {"n": index + 1}) from error
+                value = int(typed.strip()) if goods else parse_vnd(typed)
+            except (ValueError, ValidationError) as error:
+                why = " ".join(error.messages) if isinstance(error, ValidationError) else ""
+                raise services.LedgerError(
+                    " ".join([_("Dòng %(n)s: số không hợp lệ.") % {"n": index + 1}, why]).strip()
+                ) from error
             if value <= 0:
                 continue  # a line set to zero is a line removed
         lines.append(

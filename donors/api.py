@@ -6,14 +6,18 @@ A donor's people read only their own donor's records and may POST a pledge for t
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.response import Response
 
 from donors import selectors, services
 from donors.models import Campaign, Donor, Pledge, PledgeItem, PledgeKind, Receipt, ReceiptKind
 from needs.models import AgeBand, Category
 from portal.models import AdministrativeUnit, UnitLevel
+from portal.money_api import VndSerializerField
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 
@@ -33,6 +37,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class PledgeItemSerializer(serializers.ModelSerializer):
+    unit_value = VndSerializerField(min_value=0)
+
     class Meta:
         model = PledgeItem
         fields = ["id", "category", "description", "clothing_size", "age_band", "quantity", "unit_value", "value"]
@@ -51,7 +57,7 @@ class PledgeSerializer(serializers.ModelSerializer):
         required=False,
         queryset=AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True),
     )
-    amount = serializers.IntegerField(min_value=1, required=False)
+    amount = VndSerializerField(min_value=1, required=False)
     received_total = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -95,7 +101,10 @@ class PledgeSerializer(serializers.ModelSerializer):
 
 class ReceiptSerializer(serializers.ModelSerializer):
     confirm_beyond_pledge = serializers.BooleanField(write_only=True, required=False, default=False)
-    amount = serializers.IntegerField(min_value=1, required=False)
+    confirm_small_amount = serializers.BooleanField(
+        write_only=True, required=False, default=False, help_text="Needed for money under 1 % of the pledge."
+    )
+    amount = VndSerializerField(min_value=1, required=False)
 
     class Meta:
         model = Receipt
@@ -112,6 +121,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "unit_value",
             "beyond_pledge_confirmed",
             "confirm_beyond_pledge",
+            "confirm_small_amount",
         ]
         read_only_fields = ["beyond_pledge_confirmed"]
 
@@ -121,6 +131,18 @@ class ReceiptSerializer(serializers.ModelSerializer):
         if request is not None and request.user.is_authenticated:
             self.fields["pledge"].queryset = Pledge.objects.visible_to(request.user)
             self.fields["item"].queryset = PledgeItem.objects.visible_to(request.user)
+
+
+class ReceiptCorrectionSerializer(serializers.Serializer):
+    amount = VndSerializerField(min_value=1, required=False)
+    quantity = serializers.IntegerField(min_value=1, required=False)
+    reason = serializers.CharField(max_length=250)
+    confirm_beyond_pledge = serializers.BooleanField(required=False, default=False)
+    confirm_small_amount = serializers.BooleanField(required=False, default=False)
+
+
+class ReceiptCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=250)
 
 
 class DonorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -193,6 +215,38 @@ class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 quantity=data.get("quantity"),
                 unit_value=data.get("unit_value"),
                 confirm_beyond_pledge=data.get("confirm_beyond_pledge", False),
+                confirm_small_amount=data.get("confirm_small_amount", False),
             )
         except services.PledgeError as error:
             raise APIValidationError({"detail": error.message, "code": error.code}) from error
+
+    def _managed_receipt(self):
+        receipt = self.get_object()
+        return get_for_user(Receipt.objects.all(), self.request.user, Perm.MANAGE_DONORS, pk=receipt.pk)
+
+    @extend_schema(request=ReceiptCorrectionSerializer, responses=ReceiptSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Correct a receipt typed wrong: `amount` (money) or `quantity` (goods) and a `reason`. Refused below
+        what is already allocated from it."""
+        receipt = self._managed_receipt()
+        serializer = ReceiptCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            receipt = services.receipt_correct(receipt_id=receipt.pk, actor=request.user, **serializer.validated_data)
+        except services.PledgeError as error:
+            raise APIValidationError({"detail": error.message, "code": error.code}) from error
+        return Response(ReceiptSerializer(receipt, context={"request": request}).data)
+
+    @extend_schema(request=ReceiptCancelSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a receipt recorded by mistake, with a `reason`; refused while any of it is allocated."""
+        receipt = self._managed_receipt()
+        serializer = ReceiptCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.receipt_cancel(receipt_id=receipt.pk, actor=request.user, **serializer.validated_data)
+        except services.PledgeError as error:
+            raise APIValidationError({"detail": error.message, "code": error.code}) from error
+        return Response(status=204)

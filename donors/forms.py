@@ -19,8 +19,10 @@ from donors.models import (
     Sponsorship,
 )
 from donors.rules import pledge_date_problems
+from donors.services import receipt_far_below_pledge
 from needs.models import AgeBand, Category, Child
 from portal.models import AdministrativeUnit, UnitLevel
+from portal.money import VndFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 
@@ -97,6 +99,7 @@ class PledgeForm(forms.ModelForm):
         model = Pledge
         fields = ["donor", "campaign", "kind", "amount", "pledged_on", "receive_by", "earmark_categories"]
         fields += ["earmark_communes", "earmark_age_bands", "spend_by", "note"]
+        field_classes = {"amount": VndFormField}
         widgets = {
             "pledged_on": DateInput(),
             "receive_by": DateInput(),
@@ -124,7 +127,6 @@ class PledgeForm(forms.ModelForm):
         self.fields["earmark_communes"].required = False
         self.fields["amount"].required = False
         self.fields["amount"].validators.append(MinValueValidator(1))
-        self.fields["amount"].widget.attrs["min"] = 1
         self.fields["amount"].help_text = _("Với tiền mặt/chuyển khoản. Với hiện vật, giá trị tính từ các mặt hàng.")
         self.fields["pledged_on"].initial = timezone.localdate()
 
@@ -144,6 +146,7 @@ PledgeItemFormSet = inlineformset_factory(
     Pledge,
     PledgeItem,
     fields=["category", "description", "clothing_size", "age_band", "quantity", "unit_value"],
+    field_classes={"unit_value": VndFormField},
     extra=3,
     can_delete=False,
 )
@@ -158,16 +161,17 @@ class PledgeFilterForm(forms.Form):
 class ReceiptForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=ReceiptKind.choices)
     received_on = forms.DateField(label=_("Ngày nhận"), widget=DateInput())
-    amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=1, required=False)
+    amount = VndFormField(label=_("Số tiền (đồng)"), min_value=1, required=False)
     method = forms.ChoiceField(label=_("Hình thức nhận"), choices=[("", "—"), *PaymentMethod.choices], required=False)
     bank_reference = forms.CharField(label=_("Số chứng từ, mã giao dịch"), max_length=80, required=False)
     item = forms.ModelChoiceField(label=_("Mặt hàng"), queryset=PledgeItem.objects.none(), required=False)
     quantity = forms.IntegerField(label=_("Số lượng"), min_value=1, required=False)
-    unit_value = forms.IntegerField(
+    unit_value = VndFormField(
         label=_("Đơn giá (đồng)"), min_value=0, required=False, help_text=_("Để trống: theo đơn giá đã cam kết.")
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=250, required=False)
     confirm_beyond_pledge = forms.BooleanField(label=_("Xác nhận nhận vượt giá trị đã cam kết"), required=False)
+    confirm_small_amount = forms.BooleanField(label=_("Tôi đã kiểm tra: số tiền này đúng, vẫn lưu"), required=False)
 
     def __init__(self, *args, pledge, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,6 +179,7 @@ class ReceiptForm(forms.Form):
         self.fields["received_on"].initial = timezone.localdate()
         if pledge.kind == PledgeKind.IN_KIND:
             self.fields["kind"].initial = ReceiptKind.GOODS
+        _ask_small_amount_only_when_needed(self, pledge)
 
     def clean(self):
         cleaned = super().clean()
@@ -186,6 +191,43 @@ class ReceiptForm(forms.Form):
             if not cleaned.get("quantity"):
                 self.add_error("quantity", _("Nhập số lượng đã nhận."))
         return cleaned
+
+
+def _ask_small_amount_only_when_needed(form, pledge) -> None:
+    """The "far below the pledge" tick is shown only when what was typed calls for it (the service's rule)."""
+    amount = None
+    if form.is_bound and form.data.get("kind", ReceiptKind.MONEY) == ReceiptKind.MONEY:
+        try:
+            amount = form.fields["amount"].clean(form.data.get("amount"))
+        except forms.ValidationError:
+            amount = None
+    if not receipt_far_below_pledge(pledged=pledge.amount, amount=amount):
+        del form.fields["confirm_small_amount"]
+
+
+class ReceiptCorrectionForm(forms.Form):
+    amount = VndFormField(label=_("Số tiền đúng (đồng)"), min_value=1, required=False)
+    quantity = forms.IntegerField(label=_("Số lượng đúng"), min_value=1, required=False)
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=250, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_beyond_pledge = forms.BooleanField(label=_("Xác nhận nhận vượt giá trị đã cam kết"), required=False)
+    confirm_small_amount = forms.BooleanField(label=_("Tôi đã kiểm tra: số tiền này đúng, vẫn lưu"), required=False)
+
+    def __init__(self, *args, receipt, **kwargs):
+        super().__init__(*args, **kwargs)
+        if receipt.kind == ReceiptKind.GOODS:
+            del self.fields["amount"]
+            del self.fields["confirm_small_amount"]
+            self.fields["quantity"].required = True
+            self.fields["quantity"].initial = receipt.quantity
+        else:
+            del self.fields["quantity"]
+            self.fields["amount"].required = True
+            self.fields["amount"].initial = receipt.amount
+            _ask_small_amount_only_when_needed(self, receipt.pledge)
+
+
+class ReceiptCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), max_length=250, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TransitionForm(forms.Form):
@@ -214,6 +256,7 @@ class SponsorshipForm(forms.ModelForm):
     class Meta:
         model = Sponsorship
         fields = ["donor", "start_date", "end_date", "monthly_amount", "note"]
+        field_classes = {"monthly_amount": VndFormField}
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, user, **kwargs):

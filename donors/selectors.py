@@ -116,8 +116,10 @@ def pledge_events(pledge: Pledge):
     return PledgeEvent.objects.filter(pledge=pledge).select_related("actor").order_by("at", "id")
 
 
-def receipt_list(*, user, pledge_id: int | None = None):
-    receipts = Receipt.objects.visible_to(user).select_related("pledge__donor", "item", "recorded_by")
+def receipt_list(*, user, pledge_id: int | None = None, include_cancelled: bool = False):
+    """Receipts in the user's scope; cancelled ones only when asked (the pledge page shows them struck out)."""
+    manager = Receipt.all_objects if include_cancelled else Receipt.objects
+    receipts = manager.visible_to(user).select_related("pledge__donor", "item", "recorded_by", "cancelled_by")
     if pledge_id:
         receipts = receipts.filter(pledge_id=pledge_id)
     return receipts.order_by("-received_on", "-id")

@@ -34,6 +34,7 @@ from portal.spreadsheets.cells import (
     IntegerWidget,
     LookupWidget,
     TextWidget,
+    VndWidget,
     choice_mapping,
     is_empty,
     text,
@@ -336,11 +337,11 @@ class PledgeResource(ScopedImportResource):
             ),
             "pledged_on": DateWidget(),
             "receive_by": DateWidget(),
-            "amount": IntegerWidget(minimum=1),
+            "amount": VndWidget(minimum=1),
             "category": LookupWidget(choice_mapping(Category.choices), _("Không có loại hỗ trợ “%(value)s”.")),
             "item": TextWidget(max_length=200),
             "quantity": IntegerWidget(minimum=1),
-            "unit_value": IntegerWidget(minimum=0),
+            "unit_value": VndWidget(minimum=0),
         }
         self.items: dict[int, PledgeItem] = {}  # id(pledge) → its one item
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("pledges/<int:pk>/", views.pledge_detail, name="pledge-detail"),
     path("pledges/<int:pk>/status/<str:action>/", views.pledge_transition, name="pledge-transition"),
     path("pledges/<int:pk>/receipts/new/", views.receipt_create, name="receipt-create"),
+    path("receipts/<int:pk>/correct/", views.receipt_correct, name="receipt-correct"),
     path("receipts/<int:pk>/letter.pdf", views.receipt_letter, name="receipt-letter"),
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("plans/", views.plan_detail, name="plan-current"),

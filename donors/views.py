@@ -23,12 +23,15 @@ from donors.forms import (
     PledgeFilterForm,
     PledgeForm,
     PledgeItemFormSet,
+    ReceiptCancelForm,
+    ReceiptCorrectionForm,
     ReceiptForm,
     SponsorshipForm,
     TransitionForm,
 )
 from donors.models import RECEIVABLE_STATUSES, Donor, DonorContact, Pledge, PledgeKind, Receipt
 from needs.models import AgeBand, Category
+from portal import extensions
 from portal.forms import QueuedPasswordResetForm
 from portal.models import Agency
 from portal.pdf import render_pdf
@@ -231,7 +234,7 @@ def pledge_detail(request, pk):
         "may_manage": may_manage,
         "actions": services.allowed_actions(pledge) if may_manage else [],
         "receivable": may_manage and pledge.status in RECEIVABLE_STATUSES,
-        "receipts": selectors.receipt_list(user=request.user, pledge_id=pledge.pk),
+        "receipts": selectors.receipt_list(user=request.user, pledge_id=pledge.pk, include_cancelled=may_manage),
         "events": selectors.pledge_events(pledge),
         "transition_form": TransitionForm(),
         "earmark_categories": ", ".join(str(Category(c).label) for c in pledge.earmark_categories),
@@ -278,17 +281,62 @@ def receipt_create(request, pk):
                 quantity=data["quantity"],
                 unit_value=data["unit_value"],
                 confirm_beyond_pledge=data["confirm_beyond_pledge"],
+                confirm_small_amount=data.get("confirm_small_amount", False),
                 note=data["note"],
             )
         except services.BeyondPledge as error:
             beyond = True
             form.add_error("confirm_beyond_pledge", error.message)
+        except services.FarBelowPledge as error:
+            form.add_error("amount", error.message)
         except services.PledgeError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Đã ghi nhận khoản tiếp nhận #%(id)s.") % {"id": receipt.pk})
             return redirect("pledge-detail", pk=pledge.pk)
     return render(request, "donors/receipt_form.html", {"form": form, "pledge": pledge, "beyond": beyond})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receipt_correct(request, pk):
+    """Staff correct a receipt typed wrong (new amount or quantity) or cancel it, with a reason."""
+    receipt = get_for_user(
+        Receipt.objects.select_related("pledge__donor", "item"), request.user, Perm.MANAGE_DONORS, pk=pk
+    )
+    posted = request.POST if request.method == "POST" else None
+    cancelling = posted is not None and "cancel" in posted
+    form = ReceiptCorrectionForm(None if cancelling else posted, receipt=receipt)
+    cancel_form = ReceiptCancelForm(posted if cancelling else None, prefix="cancel")
+    bound = cancel_form if cancelling else form
+    if posted is not None and bound.is_valid():
+        data = bound.cleaned_data
+        try:
+            if cancelling:
+                services.receipt_cancel(receipt_id=receipt.pk, actor=request.user, reason=data["reason"])
+            else:
+                services.receipt_correct(
+                    receipt_id=receipt.pk,
+                    actor=request.user,
+                    reason=data["reason"],
+                    amount=data.get("amount"),
+                    quantity=data.get("quantity"),
+                    confirm_beyond_pledge=data["confirm_beyond_pledge"],
+                    confirm_small_amount=data.get("confirm_small_amount", False),
+                )
+        except services.BeyondPledge as error:
+            bound.add_error("confirm_beyond_pledge", error.message)
+        except services.FarBelowPledge as error:
+            bound.add_error("amount", error.message)
+        except services.PledgeError as error:
+            bound.add_error(None, error.message)
+        else:
+            done = _("Đã hủy khoản tiếp nhận #%(id)s.") if cancelling else _("Đã sửa khoản tiếp nhận #%(id)s.")
+            messages.success(request, done % {"id": receipt.pk})
+            return redirect("pledge-detail", pk=receipt.pledge_id)
+    allocated, _units = extensions.receipt_allocated(receipt)
+    context = {"receipt": receipt, "form": form, "cancel_form": cancel_form, "allocated": allocated}
+    return render(request, "donors/receipt_correct.html", context)
 
 
 @login_required

@@ -19,6 +19,7 @@ from needs.rules import village_problem
 from needs.workflow import GUARDS, TransitionError, need_transition
 from portal import audit
 from portal.models import AccessView, AdministrativeUnit, EthnicGroup, Village
+from portal.money_api import VndSerializerField
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 
@@ -103,6 +104,13 @@ class NeedSerializer(serializers.ModelSerializer):
     season = serializers.CharField(required=False, allow_blank=True, max_length=8)
     quantity = serializers.IntegerField(required=False, min_value=1)
     estimated_cost = serializers.IntegerField(read_only=True)
+    unit_cost = VndSerializerField(min_value=0)
+    confirm_low_unit_cost = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="A unit cost under 1.000 đ is refused unless this is true (a typing slip is more likely).",
+    )
 
     class Meta:
         model = Need
@@ -122,6 +130,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "days",
             "quantity",
             "unit_cost",
+            "confirm_low_unit_cost",
             "estimated_cost",
             "season",
             "needed_by",

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from needs import services
 from needs.models import (
     Child,
     ChildConsent,
@@ -16,6 +17,7 @@ from needs.rules import birth_date_problem, village_problem
 from needs.seasons import season_choices
 from needs.workflow import GUARDS
 from portal.models import AdministrativeUnit, EthnicGroup, Village
+from portal.money import VndFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.uploads import CheckedFileField
@@ -133,6 +135,7 @@ class QuickChildForm(ChildForm):
 
 class NeedForm(_ServiceValidatedForm):
     season = forms.ChoiceField(label=_("Mùa/đợt"), required=False)
+    confirm_low_unit_cost = forms.BooleanField(label=_("Tôi đã kiểm tra: đơn giá này đúng, vẫn lưu"), required=False)
     needed_by = forms.DateField(
         label=_("Cần trước ngày"), input_formats=DATE_FORMATS, widget=_date_field_widget(), required=False
     )
@@ -161,15 +164,15 @@ class NeedForm(_ServiceValidatedForm):
             "justification",
             "duplicate_override_reason",
         ]
+        field_classes = {"unit_cost": VndFormField}
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 3}),
             "quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
-            "unit_cost": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
         }
         help_texts = {
             "clothing_size": _("Để trống: đề xuất theo tuổi của trẻ; sửa được sau."),
             "quantity": _("Với bữa ăn: để trống, tính bằng số bữa × số ngày × số trẻ."),
-            "unit_cost": _("Số đồng, không dấu chấm. Ví dụ 250000."),
+            "unit_cost": _("Số đồng, ví dụ 250.000 hoặc 250000."),
         }
 
     def __init__(self, *args, user, group: bool = False, **kwargs):
@@ -196,6 +199,17 @@ class NeedForm(_ServiceValidatedForm):
                 del self.fields["age_band"]
         if not scope_for(user).has_perm(Perm.VERIFY_NEEDS):
             del self.fields["duplicate_override_reason"]
+        if not self._typed_amount_needs_confirmation():
+            del self.fields["confirm_low_unit_cost"]  # asked only when the typed unit cost is suspiciously low
+
+    def _typed_amount_needs_confirmation(self) -> bool:
+        if not self.is_bound:
+            return False
+        try:
+            unit_cost = self.fields["unit_cost"].clean(self.data.get(self.add_prefix("unit_cost")))
+        except forms.ValidationError:
+            return False
+        return services.unit_cost_needs_confirmation(unit_cost)
 
     def clean(self):
         data = super().clean()

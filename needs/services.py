@@ -24,6 +24,7 @@ from needs.seasons import season_for
 from needs.workflow import EDITABLE_STATUSES, TransitionError, need_transition
 from portal.bulk import RowsRefused, history_copy
 from portal.models import AdministrativeUnit
+from portal.money import format_vnd, vnd_in_words
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import fold
@@ -348,6 +349,31 @@ def need_check_details(need: Need) -> None:
         raise ValidationError(errors)
 
 
+# A unit cost under this many đồng is more often a typing slip (35.000 read as 35) than a price: confirm it.
+LOW_UNIT_COST = 1_000
+
+
+def unit_cost_needs_confirmation(unit_cost) -> bool:
+    """The one rule for "a unit cost under 1.000 đ asks for confirmation"; forms, API and services ask it."""
+    return unit_cost is not None and unit_cost < LOW_UNIT_COST
+
+
+def _check_unit_cost(need: Need, *, before, confirmed: bool) -> None:
+    if need.unit_cost != before and unit_cost_needs_confirmation(need.unit_cost) and not confirmed:
+        raise ValidationError(
+            {
+                "unit_cost": ValidationError(
+                    _(
+                        "Đơn giá %(amount)s (%(words)s) thấp bất thường. Kiểm tra lại (có thiếu chữ số 0?) rồi "
+                        "đánh dấu xác nhận để lưu."
+                    ),
+                    code="low_unit_cost",
+                    params={"amount": format_vnd(need.unit_cost), "words": vnd_in_words(need.unit_cost)},
+                )
+            }
+        )
+
+
 def _save_need(need: Need) -> None:
     """Insert or update; the database's no-duplicate constraint is the last word if two officers race."""
     existing = need_duplicate(child=need.child, category=need.category, season=need.season, exclude_pk=need.pk)
@@ -387,6 +413,7 @@ def need_create(*, user, commune, data: dict, child: Child | None = None, duplic
             setattr(need, name, data[name])
     need_fill_derived(need)
     need_check_details(need)
+    _check_unit_cost(need, before=None, confirmed=bool(data.get("confirm_low_unit_cost")))
     _save_need(need)
     reason = _("Chấp nhận trùng: %(reason)s") % {"reason": override} if override else ""
     NeedEvent.objects.create(
@@ -404,6 +431,7 @@ def need_update(*, need: Need, user, data: dict) -> Need:
         raise TransitionError(
             _("Nhu cầu đang ở trạng thái “%(status)s”, không sửa được.") % {"status": need.get_status_display()}
         )
+    before = need.unit_cost
     for name in NEED_FIELDS:
         if name in data and data[name] is not None:
             setattr(need, name, data[name])
@@ -411,6 +439,7 @@ def need_update(*, need: Need, user, data: dict) -> Need:
         need.season = ""
     need_fill_derived(need)
     need_check_details(need)
+    _check_unit_cost(need, before=before, confirmed=bool(data.get("confirm_low_unit_cost")))
     _save_need(need)
     return need
 

@@ -29,6 +29,7 @@ from portal.spreadsheets.cells import (
     IntegerWidget,
     LookupWidget,
     TextWidget,
+    VndWidget,
     choice_mapping,
     is_empty,
     text,
@@ -176,7 +177,7 @@ class ChildNeedResource(ScopedImportResource):
 
     description = Field(attribute="description", column_name="description", widget=TextWidget(max_length=200))
     quantity = Field(attribute="quantity", column_name="quantity", widget=IntegerWidget(minimum=1))
-    unit_cost = Field(attribute="unit_cost", column_name="unit_cost", widget=IntegerWidget(minimum=0))
+    unit_cost = Field(attribute="unit_cost", column_name="unit_cost", widget=VndWidget(minimum=0))
     needed_by = Field(attribute="needed_by", column_name="needed_by", widget=DateWidget())
     justification = Field(attribute="justification", column_name="justification", widget=TextWidget())
     category = Field(attribute="category", column_name="category")

@@ -9,6 +9,9 @@ An app's AppConfig may define:
 - `child_history(child) -> list[QuerySet]`: the change history (simple_history rows) of what the app holds about a
   child, for the timeline on the child's page (portal.audit.history_lines reads them);
 - `child_anonymised(child_ids)`: clear what the app holds that could identify these children (needs.erasure).
+- `receipt_allocated(receipt, lock) -> (đồng, units)`: how much of a receipt the app has given out; with `lock`,
+  the app's row stays locked until the transaction ends (donors.services corrects and cancels receipts with it);
+- `receipt_changed(receipt)`: a receipt's amount or cancellation changed; keep what the app derived from it.
 Apps are asked in INSTALLED_APPS order, so the menu follows the flow of work: needs, donors, allocations, reports.
 """
 
@@ -45,3 +48,16 @@ def child_history(child) -> list:
 def child_anonymised(child_ids: list[int]) -> None:
     for method in _hooks("child_anonymised"):
         method(child_ids)
+
+
+def receipt_allocated(receipt, *, lock: bool = False) -> tuple[int, int]:
+    amount = quantity = 0
+    for method in _hooks("receipt_allocated"):
+        more_amount, more_quantity = method(receipt, lock)
+        amount, quantity = amount + more_amount, quantity + more_quantity
+    return amount, quantity
+
+
+def receipt_changed(receipt) -> None:
+    for method in _hooks("receipt_changed"):
+        method(receipt)

@@ -159,8 +159,26 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+class ReceiptQuerySet(ScopedQuerySet):
+    def counted(self):
+        """Receipts that count as received: every one but those cancelled."""
+        return self.filter(cancelled_at__isnull=True)
+
+
+class CountedReceiptManager(models.Manager.from_queryset(ReceiptQuerySet)):
+    """The default manager: a cancelled receipt no longer counts as received anywhere (totals, pledges' status,
+    the ledger, reports, donor pages). Its row stays, with who cancelled it and why (Receipt.all_objects)."""
+
+    def get_queryset(self):
+        return super().get_queryset().counted()
+
+
 class Receipt(models.Model):
-    """Money or goods actually received against a pledge. `amount` is the value in đồng for both kinds."""
+    """Money or goods actually received against a pledge. `amount` is the value in đồng for both kinds.
+
+    A receipt typed wrong is corrected (its amount changes, the history keeps the old one) or cancelled with a
+    reason (donors.services.receipt_correct / receipt_cancel), never deleted.
+    """
 
     pledge = models.ForeignKey(Pledge, verbose_name=_("cam kết"), on_delete=models.PROTECT, related_name="receipts")
     kind = models.CharField(_("loại"), max_length=10, choices=ReceiptKind.choices)
@@ -192,8 +210,19 @@ class Receipt(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người hủy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = models.CharField(_("lý do hủy"), max_length=250, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CountedReceiptManager()
+    all_objects = ReceiptQuerySet.as_manager()
     scope_unit_path = "pledge__donor__province"
     scope_owner_path = "pledge__donor__members"
     history = HistoricalRecords()
@@ -211,6 +240,11 @@ class Receipt(models.Model):
                     | Q(kind="goods", item__isnull=False, quantity__gt=0, amount=F("quantity") * F("unit_value"))
                 ),
                 name="receipt_money_or_valued_goods",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancel_reason="")
+                | Q(cancelled_at__isnull=False) & ~Q(cancel_reason=""),
+                name="receipt_cancel_has_reason",
             ),
         ]
 

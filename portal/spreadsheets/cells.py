@@ -8,11 +8,13 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export.widgets import Widget
 from openpyxl.utils.datetime import from_excel
 
+from portal.money import parse_vnd
 from portal.spreadsheets.columns import label_key
 
 _DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
@@ -107,6 +109,26 @@ class IntegerWidget(Widget):
             if number != number.to_integral_value():
                 raise ValueError(_("Phải là số nguyên: “%(value)s”.") % {"value": value})
             number = int(number)
+        if number < self.minimum:
+            raise ValueError(_("Phải từ %(min)s trở lên.") % {"min": self.minimum})
+        return number
+
+
+class VndWidget(Widget):
+    """An amount in đồng, read by portal.money.parse_vnd like every other đồng field ("10.000.000 đ" is ten
+    million; "10,5" and "10.00" are refused as ambiguous)."""
+
+    def __init__(self, minimum: int = 0, **kwargs):
+        self.minimum = minimum
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if is_empty(value):
+            return None
+        try:
+            number = parse_vnd(value)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
         if number < self.minimum:
             raise ValueError(_("Phải từ %(min)s trở lên.") % {"min": self.minimum})
         return number
