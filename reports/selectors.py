@@ -14,6 +14,7 @@ from portal.scoping import scope_for
 from reports.models import (
     BUILT_STATUSES,
     CommuneConfirmation,
+    ConfirmationEvent,
     ConfirmationStatus,
     Programme,
     Report,
@@ -92,6 +93,51 @@ def cycle_for_unit(*, unit: AdministrativeUnit, today: dt.date | None = None) ->
 
 def report_list(*, user):
     return Report.objects.visible_to(user).select_related("unit", "cycle__programme", "requested_by", "approved_by")
+
+
+def _changes_after(*, cycle, unit, period_start, period_end, after):
+    """Confirmations and reopenings of the communes a report covers, made after it read its figures.
+
+    Only a report of its cycle's period states the communes' confirmed figures; any other period reads the live
+    figures, which a confirmation does not change. The arguments are values or OuterRef()s.
+    """
+    return ConfirmationEvent.objects.filter(
+        Q(confirmation__commune_id=unit) | Q(confirmation__commune__province_id=unit),
+        confirmation__cycle_id=cycle,
+        confirmation__cycle__period_start=period_start,
+        confirmation__cycle__period_end=period_end,
+        at__gt=after,
+    )
+
+
+def confirmation_changes_since(*, report: Report):
+    """The confirmation events that make a built report's figures out of date (see _changes_after)."""
+    return _changes_after(
+        cycle=report.cycle_id,
+        unit=report.unit_id,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        after=report.started_at,
+    )
+
+
+def with_outdated(reports):
+    """Annotate `outdated`: a commune the report covers confirmed or reopened its figures after the build read them,
+    so the file (a final report too) no longer matches the communes' figures."""
+    changes = _changes_after(
+        cycle=OuterRef("cycle_id"),
+        unit=OuterRef("unit_id"),
+        period_start=OuterRef("period_start"),
+        period_end=OuterRef("period_end"),
+        after=OuterRef("started_at"),
+    )
+    return reports.annotate(outdated=Exists(changes))
+
+
+def final_reports_outdated(*, cycle: ReportingCycle):
+    """The cycle's final reports that no longer match the communes' figures (the dashboard's warning)."""
+    finals = Report.objects.filter(cycle=cycle, status=ReportStatus.FINAL).select_related("unit", "approved_by")
+    return [report for report in with_outdated(finals).order_by("unit__name") if report.outdated]
 
 
 def report_latest(*, cycle, unit, period_start: dt.date, period_end: dt.date) -> Report | None:

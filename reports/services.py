@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from reports.checklists import approval_checklist, confirmation_checklist, final_reports_stating, reopen_checklist
 from reports.figures import commune_snapshot
 from reports.models import (
     CommuneConfirmation,
@@ -43,6 +44,10 @@ MAX_BUILD_ATTEMPTS = 4
 
 class ReportError(Exception):
     """An action the current state does not allow; views and the API show its message."""
+
+
+class AcknowledgementRequired(ReportError):
+    """The checklist of a confirmation, approval or reopening has warnings the user has not acknowledged."""
 
 
 def _require(user, perm: str, unit_id: int | None) -> None:
@@ -160,8 +165,15 @@ def cycle_update_texts(*, cycle: ReportingCycle, user, difficulties: str, propos
     return cycle
 
 
-def confirmation_confirm(*, cycle: ReportingCycle, commune: AdministrativeUnit, user) -> CommuneConfirmation:
-    """The commune officer confirms the commune's figures: they are stored as they are now and locked."""
+def confirmation_confirm(
+    *, cycle: ReportingCycle, commune: AdministrativeUnit, user, acknowledged: str = ""
+) -> CommuneConfirmation:
+    """The commune officer confirms the commune's figures: they are stored as they are now and locked.
+
+    While the confirmation checklist is not empty (zero totals, needs not verified or not sent), the officer must
+    have acknowledged exactly its warnings: `acknowledged` is the checklist's fingerprint the page showed. The
+    warnings acknowledged are kept in the confirmation's event.
+    """
     _require(user, Perm.CONFIRM_FIGURES, commune.pk)
     if commune.level != UnitLevel.COMMUNE or commune.province_id != cycle.province_id:
         raise ReportError(_("Xã này không thuộc tỉnh của kỳ báo cáo."))
@@ -171,6 +183,10 @@ def confirmation_confirm(*, cycle: ReportingCycle, commune: AdministrativeUnit, 
         )
         if confirmation.status == ConfirmationStatus.CONFIRMED:
             raise ReportError(_("Số liệu của xã đã được xác nhận và đang khóa."))
+        checklist = confirmation_checklist(cycle=cycle, commune=commune)
+        refusal = checklist.refusal(acknowledged)
+        if refusal:
+            raise AcknowledgementRequired(refusal)
         confirmation.snapshot = commune_snapshot(
             commune=commune, period_start=cycle.period_start, period_end=cycle.period_end
         )
@@ -178,21 +194,56 @@ def confirmation_confirm(*, cycle: ReportingCycle, commune: AdministrativeUnit, 
         confirmation.confirmed_by = user
         confirmation.confirmed_at = timezone.now()
         confirmation.save()
-        ConfirmationEvent.objects.create(confirmation=confirmation, action=ConfirmationStatus.CONFIRMED, actor=user)
+        ConfirmationEvent.objects.create(
+            confirmation=confirmation,
+            action=ConfirmationStatus.CONFIRMED,
+            actor=user,
+            reason=_acknowledgement(checklist, _("Xác nhận dù còn cảnh báo:")),
+        )
     return confirmation
 
 
-def confirmation_reopen(*, confirmation: CommuneConfirmation, user, reason: str) -> CommuneConfirmation:
-    """Department staff unlock a commune's confirmed figures, saying why; the commune confirms again later."""
+def confirmation_reopen(
+    *, confirmation: CommuneConfirmation, user, reason: str, acknowledged: str = ""
+) -> CommuneConfirmation:
+    """Department staff unlock a commune's confirmed figures, saying why; the commune confirms again later.
+
+    When a final report states these figures, it will no longer match them: staff must have acknowledged that
+    warning (the reopen checklist's fingerprint), and each such final report records that it no longer matches.
+    """
     _require(user, Perm.PREPARE_REPORTS, confirmation.cycle.province_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do mở lại số liệu.")})
     with transaction.atomic():
+        # The cycle first, as report_approve locks it: no report is approved final while this one checks.
+        ReportingCycle.objects.select_for_update().get(pk=confirmation.cycle_id)
+        checklist = reopen_checklist(confirmation=confirmation)
+        refusal = checklist.refusal(acknowledged)
+        if refusal:
+            raise AcknowledgementRequired(refusal)
         locked = CommuneConfirmation.objects.filter(pk=confirmation.pk, status=ConfirmationStatus.CONFIRMED)
         if not _confirmations_reopen(locked, user, reason.strip()):
             raise ReportError(_("Số liệu của xã chưa được xác nhận."))
+        for report in final_reports_stating(confirmation=confirmation):
+            ReportEvent.objects.create(
+                report=report,
+                action="outdated",
+                from_status=ReportStatus.FINAL,
+                to_status=ReportStatus.FINAL,
+                actor=user,
+                reason=_(
+                    "Số liệu của %(commune)s được mở lại sau khi báo cáo được phê duyệt (lý do: %(reason)s). Bản "
+                    "chính thức không còn khớp với số liệu của xã."
+                )
+                % {"commune": confirmation.commune.name, "reason": reason.strip()},
+            )
     confirmation.refresh_from_db()
     return confirmation
+
+
+def _acknowledgement(checklist, heading: str) -> str:
+    """The warnings a user acknowledged, for the event of what they did; empty when there were none."""
+    return f"{heading}\n{checklist.summary()}" if checklist else ""
 
 
 # --- Report builds ------------------------------------------------------------------------------------------
@@ -428,15 +479,24 @@ def report_release(*, report_id: int, attempt: int, error: str, retrying: bool) 
     return status
 
 
-def report_approve(*, report: Report, user) -> Report:
-    """Leadership approve a draft as the final report; the previous final version is superseded, never changed."""
+def report_approve(*, report: Report, user, acknowledged: str = "") -> Report:
+    """Leadership approve a draft as the final report; the previous final version is superseded, never changed.
+
+    While the approval checklist is not empty (communes not confirmed, zero totals, needs not verified, an
+    out-of-date PDF), leadership must have acknowledged exactly its warnings: `acknowledged` is the fingerprint
+    of the checklist the page showed. The warnings acknowledged are kept in the approval's event.
+    """
     _require(user, Perm.APPROVE_REPORTS, report.unit_id)
     with transaction.atomic():
         # The cycle first, as report_request and cycle_update_dates lock it: its dates cannot move meanwhile.
         ReportingCycle.objects.select_for_update().get(pk=report.cycle_id)
-        report = Report.objects.select_for_update().get(pk=report.pk)
+        report = Report.objects.select_for_update().select_related("cycle", "unit").get(pk=report.pk)
         if report.status != ReportStatus.DRAFT:
             raise ReportError(_("Chỉ phê duyệt được bản dự thảo đã lập xong."))
+        checklist = approval_checklist(report=report)
+        refusal = checklist.refusal(acknowledged)
+        if refusal:
+            raise AcknowledgementRequired(refusal)
         previous = Report.objects.select_for_update().filter(
             cycle=report.cycle_id,
             unit=report.unit_id,
@@ -459,6 +519,11 @@ def report_approve(*, report: Report, user) -> Report:
         report.approved_at = timezone.now()
         report.save(update_fields=["status", "approved_by", "approved_at"])
         ReportEvent.objects.create(
-            report=report, action="approve", from_status=ReportStatus.DRAFT, to_status=ReportStatus.FINAL, actor=user
+            report=report,
+            action="approve",
+            from_status=ReportStatus.DRAFT,
+            to_status=ReportStatus.FINAL,
+            actor=user,
+            reason=_acknowledgement(checklist, _("Phê duyệt dù còn cảnh báo:")),
         )
     return report

@@ -16,6 +16,7 @@ from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 from portal.selectors import history_entries
 from reports import charts, services
+from reports.checklists import approval_checklist, confirmation_checklist, reopen_checklist, report_changes
 from reports.excel import figures_workbook
 from reports.figures import figures_for
 from reports.forms import CycleCreateForm, CycleDatesForm, CycleTextsForm, ReopenForm, ReportRequestForm
@@ -28,9 +29,11 @@ from reports.selectors import (
     cycle_list,
     cycle_next_defaults,
     cycle_provinces,
+    final_reports_outdated,
     officer_communes,
     report_list,
     unit_for_figures,
+    with_outdated,
 )
 
 
@@ -92,7 +95,7 @@ def dashboard(request):
             if plan_rows
             else None,
             may_prepare=scope_for(request.user).allows(Perm.PREPARE_REPORTS, cycle.province_id),
-            reopen_form=ReopenForm(),
+            outdated_finals=final_reports_outdated(cycle=cycle),
         )
     return render(request, "reports/dashboard.html", context)
 
@@ -100,7 +103,7 @@ def dashboard(request):
 @login_required
 def archive(request):
     _require(request, Perm.VIEW_RECORDS)
-    reports = report_list(user=request.user)[:200]
+    reports = with_outdated(report_list(user=request.user))[:200]
     cycle = cycle_current(user=request.user)
     form = None
     if cycle is not None and scope_for(request.user).has_perm(Perm.PREPARE_REPORTS):
@@ -146,11 +149,15 @@ def report_detail(request, pk):
         Report.objects.select_related("unit", "cycle__programme", "requested_by", "approved_by"), request.user, pk=pk
     )
     scope = scope_for(request.user)
+    may_approve = report.status == "draft" and scope.allows(Perm.APPROVE_REPORTS, report.unit_id)
     context = {
         "report": report,
         "events": report.events.select_related("actor"),
         "may_download": report.is_built and scope.allows(Perm.DOWNLOAD_REPORTS, report.unit_id),
-        "may_approve": report.status == "draft" and scope.allows(Perm.APPROVE_REPORTS, report.unit_id),
+        "may_approve": may_approve,
+        # What to read before approving; a final report says instead which communes changed since it was built.
+        "checklist": approval_checklist(report=report) if may_approve else None,
+        "changes": report_changes(report=report) if report.status == "final" else [],
     }
     return render(request, "reports/report_detail.html", context)
 
@@ -174,7 +181,7 @@ def report_download(request, pk):
 def report_approve_view(request, pk):
     report = get_for_user(Report.objects.all(), request.user, Perm.APPROVE_REPORTS, pk=pk)
     try:
-        services.report_approve(report=report, user=request.user)
+        services.report_approve(report=report, user=request.user, acknowledged=request.POST.get("acknowledge", ""))
         messages.success(request, _("Đã phê duyệt bản chính thức."))
     except services.ReportError as error:
         messages.error(request, str(error))
@@ -315,7 +322,9 @@ def confirmation(request):
         if cycle is None:
             raise Http404
         try:
-            services.confirmation_confirm(cycle=cycle, commune=commune, user=request.user)
+            services.confirmation_confirm(
+                cycle=cycle, commune=commune, user=request.user, acknowledged=request.POST.get("acknowledge", "")
+            )
             messages.success(request, _("Đã xác nhận số liệu của %(name)s.") % {"name": commune.name})
         except services.ReportError as error:
             messages.error(request, str(error))
@@ -327,13 +336,19 @@ def confirmation(request):
             continue
         confirmation = CommuneConfirmation.objects.filter(cycle=cycle, commune=commune).first()
         confirmed = confirmation is not None and confirmation.status == ConfirmationStatus.CONFIRMED
-        figures = figures_for(unit=commune, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle)
+        checklist = None if confirmed else confirmation_checklist(cycle=cycle, commune=commune)
+        figures = (
+            checklist.figures
+            if checklist is not None
+            else figures_for(unit=commune, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle)
+        )
         rows.append(
             {
                 "commune": commune,
                 "cycle": cycle,
                 "confirmation": confirmation,
                 "confirmed": confirmed,
+                "checklist": checklist,
                 "figures": figures,
                 "days_left": (cycle.confirm_by - timezone.localdate()).days,
             }
@@ -342,17 +357,35 @@ def confirmation(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirmation_reopen_view(request, pk):
+    """Staff reopen a commune's confirmed figures, saying why; the page warns when a final report states them."""
     confirmation = get_for_user(
-        CommuneConfirmation.objects.select_related("cycle", "commune"), request.user, Perm.PREPARE_REPORTS, pk=pk
+        CommuneConfirmation.objects.select_related("cycle", "commune", "confirmed_by"),
+        request.user,
+        Perm.PREPARE_REPORTS,
+        pk=pk,
     )
-    form = ReopenForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.get("reason", [_("Hãy ghi lý do mở lại số liệu.")])[0])
-        services.confirmation_reopen(confirmation=confirmation, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Đã mở lại số liệu của %(name)s.") % {"name": confirmation.commune.name})
-    except (ValidationError, services.ReportError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    return redirect("report-dashboard")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirmation_reopen(
+                confirmation=confirmation,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                acknowledged=request.POST.get("acknowledge", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except services.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã mở lại số liệu của %(name)s.") % {"name": confirmation.commune.name})
+            return redirect("report-dashboard")
+    context = {
+        "confirmation": confirmation,
+        "form": form,
+        "checklist": reopen_checklist(confirmation=confirmation),
+        "confirmed": confirmation.status == ConfirmationStatus.CONFIRMED,
+    }
+    return render(request, "reports/confirmation_reopen.html", context, status=400 if request.method == "POST" else 200)

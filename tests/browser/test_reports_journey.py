@@ -1,6 +1,7 @@
 """The annual report on the demo province: staff find the current cycle, reopen a commune's figures and request the
 build; the commune officer confirms again; leadership follow the deadline and the communes on the dashboard,
-download the PDF from the archive and approve it, which locks the cycle's dates. Staff open next year's cycle."""
+download the PDF from the archive and approve it after reading its checklist, which locks the cycle's dates. Staff
+open next year's cycle."""
 
 import datetime as dt
 import subprocess
@@ -38,9 +39,10 @@ def test_the_annual_report_from_request_to_approval(page, demo, tmp_path):
     expect(current).to_contain_text("30/11/2026")
 
     page.get_by_role("link", name="Báo cáo", exact=True).click()
-    row = page.locator("tbody tr", has_text="Xã Nghiên Loan")
-    row.get_by_placeholder("Lý do").fill("Thiếu 2 trẻ ở bản Khuổi Chang")
-    row.get_by_role("button", name="Mở lại").click()
+    page.locator("tbody tr", has_text="Xã Nghiên Loan").get_by_role("link", name="Mở lại").click()
+    expect(page.locator(".checklist")).to_have_count(0)  # no final report states these figures yet
+    page.get_by_label("Lý do mở lại").fill("Thiếu 2 trẻ ở bản Khuổi Chang")
+    page.get_by_role("button", name="Mở lại").click()
     expect(page.locator(".messages")).to_contain_text("Đã mở lại số liệu của Xã Nghiên Loan")
 
     page.get_by_role("link", name="Kho báo cáo").click()
@@ -51,6 +53,10 @@ def test_the_annual_report_from_request_to_approval(page, demo, tmp_path):
     log_in(page, "commune")
     page.get_by_role("link", name="Xác nhận số liệu").click()
     commune = page.locator("section", has=page.get_by_role("heading", name="Xã Nghiên Loan — năm 2026"))
+    acknowledge = commune.get_by_label("Tôi đã đọc các cảnh báo trên và vẫn xác nhận số liệu của xã.")
+    if acknowledge.count():  # the checklist of the commune's figures had warnings: read, then ticked
+        expect(commune.locator(".checklist")).to_be_visible()
+        acknowledge.check()
     commune.get_by_role("button", name="Xác nhận số liệu").click()
     expect(page.locator(".messages")).to_contain_text("Đã xác nhận số liệu của Xã Nghiên Loan")
     expect(commune).to_contain_text("Số liệu đã khóa")
@@ -77,6 +83,11 @@ def test_the_annual_report_from_request_to_approval(page, demo, tmp_path):
     assert "Thái Nguyên" in text
     assert "năm 2026" in text
 
+    # Most of the demo's communes have not confirmed, and the PDF predates Nghiên Loan's new confirmation.
+    checklist = page.locator(".checklist")
+    expect(checklist).to_contain_text("xã chưa xác nhận số liệu")
+    expect(checklist).to_contain_text("Bản PDF lập lúc")
+    page.get_by_label("Tôi đã đọc các cảnh báo trên và vẫn phê duyệt báo cáo này.").check()
     page.get_by_role("button", name="Phê duyệt bản chính thức").click()
     expect(page.locator(".messages")).to_contain_text("Đã phê duyệt bản chính thức.")
     expect(page.locator("dl.facts")).to_contain_text("Bản chính thức")

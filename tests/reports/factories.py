@@ -180,3 +180,21 @@ def registered_on(need, on: dt.date):
     Need.objects.filter(pk=need.pk).update(created_at=aware(on))
     need.refresh_from_db()
     return need
+
+
+def approve_acknowledged(report, user):
+    """Leadership approve a draft as final, acknowledging whatever its checklist warns (for tests about something
+    else than the checklist, which tests/reports/test_approval_safeguards.py covers)."""
+    from reports.checklists import approval_checklist
+    from reports.services import report_approve
+
+    return report_approve(report=report, user=user, acknowledged=approval_checklist(report=report).fingerprint)
+
+
+def confirm_acknowledged(cycle, commune, user):
+    """A commune officer confirms the figures, acknowledging whatever its checklist warns (see above)."""
+    from reports.checklists import confirmation_checklist
+    from reports.services import confirmation_confirm
+
+    fingerprint = confirmation_checklist(cycle=cycle, commune=commune).fingerprint
+    return confirmation_confirm(cycle=cycle, commune=commune, user=user, acknowledged=fingerprint)

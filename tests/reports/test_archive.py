@@ -14,6 +14,7 @@ from portal.celery import app as celery_app
 from reports import services
 from reports.models import Report, ReportStatus
 from reports.selectors import report_latest
+from tests.reports.factories import approve_acknowledged
 from tests.workers import celery_worker, worker_database_url
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +207,7 @@ def test_two_workers_never_build_the_same_report_twice(world):
 def test_a_final_is_never_overwritten_and_a_new_version_supersedes_it(world):
     p = world.personas
     v1 = build(world)
-    services.report_approve(report=v1, user=p.leader)
+    approve_acknowledged(v1, p.leader)
     final_bytes = services.report_path(v1).read_bytes()
 
     v2 = build(world)
@@ -216,7 +217,7 @@ def test_a_final_is_never_overwritten_and_a_new_version_supersedes_it(world):
     assert services.report_path(v1).read_bytes() == final_bytes
     assert hashlib.sha256(final_bytes).hexdigest() == v1.sha256
 
-    services.report_approve(report=v2, user=p.leader)
+    approve_acknowledged(v2, p.leader)
     v1.refresh_from_db()
     v2.refresh_from_db()
     assert (v1.status, v2.status) == (ReportStatus.SUPERSEDED, ReportStatus.FINAL)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from reports import services
 from reports.models import ConfirmationStatus, ReportingCycle
 from tests.factories import PASSWORD
+from tests.reports.factories import approve_acknowledged
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,7 @@ def test_a_final_report_locks_the_dates_and_the_page_says_why(client, world):
     p = world.personas
     report = services.report_request(user=p.staff, cycle=world.cycle, unit=p.province)
     services.report_build(report_id=report.pk)
-    services.report_approve(report=report, user=p.leader)
+    approve_acknowledged(report, p.leader)
     url = reverse("cycle-detail", args=[world.cycle.pk])
 
     page = login(client, p.staff).get(url)

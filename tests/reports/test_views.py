@@ -1,11 +1,14 @@
 """Pages and API from the outside: each role logs in and sees exactly what it may."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from reports import services
 from reports.models import CommuneConfirmation, ConfirmationStatus, ReportStatus
 from tests.factories import PASSWORD
+from tests.reports.factories import confirm_acknowledged
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +107,9 @@ def test_the_api_lists_downloads_and_serves_figures_in_scope(client, world, repo
 
 def test_leadership_approves_a_draft_as_final(client, world, reports):
     report = reports["province"]
-    login(client, world.personas.leader).post(reverse("report-approve", args=[report.pk]))
+    page = login(client, world.personas.leader).get(reverse("report-detail", args=[report.pk]))
+    ticked = re.search(r'name="acknowledge" value="([^"]+)"', page.content.decode()).group(1)  # no commune confirmed
+    client.post(reverse("report-approve", args=[report.pk]), {"acknowledge": ticked})
     report.refresh_from_db()
     assert report.status == ReportStatus.FINAL
     client.logout()
@@ -162,7 +167,7 @@ def test_a_build_requested_while_the_broker_is_down_is_kept_queued_with_a_clear_
 
 def test_the_dashboard_shows_the_cycle_days_left_completeness_and_charts(client, world):
     p = world.personas
-    services.confirmation_confirm(cycle=world.cycle, commune=p.commune_a, user=p.officer_a)
+    confirm_acknowledged(world.cycle, p.commune_a, p.officer_a)
     page = login(client, p.leader).get(reverse("report-dashboard"))
 
     assert page.status_code == 200
@@ -175,8 +180,8 @@ def test_the_dashboard_shows_the_cycle_days_left_completeness_and_charts(client,
 
 def test_an_officer_confirms_and_staff_reopen_with_a_reason(client, world):
     p = world.personas
-    login(client, p.officer_a).post(reverse("report-confirmation"), {"commune": p.commune_a.code})
-    confirmation = CommuneConfirmation.objects.get(commune=p.commune_a)
+    login(client, p.officer_b).post(reverse("report-confirmation"), {"commune": p.commune_b.code})
+    confirmation = CommuneConfirmation.objects.get(commune=p.commune_b)
     assert confirmation.status == ConfirmationStatus.CONFIRMED
     client.logout()
 

@@ -17,6 +17,7 @@ from donors.models import MobilisationPlan, Sponsorship
 from needs.models import NeedAttachment, NeedStatus
 from portal.models import ImportRecord, Village
 from portal.permissions import Role
+from reports.checklists import confirmation_checklist
 from reports.models import Report, ReportStatus
 from reports.services import confirmation_confirm
 from tests.factories import user_with_role
@@ -87,7 +88,9 @@ def _side(*, commune, province, donor_name, importer, officer, members=()) -> Si
     )  # fmt: skip
     run = MatchingRun.objects.create(province=province)
     cycle = CycleFactory(province=province)
-    confirmation = confirmation_confirm(cycle=cycle, commune=commune, user=officer)
+    # The rows are dated today, maybe outside the cycle's period: the officer acknowledges the zero totals.
+    acknowledged = confirmation_checklist(cycle=cycle, commune=commune).fingerprint
+    confirmation = confirmation_confirm(cycle=cycle, commune=commune, user=officer, acknowledged=acknowledged)
     report = Report.objects.create(
         cycle=cycle, unit=commune, period_start=cycle.period_start, period_end=cycle.period_end, version=1,
         status=ReportStatus.DRAFT, file_name=f"bao-cao-{commune.code}.pdf", sha256=hashlib.sha256(PDF).hexdigest(),

@@ -81,7 +81,7 @@ RULES = {
     "cycle-detail": ("cycle", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
     "cycle-texts": ("cycle", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
     "report-confirmation": (None, "302 200 200 404 404 404 404 404 404"),
-    "confirmation-reopen": ("confirmation", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "confirmation-reopen": ("confirmation", "302/302 403/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
     "allocations:batch-list": (None, "302 200 200 200 200 200 200 404 404"),
     "allocations:allocation-new": (None, "302 404 404 200 200 404 404 404 404"),
     "allocations:batch-detail": ("batch", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
@@ -327,3 +327,14 @@ def test_key_mutations_confirm_figures(world, role, status):
     CommuneConfirmation.objects.filter(pk=world.a.confirmation.pk).update(status=ConfirmationStatus.REOPENED)
     assert _post(world, role, "report-confirmation", {"commune": world.commune_a.code}) == status
     assert CommuneConfirmation.objects.get(pk=world.a.confirmation.pk).status == ConfirmationStatus.REOPENED
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("officer_a", 403), ("officer_b", 404), ("staff_q", 404), ("leader", 403), ("donor", 404)]
+)
+def test_key_mutations_reopen_confirmed_figures(world, role, status):
+    from reports.models import CommuneConfirmation, ConfirmationStatus
+
+    data = {"reason": "Sai số trẻ"}
+    assert _post(world, role, "confirmation-reopen", data, pk=world.a.confirmation.pk) == status
+    assert CommuneConfirmation.objects.get(pk=world.a.confirmation.pk).status == ConfirmationStatus.CONFIRMED
