@@ -17,7 +17,7 @@ from portal.scoping import get_for_user, scope_for
 from portal.selectors import history_entries
 from reports import charts, services
 from reports.excel import figures_workbook
-from reports.figures import figures_for
+from reports.figures import DEFINITIONS, figures_for
 from reports.forms import CycleCreateForm, CycleDatesForm, CycleTextsForm, ReopenForm, ReportRequestForm
 from reports.models import CommuneConfirmation, ConfirmationStatus, Report, ReportingCycle
 from reports.selectors import (
@@ -92,6 +92,8 @@ def dashboard(request):
             if plan_rows
             else None,
             may_prepare=scope_for(request.user).allows(Perm.PREPARE_REPORTS, cycle.province_id),
+            totals=figures.totals(),
+            notes=list(DEFINITIONS.values()),
             reopen_form=ReopenForm(),
         )
     return render(request, "reports/dashboard.html", context)
