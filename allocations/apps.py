@@ -57,7 +57,16 @@ class AllocationsConfig(AppConfig):
     def home_panels(self, request, scope):
         if not scope.has_perm(Perm.VIEW_OWN_DONATIONS):
             return []
+        from allocations.figures import notes
         from allocations.selectors import donor_pledges
 
         pledges = donor_pledges(user=request.user)
-        return [{"template": "allocations/_donor_panel.html", "pledges": pledges}] if pledges else []
+        if not pledges:
+            return []
+        return [
+            {
+                "template": "allocations/_donor_panel.html",
+                "pledges": pledges,
+                "notes": notes("received", "allocated", "delivered"),
+            }
+        ]

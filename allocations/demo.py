@@ -12,14 +12,18 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from allocations.matching import greedy_plan, solve_plan
-from allocations.models import AllocationBatch, MatchingRun, RunStatus
+from allocations.models import Allocation, AllocationBatch, MatchingRun, RunStatus
 from allocations.selectors import matching_inputs, plan_labels
 from allocations.services import LedgerError, Line, delivery_record, matching_run_accept
 from needs.models import ConsentPurpose, NeedStatus
+from portal.demo import demo_date, demo_moment
 from portal.uploads import check_upload
 
 DEMO_NOTE = "Phương án ghép nối đầu năm (dữ liệu demo)"
-DELIVERED_ON = dt.date(2026, 11, 20)
+# Staff accept the plan after the last receipt (10/9) and the communes hand over before the cycle's period ends
+# (15/11); portal.demo.demo_date keeps both inside the period and not after the day the demo is seeded.
+ALLOCATED_ON = dt.date(2026, 10, 1)
+DELIVERED_ON = dt.date(2026, 10, 25)
 HANDED_OVER_BY = "Hoàng Thị Dung, cán bộ xã"
 FULL_DELIVERIES = 6
 
@@ -46,6 +50,7 @@ def seed(context):
     users = context.data["users"]
     batch = _accept_plan(province, users["staff"])
     if batch is not None:
+        _date_allocations(batch)
         _deliver(batch, users["commune"])
 
 
@@ -74,6 +79,15 @@ def _accept_plan(province, staff):
         for line in plan.lines
     ]
     return matching_run_accept(user=staff, run=run, lines=lines, note=DEMO_NOTE)
+
+
+def _date_allocations(batch):
+    """Stamp the batch, its run and its allocations with the demo's allocation day, inside the reporting cycle:
+    the report counts allocations made in its period."""
+    moment = demo_moment(ALLOCATED_ON)
+    AllocationBatch.objects.filter(pk=batch.pk).update(created_at=moment)
+    MatchingRun.objects.filter(batch=batch).update(created_at=moment, finished_at=moment)
+    Allocation.objects.filter(batch=batch).update(created_at=moment)
 
 
 def _deliver(batch, officer):
@@ -108,7 +122,7 @@ def _deliver(batch, officer):
             delivery_record(
                 user=officer,
                 need=need,
-                delivered_on=min(DELIVERED_ON, timezone.localdate()),
+                delivered_on=demo_date(DELIVERED_ON),
                 quantity=quantity,
                 children_reached=need.beneficiary_count
                 if quantity == need.quantity

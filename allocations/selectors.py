@@ -1,20 +1,28 @@
 """Reads of the ledger: lists for staff and communes, the matching assistant's inputs, the donor's trace
 (received → allocated → delivered, counts only) and the public transparency figures.
 
-"Delivered" in đồng is each allocation's share of what was handed over: amount × delivered units ÷ units of
-the need, rounded down per allocation, so received = allocated + not yet allocated and allocated = delivered +
-awaiting delivery hold to the đồng.
+Every total here (received, allocated, delivered in đồng, children reached) is defined once in
+allocations.figures (and donors.figures), the same definitions the reports use.
 """
 
 import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db.models import Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from allocations.figures import (
+    allocations_made,
+    children_reached,
+    children_reached_by,
+    delivered_amount,
+    delivered_share_expression,
+    reached_needs,
+)
 from allocations.models import Allocation, AllocationBatch, Delivery, DeliveryEvidence, MatchingRun, NeedBalance
 from allocations.rules import need_facts, receipt_facts
+from donors.figures import received_in, received_receipts
 from donors.models import Donor, Pledge, Receipt
 from needs.models import AgeBand, Category, ConsentPurpose, Need, NeedStatus
 from needs.models.children import age_on
@@ -23,15 +31,6 @@ from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 
 SMALL_COUNT = 5  # public counts below this are shown as "<5"
-
-
-def _delivered_share():
-    """SQL for an allocation's delivered đồng (see the module docstring)."""
-    return (
-        F("amount")
-        * Least(Coalesce(F("need__balance__delivered_quantity"), 0), F("need__quantity"))
-        / F("need__quantity")
-    )
 
 
 # --- Staff and commune lists ------------------------------------------------------------------------------
@@ -155,38 +154,26 @@ def donor_pledges(*, user):
 
 
 def _pledge_totals(pledge) -> dict:
-    received = Receipt.objects.filter(pledge=pledge).aggregate(total=Coalesce(Sum("amount"), 0))["total"]
-    allocations = Allocation.objects.filter(receipt__pledge=pledge, active=True)
-    sums = allocations.aggregate(allocated=Coalesce(Sum("amount"), 0), delivered=Coalesce(Sum(_delivered_share()), 0))
-    return {"received": received, "allocated": sums["allocated"], "delivered": sums["delivered"]}
+    received = received_receipts().filter(pledge=pledge).aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    allocations = allocations_made().filter(receipt__pledge=pledge)
+    allocated = allocations.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    return {"received": received, "allocated": allocated, "delivered": delivered_amount(allocations)}
 
 
 def pledge_trace(*, user, pledge_id: int) -> dict:
-    """Where a pledge's money and goods went: by commune and category, with children counted by age band, sex
-    and ethnic group (never named), and the evidence photos consent allows. 404 for anyone else's pledge."""
+    """Where a pledge's money and goods went: by commune and category, with the children reached counted by age
+    band, sex and ethnic group (never named), and the evidence photos consent allows. 404 for anyone else's
+    pledge. Allocated, delivered and children reached are allocations.figures' definitions, over all time."""
     pledge = get_for_user(Pledge.objects.select_related("donor"), user, pk=pledge_id)
     today = timezone.localdate()
     rows = (
-        Allocation.objects.filter(receipt__pledge=pledge, active=True)
-        .annotate(delivered=_delivered_share())
-        .values(
-            "need_id",
-            "amount",
-            "delivered",
-            "need__commune__name",
-            "need__category",
-            "need__child_id",
-            "need__beneficiary_count",
-            "need__child__sex",
-            "need__child__birth_date",
-            "need__child__ethnic_group__name",
-        )
+        allocations_made()
+        .filter(receipt__pledge=pledge)
+        .annotate(delivered=delivered_share_expression())
+        .values("need_id", "amount", "delivered", "need__commune__name", "need__category")
         .order_by("need__commune__name", "need__category", "need_id")
     )
     groups: dict[tuple, dict] = {}
-    seen_needs: set[int] = set()
-    by_band, by_sex, by_ethnic = Counter(), Counter(), Counter()
-    group_children = 0
     for row in rows:
         key = (row["need__commune__name"], row["need__category"])
         group = groups.setdefault(
@@ -194,18 +181,35 @@ def pledge_trace(*, user, pledge_id: int) -> dict:
         )
         group["allocated"] += row["amount"]
         group["delivered"] += row["delivered"]
-        if row["need_id"] in seen_needs:
+    funded = Need.objects.filter(pk__in=allocations_made().filter(receipt__pledge=pledge).values("need_id"))
+    reached = reached_needs(funded).values(
+        "reached",
+        "commune__name",
+        "category",
+        "child_id",
+        "child__sex",
+        "child__birth_date",
+        "child__ethnic_group__name",
+    )
+    by_band, by_sex, by_ethnic = Counter(), Counter(), Counter()
+    children_in: dict[tuple, set] = defaultdict(set)
+    children, group_children = set(), 0
+    for need in reached:
+        key = (need["commune__name"], need["category"])
+        if need["child_id"] is None:
+            groups[key]["children"] += need["reached"]
+            group_children += need["reached"]
             continue
-        seen_needs.add(row["need_id"])
-        group["children"] += row["need__beneficiary_count"]
-        if row["need__child_id"]:
-            by_band[AgeBand.for_age(age_on(row["need__child__birth_date"], today)).label] += 1
-            by_sex[row["need__child__sex"]] += 1
-            by_ethnic[row["need__child__ethnic_group__name"]] += 1
-        else:
-            group_children += row["need__beneficiary_count"]
+        if need["child_id"] not in children_in[key]:
+            children_in[key].add(need["child_id"])
+            groups[key]["children"] += 1
+        if need["child_id"] not in children:  # each child once, however many of their needs the pledge paid for
+            children.add(need["child_id"])
+            by_band[AgeBand.for_age(age_on(need["child__birth_date"], today)).label] += 1
+            by_sex[need["child__sex"]] += 1
+            by_ethnic[need["child__ethnic_group__name"]] += 1
     totals = _pledge_totals(pledge)
-    receipts = Receipt.objects.filter(pledge=pledge).select_related("item", "balance").order_by("received_on", "id")
+    receipts = received_receipts().filter(pledge=pledge).select_related("item", "balance").order_by("received_on", "id")
     return {
         "pledge": pledge,
         "receipts": receipts,
@@ -213,7 +217,7 @@ def pledge_trace(*, user, pledge_id: int) -> dict:
         **totals,
         "unallocated": totals["received"] - totals["allocated"],
         "awaiting": totals["allocated"] - totals["delivered"],
-        "children": sum(group["children"] for group in groups.values()),
+        "children": len(children) + group_children,
         "by_band": sorted(by_band.items()),
         "by_sex": sorted(by_sex.items()),
         "by_ethnic": sorted(by_ethnic.items()),
@@ -265,51 +269,41 @@ def evidence_for_user(*, user, evidence_id: int) -> DeliveryEvidence:
 
 def public_figures(year: int) -> dict:
     """A year's aggregates for the public page: no names of children, donors only when they agree to be named,
-    children counts below five suppressed by the template. Plain data, so it can be cached."""
-    receipts = Receipt.objects.filter(received_on__year=year)
+    children counts below five suppressed by the template. Plain data, so it can be cached.
+
+    Received, allocated, delivered and children reached in the calendar year, as allocations.figures defines them.
+    """
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    receipts = received_in(start, end)
     received = dict(receipts.values_list("kind").annotate(total=Sum("amount")).order_by("kind"))
-    allocations = Allocation.objects.filter(active=True, created_at__year=year)
-    by_category = {
-        row["need__category"]: dict(
-            category=Category(row["need__category"]).label, allocated=row["total"], delivered=0, children=0
+    tables = {}
+    for key, label in (("category", "category"), ("commune__name", "commune")):
+        allocated = allocations_made(start, end).values(f"need__{key}").annotate(total=Sum("amount"))
+        delivered = (
+            allocations_made().values(f"need__{key}").annotate(total=Sum(delivered_share_expression(start, end)))
         )
-        for row in allocations.values("need__category").annotate(total=Sum("amount")).order_by("need__category")
-    }
-    by_commune = {
-        row["need__commune__name"]: dict(
-            commune=row["need__commune__name"], allocated=row["total"], delivered=0, children=0
-        )
-        for row in allocations.values("need__commune__name")
-        .annotate(total=Sum("amount"))
-        .order_by("need__commune__name")
-    }
-    allocated_per_need = dict(
-        Allocation.objects.filter(active=True)
-        .values("need_id")
-        .annotate(total=Sum("amount"))
-        .values_list("need_id", "total")
-    )
-    deliveries = Delivery.objects.filter(delivered_on__year=year).values(
-        "need_id", "quantity", "children_reached", "need__quantity", "need__category", "need__commune__name"
-    )
-    for row in deliveries:
-        value = allocated_per_need.get(row["need_id"], 0) * row["quantity"] // row["need__quantity"]
-        for table, key, label in (
-            (by_category, row["need__category"], dict(category=Category(row["need__category"]).label)),
-            (by_commune, row["need__commune__name"], dict(commune=row["need__commune__name"])),
-        ):
-            entry = table.setdefault(key, dict(label, allocated=0, delivered=0, children=0))
-            entry["delivered"] += value
-            entry["children"] += row["children_reached"]
-    donors = Donor.objects.filter(pledges__receipts__received_on__year=year).distinct()
+        reached = children_reached_by(Need.objects.all(), (key,), start, end)
+        table = defaultdict(lambda: dict(allocated=0, delivered=0, children=0))
+        for row in allocated.order_by():
+            table[row[f"need__{key}"]]["allocated"] = row["total"]
+        for row in delivered.order_by():
+            if row["total"]:
+                table[row[f"need__{key}"]]["delivered"] = row["total"]
+        for (value,), counts in reached.items():
+            table[value]["children"] = counts["reached"]
+        tables[label] = [
+            {label: Category(value).label if label == "category" else value, **entry} for value, entry in table.items()
+        ]
+    donors = Donor.objects.filter(pk__in=receipts.values("pledge__donor_id"))
     return {
         "year": year,
         "received_money": received.get("money", 0),
         "received_goods": received.get("goods", 0),
-        "allocated": sum(entry["allocated"] for entry in by_category.values()),
-        "delivered": sum(entry["delivered"] for entry in by_category.values()),
-        "by_category": sorted(by_category.values(), key=lambda entry: entry["category"]),
-        "by_commune": sorted(by_commune.values(), key=lambda entry: entry["commune"]),
+        "allocated": sum(entry["allocated"] for entry in tables["category"]),
+        "delivered": sum(entry["delivered"] for entry in tables["category"]),
+        "children": children_reached(start=start, end=end)["reached"],
+        "by_category": sorted(tables["category"], key=lambda entry: entry["category"]),
+        "by_commune": sorted(tables["commune"], key=lambda entry: entry["commune"]),
         "donors": list(donors.filter(anonymous_publicly=False).order_by("name").values_list("name", flat=True)),
         "anonymous_donors": donors.filter(anonymous_publicly=True).count(),
     }

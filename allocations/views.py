@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allocations import selectors, services
+from allocations.figures import notes as figure_notes
 from allocations.forms import AllocationForm, DeliveryForm, ReverseForm
 from allocations.models import AllocationBatch, MatchingRun, RunStatus
 from needs.models import Category, Need, Priority
@@ -361,7 +362,8 @@ def evidence_file(request, pk):
 @require_GET
 def pledge_trace_view(request, pk):
     trace = selectors.pledge_trace(user=request.user, pledge_id=pk)
-    return render(request, "allocations/pledge_trace.html", {"trace": trace})
+    notes = figure_notes("received", "allocated", "delivered", "children_reached")
+    return render(request, "allocations/pledge_trace.html", {"trace": trace, "notes": notes})
 
 
 @require_GET
@@ -374,9 +376,14 @@ def public_page(request):
     if not 2019 <= year <= this_year:  # a bounded key space: the cache cannot be flooded with years
         year = this_year
     figures = cache.get_or_set(
-        f"allocations:public:{year}", lambda: selectors.public_figures(year), PUBLIC_CACHE_SECONDS
+        f"allocations:public:v2:{year}", lambda: selectors.public_figures(year), PUBLIC_CACHE_SECONDS
     )
-    context = {"figures": figures, "years": range(this_year, 2018, -1), "small": selectors.SMALL_COUNT}
+    context = {
+        "figures": figures,
+        "years": range(this_year, 2018, -1),
+        "small": selectors.SMALL_COUNT,
+        "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
+    }
     response = render(request, "allocations/public.html", context)
     response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
     return response

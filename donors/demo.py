@@ -24,7 +24,7 @@ from donors.models import (
     Sponsorship,
 )
 from needs.models import AgeBand, Category, Child, ChildConsent, ClothingSize, ConsentGiver, ConsentPurpose
-from portal.demo import ensure
+from portal.demo import demo_date, ensure
 
 YEAR = 2026
 # name → (type, tax code, country, anonymous publicly, contact)
@@ -126,7 +126,7 @@ def _pledges(donors, campaigns, communes, staff):
         staff=staff,
         kind=PledgeKind.CASH,
         amount=120_000_000,
-        pledged_on=dt.date(YEAR, 1, 8),
+        pledged_on=demo_date(dt.date(YEAR, 1, 8)),
         receive_by=dt.date(YEAR, 12, 31),
         campaign=campaigns[CampaignKind.TET],
         earmark_categories=[Category.WARM_CLOTHING],
@@ -134,7 +134,7 @@ def _pledges(donors, campaigns, communes, staff):
         communes=communes[:2],
     )
     if new:
-        _money(pledge, staff, dt.date(YEAR, 1, 20), 80_000_000, "FT26020ABC")
+        _money(pledge, staff, demo_date(dt.date(YEAR, 1, 20)), 80_000_000, "FT26020ABC")
     # In-kind, school supplies and warm clothes, goods partly received.
     pledge, new = _pledge(
         "đồ dùng khai giảng",
@@ -142,7 +142,7 @@ def _pledges(donors, campaigns, communes, staff):
         staff=staff,
         kind=PledgeKind.IN_KIND,
         amount=None,
-        pledged_on=dt.date(YEAR, 8, 2),
+        pledged_on=demo_date(dt.date(YEAR, 8, 2)),
         campaign=campaigns[CampaignKind.SCHOOL_OPENING],
         items=[
             PledgeItem(
@@ -163,8 +163,8 @@ def _pledges(donors, campaigns, communes, staff):
     )
     if new:
         books, coats = pledge.items.order_by("pk")
-        _goods(pledge, staff, dt.date(YEAR, 8, 28), books, 300)
-        _goods(pledge, staff, dt.date(YEAR, 9, 3), coats, 120)
+        _goods(pledge, staff, demo_date(dt.date(YEAR, 8, 28)), books, 300)
+        _goods(pledge, staff, demo_date(dt.date(YEAR, 9, 3)), coats, 120)
     # Cash from the foreign donor for school meals, fully received. Earmarked by category only: the meals are
     # group needs of whole schools, which carry no age band, so an age-band earmark could never be used.
     pledge, new = _pledge(
@@ -173,23 +173,23 @@ def _pledges(donors, campaigns, communes, staff):
         staff=staff,
         kind=PledgeKind.CASH,
         amount=250_000_000,
-        pledged_on=dt.date(YEAR, 5, 25),
+        pledged_on=demo_date(dt.date(YEAR, 5, 25)),
         campaign=campaigns[CampaignKind.ACTION_MONTH],
         earmark_categories=[Category.NUTRITION],
     )
     if new:
-        _money(pledge, staff, dt.date(YEAR, 6, 10), 250_000_000, "SWIFT-2606-0042")
+        _money(pledge, staff, demo_date(dt.date(YEAR, 6, 10)), 250_000_000, "SWIFT-2606-0042")
     pledge, new = _pledge(
         "Trung thu",
         donor=donors["Ông Đỗ Văn Lâm"],
         staff=staff,
         kind=PledgeKind.CASH,
         amount=15_000_000,
-        pledged_on=dt.date(YEAR, 9, 2),
+        pledged_on=demo_date(dt.date(YEAR, 9, 2)),
         campaign=campaigns[CampaignKind.MID_AUTUMN],
     )
     if new:
-        _money(pledge, staff, dt.date(YEAR, 9, 10), 15_000_000, "", method=PaymentMethod.CASH)
+        _money(pledge, staff, demo_date(dt.date(YEAR, 9, 10)), 15_000_000, "", method=PaymentMethod.CASH)
     # Submitted online by the demo donor, waiting for staff.
     _pledge(
         "khám sức khỏe (gửi trực tuyến)",
@@ -198,7 +198,7 @@ def _pledges(donors, campaigns, communes, staff):
         online=True,
         kind=PledgeKind.CASH,
         amount=40_000_000,
-        pledged_on=dt.date(YEAR, 11, 2),
+        pledged_on=demo_date(dt.date(YEAR, 11, 2)),
         receive_by=dt.date(YEAR + 1, 3, 31),
         earmark_categories=[Category.HEALTHCARE],
     )
@@ -208,7 +208,7 @@ def _pledges(donors, campaigns, communes, staff):
         staff=staff,
         kind=PledgeKind.CASH,
         amount=30_000_000,
-        pledged_on=dt.date(YEAR, 7, 22),
+        pledged_on=demo_date(dt.date(YEAR, 7, 22)),
         campaign=campaigns[CampaignKind.AD_HOC],
     )
     if new:
@@ -221,7 +221,7 @@ def _pledges(donors, campaigns, communes, staff):
         staff=staff,
         kind=PledgeKind.CASH,
         amount=60_000_000,
-        pledged_on=dt.date(YEAR, 1, 15),
+        pledged_on=demo_date(dt.date(YEAR, 1, 15)),
         receive_by=dt.date(YEAR, 3, 31),
         earmark_categories=[Category.PLAY],
     )
@@ -234,7 +234,7 @@ def _pledges(donors, campaigns, communes, staff):
         staff=staff,
         kind=PledgeKind.CASH,
         amount=10_000_000,
-        pledged_on=dt.date(YEAR, 10, 15),
+        pledged_on=demo_date(dt.date(YEAR, 10, 15)),
         receive_by=dt.date(YEAR + 1, 1, 31),
         earmark_categories=[Category.EDUCATION],
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from donors.figures import plan_progress_totals, plan_year, received_in, received_receipts
 from donors.models import (
     Campaign,
     Donor,
@@ -21,7 +21,6 @@ from donors.models import (
     Pledge,
     PledgeEvent,
     Receipt,
-    ReceiptKind,
     Sponsorship,
 )
 from needs.models import ConsentPurpose
@@ -33,7 +32,9 @@ from portal.text import fold
 
 def received_total_expression():
     """The sum of a pledge's receipts in đồng (0 when none), as a subquery on OuterRef('pk')."""
-    per_pledge = Receipt.objects.filter(pledge=OuterRef("pk")).order_by().values("pledge").annotate(total=Sum("amount"))
+    per_pledge = (
+        received_receipts().filter(pledge=OuterRef("pk")).order_by().values("pledge").annotate(total=Sum("amount"))
+    )
     return Coalesce(Subquery(per_pledge.values("total"), output_field=BigIntegerField()), Value(0))
 
 
@@ -42,7 +43,7 @@ def with_received(pledges):
 
 
 def received_total(pledge: Pledge) -> int:
-    return pledge.receipts.aggregate(total=Sum("amount"))["total"] or 0
+    return received_receipts().filter(pledge=pledge).aggregate(total=Sum("amount"))["total"] or 0
 
 
 # --- Donors -----------------------------------------------------------------------------------------------
@@ -152,46 +153,13 @@ class TargetProgress:
         return min(100, round(100 * self.received / self.target.amount))
 
 
-def plan_progress(*, plan: MobilisationPlan) -> list[TargetProgress]:
-    """Progress of each target of a yearly plan: đồng actually RECEIVED in the plan year.
-
-    What counts toward a target (category C, commune X; a blank one means "any"):
-    - only receipts (money and goods actually received, never pledges) dated within the plan year, from donors
-      of the plan's province;
-    - category: goods count toward their pledged item's category; money counts toward the categories its
-      pledge is earmarked for. Unearmarked money counts only toward targets whose category is blank;
-    - commune: a receipt counts toward the communes its pledge is earmarked for; an unearmarked one only toward
-      targets whose commune is blank.
-    A receipt earmarked for several categories or communes counts in full toward each of them (the earmark
-    allows any), so per-category lines may add up to more than the province-wide line. The number of children
-    reached comes from allocations and is not part of this figure.
-    """
-    targets = list(plan.targets.select_related("commune").order_by("category", "commune__name", "pk"))
-    year_start, year_end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
-    rows = (
-        Receipt.objects.filter(pledge__donor__province_id=plan.province_id, received_on__range=(year_start, year_end))
-        .values("pledge_id", "kind", "item__category")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    pledge_ids = {row["pledge_id"] for row in rows}
-    earmarks = {
-        pk: (set(categories or []), set())
-        for pk, categories in Pledge.objects.filter(pk__in=pledge_ids).values_list("pk", "earmark_categories")
-    }
-    for pledge_id, commune_id in Pledge.earmark_communes.through.objects.filter(pledge_id__in=pledge_ids).values_list(
-        "pledge_id", "administrativeunit_id"
-    ):
-        earmarks[pledge_id][1].add(commune_id)
-    totals: dict[tuple[str, int | None], int] = defaultdict(int)
-    for row in rows:
-        categories, communes = earmarks[row["pledge_id"]]
-        if row["kind"] == ReceiptKind.GOODS:
-            categories = {row["item__category"]}
-        for category in {""} | categories:
-            for commune in {None} | communes:
-                totals[(category, commune)] += row["total"]
-    return [TargetProgress(target=t, received=totals[(t.category, t.commune_id)]) for t in targets]
+def plan_progress(*, plan: MobilisationPlan, start: dt.date | None = None, end: dt.date | None = None):
+    """Progress of each target of a yearly plan (donors.figures.plan_progress_totals): đồng RECEIVED in the plan
+    year, or in [start, end] when given (the annual report asks for its period)."""
+    year_start, year_end = plan_year(plan.year)
+    totals = plan_progress_totals(province_id=plan.province_id, start=start or year_start, end=end or year_end)
+    targets = plan.targets.select_related("commune").order_by("category", "commune__name", "pk")
+    return [TargetProgress(target=t, received=totals.get((t.category, t.commune_id), 0)) for t in targets]
 
 
 def plan_for(*, user, year: int):
@@ -203,7 +171,7 @@ def plan_for(*, user, year: int):
 
 def commendation_ranking(*, user, start: dt.date, end: dt.date, type: str = ""):
     """Donors ranked by the value received from them (money and goods) in [start, end], largest first."""
-    received = Receipt.objects.filter(pledge__donor=OuterRef("pk"), received_on__range=(start, end))
+    received = received_in(start, end).filter(pledge__donor=OuterRef("pk"))
     per_donor = received.order_by().values("pledge__donor").annotate(total=Sum("amount")).values("total")
     donors = Donor.objects.visible_to(user, Perm.VIEW_DASHBOARDS).annotate(
         received_total=Coalesce(Subquery(per_donor, output_field=BigIntegerField()), Value(0))

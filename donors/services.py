@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -245,7 +245,10 @@ def pledge_lapse_overdue(*, today: dt.date | None = None) -> list[int]:
     today = today or timezone.localdate()
     lapsed = []
     candidates = Pledge.objects.filter(
-        status__in=TRANSITIONS["lapse"][0], receive_by__lt=today, receipts__isnull=True
+        # Receipt.objects leaves out cancelled receipts, which a join through `receipts__` would not.
+        ~Exists(Receipt.objects.filter(pledge=OuterRef("pk"))),
+        status__in=TRANSITIONS["lapse"][0],
+        receive_by__lt=today,
     ).values_list("pk", flat=True)
     for pledge_id in list(candidates):
         with transaction.atomic():

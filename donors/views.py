@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from donors import exports, selectors, services
+from donors import exports, figures, selectors, services
 from donors.forms import (
     CampaignForm,
     CommendationForm,
@@ -393,7 +393,8 @@ def plan_detail(request, year=None):
     if plan is None:
         raise Http404
     progress = selectors.plan_progress(plan=plan)
-    context = {"plan": plan, "progress": progress, "year": year}
+    notes = [figures.NOTES["received"], figures.NOTES["plan_progress"]]
+    context = {"plan": plan, "progress": progress, "year": year, "notes": notes}
     return render(request, "donors/plan_detail.html", context)
 
 

@@ -22,6 +22,7 @@ from needs.models import (
 )
 from needs.models.children import CHILD_CONSENT_AGE, age_on, child_code
 from needs.services import child_code_counters_catch_up
+from portal.demo import demo_date, demo_moment
 from portal.models import EthnicGroup
 from portal.text import fold
 
@@ -144,6 +145,16 @@ CHILD_NEEDS = {
 }
 
 
+# When the commune registered each category's needs (moved inside the demo cycle by portal.demo.demo_date).
+REGISTERED_ON = {
+    Category.HEALTHCARE: dt.date(2026, 3, 10),
+    Category.PLAY: dt.date(2026, 4, 10),
+    Category.EDUCATION: dt.date(2026, 7, 20),
+    Category.NUTRITION: dt.date(2026, 7, 25),
+    Category.WARM_CLOTHING: dt.date(2026, 9, 20),
+}
+
+
 def _status(rng):
     return rng.choices([status for status, _w in STATUS_MIX], weights=[w for _s, w in STATUS_MIX])[0]
 
@@ -248,7 +259,20 @@ def _needs(context, children):
             )
             previous = target
     NeedEvent.objects.bulk_create(events)
+    _date_registrations(created)
     context.data["needs"] = len(planned)
+
+
+def _date_registrations(created):
+    """Date the new needs and their workflow steps on the day their commune registered them (inside the demo
+    cycle), not on the day the demo was seeded: the report counts needs registered in its period."""
+    by_category = {}
+    for need in created:
+        by_category.setdefault(need.category, []).append(need.pk)
+    for category, ids in by_category.items():
+        moment = demo_moment(REGISTERED_ON[category])
+        Need.objects.filter(pk__in=ids).update(created_at=moment)
+        NeedEvent.objects.filter(need_id__in=ids).update(at=moment)
 
 
 NEED_KEY = ("child_id", "commune_id", "facility_name", "category", "season")
@@ -262,7 +286,7 @@ def _key(obj, fields) -> tuple:
 def _consents(context, children):
     """Recorded consents for about a third of the children: the guardian's, and the child's own from age 7."""
     rng = context.rng
-    given_on = dt.date(2026, 9, 10)
+    given_on = demo_date(dt.date(2026, 9, 10))
     planned = []
     for child in children:
         if rng.randrange(3):
@@ -286,6 +310,6 @@ def _consents(context, children):
                     given_on=given_on,
                 )
             )
-    key = ("child_id", "given_by", "purpose", "given_on")
+    key = ("child_id", "given_by", "purpose")  # not the date: it depends on the day the demo is seeded
     existing = set(ChildConsent.objects.filter(child__in=children).values_list(*key))
     ChildConsent.objects.bulk_create([consent for consent in planned if _key(consent, key) not in existing])

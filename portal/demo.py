@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from portal.models import (
     AdministrativeUnit,
@@ -42,6 +43,11 @@ VILLAGE_NAMES = [
 # The 2026–2030 list of extremely disadvantaged communes was not final when this demo was written; these
 # flags illustrate the model and are labelled as such on every screen that shows the decision.
 DEMO_DECISION = "Minh họa — danh sách xã ĐBKK 2026–2030 (dữ liệu demo)"
+# The reporting cycle the demo reports on (reports/demo.py opens it). Every dated fact of the demo — a need
+# registered, money received, an allocation, a delivery — is placed inside this period by `demo_date`, so the
+# dashboard, the commune confirmation and the annual report show what the public page shows.
+DEMO_YEAR = 2026
+DEMO_PERIOD = (dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 11, 15))
 DEMO_USERS = [
     ("commune", "Hoàng Thị Dung", Role.COMMUNE_OFFICER, "cán bộ xã Bằng Thành và Nghiên Loan"),
     ("staff", "Nông Văn Thắng", Role.DEPARTMENT_STAFF, "cán bộ Sở Y tế tỉnh Thái Nguyên"),
@@ -49,6 +55,22 @@ DEMO_USERS = [
     ("donor", "Đặng Minh Khoa", Role.DONOR, "đại diện nhà tài trợ"),
     ("auditor", "Triệu Văn Bình", Role.AUDITOR, "thanh tra tỉnh (chỉ xem)"),
 ]
+
+
+def demo_date(planned: dt.date, *, today: dt.date | None = None) -> dt.date:
+    """The day a demo event happens: its planned day, moved inside the demo cycle's period and never after today
+    (the services refuse money received or support handed over "tomorrow"). Run mid-year, the later events all
+    fall on today; run on 1 January 2026, everything happens that day; run after the period, as planned. The
+    mapping keeps the events' order, so a need is registered before it is funded and funded before delivered."""
+    start, end = DEMO_PERIOD
+    last = min(end, today or timezone.localdate())
+    return max(start, min(planned, last))
+
+
+def demo_moment(planned: dt.date, *, today: dt.date | None = None) -> dt.datetime:
+    """`demo_date` as a time of day (09:00 local), for rows stamped when they were created."""
+    moment = timezone.make_aware(dt.datetime.combine(demo_date(planned, today=today), dt.time(9, 0)))
+    return min(moment, timezone.now())
 
 
 def ensure(model, defaults: dict, **lookup):

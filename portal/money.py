@@ -12,13 +12,15 @@ read two ways (`10,5`, `10.00`, `10,000`) is refused with a message instead of g
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from portal.text import nfc, vietnamese_d
 
 # A province's money never comes near a million billion đồng; beyond that a typing slip is far more likely.
 MAX_VND = 10**15 - 1
@@ -64,9 +66,8 @@ def parse_vnd(value) -> int:
             _refuse(_("“%(value)s”: số tiền là số nguyên đồng, không có phần lẻ."), value, "decimal")
         number = int(value)
     else:
-        typed = " ".join(unicodedata.normalize("NFC", str(value)).translate(_SPACES).split())
-        # The Icelandic Ð (U+00D0) and ð look like Đ/đ and come from some keyboards and fonts.
-        cleaned = _SUFFIX.sub("", typed.replace("Ð", "Đ").replace("ð", "đ")).strip()
+        typed = " ".join(nfc(str(value)).translate(_SPACES).split())
+        cleaned = _SUFFIX.sub("", vietnamese_d(typed)).strip()
         if not cleaned:
             _refuse(_("Nhập số tiền (đồng), ví dụ 10.000.000."), typed, "required")
         if cleaned.startswith("-"):
@@ -199,13 +200,16 @@ class VndInput(forms.TextInput):
                 preview = _("Sẽ lưu: %(amount)s") % {"amount": vnd_preview(parse_vnd(value))}
             except ValidationError:
                 preview = ""
+        # The script comes with the field, so only pages with a đồng field load it (it runs once however many).
         return format_html(
-            '{}<output class="money-saved" id="{}" for="{}" aria-live="polite" data-label="{}">{}</output>',
+            '{}<output class="money-saved" id="{}" for="{}" aria-live="polite" data-label="{}">{}</output>'
+            '<script src="{}" defer></script>',
             box,
             output_id,
             field_id,
             _("Sẽ lưu: %(amount)s"),
             preview,
+            static("js/money.js"),
         )
 
 

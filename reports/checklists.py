@@ -246,12 +246,12 @@ def _unconfirmed(*, cycle: ReportingCycle, unit: AdministrativeUnit) -> list[Che
 
 def figure_totals(figures: Figures) -> list[tuple[str, int, str]]:
     """The totals whose zero the checklist points out: (code, value, what a zero means), read from the figures."""
-    needs = figures.needs_total()
+    totals = figures.totals()
     return [
-        ("children", figures.local["beneficiaries"], _("Không có trẻ em nào được hỗ trợ trong kỳ (0 trẻ).")),
-        ("received", figures.resources["total"], _("Tổng tiền, hàng tiếp nhận trong kỳ bằng 0 đ.")),
-        ("allocated", needs["allocated"], _("Tổng phân bổ cho các nhu cầu trong kỳ bằng 0 đ.")),
-        ("delivered", needs["delivered_value"], _("Tổng giá trị hỗ trợ đã trao trong kỳ bằng 0 đ.")),
+        ("children", totals["children_reached"], _("Không có trẻ em nào được hỗ trợ trong kỳ (0 trẻ).")),
+        ("received", totals["received"], _("Tổng tiền, hàng tiếp nhận trong kỳ bằng 0 đ.")),
+        ("allocated", totals["allocated"], _("Tổng phân bổ cho các nhu cầu trong kỳ bằng 0 đ.")),
+        ("delivered", totals["delivered"], _("Tổng giá trị hỗ trợ đã trao trong kỳ bằng 0 đ.")),
     ]
 
 

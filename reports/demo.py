@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from portal.demo import ensure
+from portal.demo import DEMO_PERIOD, DEMO_YEAR, ensure
 from reports.figures import commune_snapshot
 from reports.models import CommuneConfirmation, ConfirmationEvent, ConfirmationStatus, Programme, ReportingCycle
 
@@ -47,12 +47,12 @@ def seed(context):
         ReportingCycle,
         programme=programmes["CTMTQG-2026"],
         province=context.data["province"],
-        year=2026,
+        year=DEMO_YEAR,
         defaults=dict(
-            period_start=dt.date(2026, 1, 1),
-            period_end=dt.date(2026, 11, 15),
-            confirm_by=dt.date(2026, 11, 15),
-            due_on=ReportingCycle.default_due(2026),
+            period_start=DEMO_PERIOD[0],
+            period_end=DEMO_PERIOD[1],
+            confirm_by=ReportingCycle.default_confirm_by(DEMO_YEAR),
+            due_on=ReportingCycle.default_due(DEMO_YEAR),
             difficulties=DIFFICULTIES,
             proposals=PROPOSALS,
         ),

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from portal.models import Agency, UnitLevel
 from portal.pdf import render_pdf
 from reports import charts
-from reports.figures import Figures, figures_for
+from reports.figures import DEFINITIONS, Figures, figures_for
 from reports.models import Report, ReportKind
 
 NEED_SERIES = [
@@ -46,11 +46,7 @@ def report_figures(report: Report) -> Figures:
 def report_context(report: Report, figures: Figures) -> dict:
     agency = Agency.objects.get(province_id=report.cycle.province_id)
     needs_by_category = figures.needs_by_category()
-    active_communes = [
-        row
-        for row, needs in zip(figures.children_by_commune(), figures.needs_by_commune(), strict=True)
-        if row["beneficiaries"] or needs["registered"]
-    ]
+    active_communes = [row for row in figures.children_by_commune() if figures.is_active(row["key"])]
     return {
         # The shared Decree 30 header and closing read these five names.
         "agency": agency,
@@ -65,7 +61,7 @@ def report_context(report: Report, figures: Figures) -> dict:
         "resources": figures.resources,
         "children_by_category": figures.children_by_category(),
         "children_by_commune": active_communes,
-        "quiet_communes": len(figures.communes) - len(active_communes),
+        "quiet_communes": figures.quiet_communes(),
         "children_by_sex": figures.children_by_sex(),
         "children_by_age_band": figures.children_by_age_band(),
         "children_by_ethnic_group": figures.children_by_ethnic_group(),
@@ -75,6 +71,8 @@ def report_context(report: Report, figures: Figures) -> dict:
         "money_chart": charts.monthly_columns(figures.by_month, MONEY_SERIES, title="Nguồn lực theo tháng"),
         "plan": figures.plan,
         "donors": figures.donors,
+        "totals": figures.totals(),
+        "definitions": list(DEFINITIONS.values()),
     }
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from reports.figures import Figures
+from reports.figures import DEFINITIONS, Figures
 
 MONEY_FORMAT = "#,##0"
 # A text cell starting with one of these would be read as a formula by spreadsheet programs (CSV/formula injection).
@@ -53,10 +53,12 @@ def figures_workbook(figures: Figures) -> bytes:
             [_("Hiện vật quy đổi (đồng)"), r["in_kind"]],
             [_("Số trẻ được hỗ trợ"), figures.local["children"]],
             [_("Số trẻ hưởng lợi"), figures.local["beneficiaries"]],
+            [_("Đã phân bổ (đồng)"), figures.totals()["allocated"]],
+            [_("Đã trao, quy đổi (đồng)"), figures.totals()["delivered"]],
         ],
     )
     book[_("Tổng hợp")].column_dimensions["A"].width = 32
-    for cell in list(book[_("Tổng hợp")]["B"])[4:7]:
+    for cell in list(book[_("Tổng hợp")]["B"])[4:7] + list(book[_("Tổng hợp")]["B"])[9:11]:
         cell.number_format = MONEY_FORMAT
     money_headers = [_("Tiền (đồng)"), _("Hiện vật (đồng)"), _("Cộng (đồng)")]
     for title, key in [
@@ -152,6 +154,13 @@ def figures_workbook(figures: Figures) -> bytes:
         [[row["name"], row["type"], row["total"]] for row in figures.donors],
         {2},
     )
+    _sheet(
+        book,
+        _("Cách tính số liệu"),
+        [_("Cách tính")],
+        [[str(text)] for text in DEFINITIONS.values()],
+    )
+    book[_("Cách tính số liệu")].column_dimensions["A"].width = 120
     stream = BytesIO()
     book.save(stream)
     return stream.getvalue()

@@ -4,13 +4,19 @@ Figures are for a unit (the province, or one commune) and a period (any two date
 database (values/annotate/aggregate, distinct counts, conditional sums); Python only reshapes the few
 aggregated rows and adds per-commune rows up to province totals.
 
-Definitions (shown in the report's notes too):
-- Resources mobilised are receipts (money and goods actually received, valued in đồng); pledges are promises
-  and never count. For one commune, the resources are what was allocated to its needs.
-- A child is supported when one of their needs has an active allocation made in the period, or a delivery in
-  the period; each child counts once however many needs they have. A group need (a school's meals) counts its
-  beneficiary_count. Age bands are the child's age on the last day of the period.
-- The needs pipeline counts needs registered in the period (not drafts, not cancelled) by how far they went.
+Definitions: each quantity — received, allocated, delivered (in đồng and in items), children reached, plan
+progress, commendation — is defined once, in donors.figures and allocations.figures, next to its code; this
+module only groups those definitions by commune, category, month… `DEFINITIONS` holds their texts, shown as
+footnotes on the dashboard, in the PDF and the workbook, and in the API's "definitions".
+- Resources mobilised are what was RECEIVED (donors.figures.received_in); pledges are promises and never count.
+  For one commune, the resources are what was ALLOCATED to its needs.
+- Children: CHILDREN REACHED (allocations.figures.children_reached_by) — children who actually received
+  something in the period, each once; "beneficiaries" adds the children group needs reached. Age bands are the
+  child's age on the last day of the period.
+- The needs pipeline counts needs registered in the period (not drafts, not cancelled) by how far they went;
+  its money columns are ALLOCATED and DELIVERED in the period by the needs' category, whenever the needs were
+  registered, so they add up to the same totals as every other table.
+- Plan progress is donors.figures.plan_progress_totals for the period; its children are children reached.
 - Per-commune figures ("local" figures) of a commune that confirmed them for a cycle come from the snapshot
   taken at confirmation, when the figures asked for are that cycle's period; the province adds communes up.
 """
@@ -20,12 +26,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import BigIntegerField, Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
-from allocations.models import Allocation, Delivery
-from donors.models import DonorType, MobilisationPlan, Receipt, ReceiptKind
+from allocations.figures import (
+    NOTES,
+    allocations_made,
+    children_reached_by,
+    delivered_share_expression,
+    deliveries_made,
+    reached_needs,
+)
+from donors.figures import plan_progress_totals, received_in
+from donors.models import DonorType, MobilisationPlan, ReceiptKind
 from needs.models import AgeBand, Category, Need, NeedStatus, Sex
 from portal.models import AdministrativeUnit, EthnicGroup, UnitLevel
 
@@ -51,8 +65,11 @@ NEED_MEASURES = (
     "estimated_cost",
     "allocated",
     "delivered_value",
+    "delivered_items",
     "children_reached",
 )
+# The definition of every figure, shown with them (one text per figure: allocations.figures.NOTES).
+DEFINITIONS = NOTES
 UNCATEGORISED = ""  # money received without a category (goods carry the category of their item)
 
 
@@ -134,6 +151,7 @@ class Figures:
             "unit": {"code": self.unit.code, "name": self.unit.name, "level": self.unit.level},
             "period": {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()},
             "resources": self.resources,
+            "totals": self.totals(),
             "children": {
                 "children": self.local["children"],
                 "beneficiaries": self.local["beneficiaries"],
@@ -152,7 +170,34 @@ class Figures:
             "plan": self.plan,
             "donors_to_commend": self.donors,
             "confirmed_communes": sorted(self.commune_names[pk] for pk in self.confirmed if pk in self.commune_names),
+            "quiet_communes": self.quiet_communes(),
+            "definitions": {key: str(text) for key, text in DEFINITIONS.items()},
         }
+
+    def totals(self) -> dict:
+        """The headline figures, each as its one definition gives it (see DEFINITIONS)."""
+        needs = self.needs_total()
+        return {
+            "received": self.resources["total"],
+            "allocated": needs["allocated"],
+            "delivered": needs["delivered_value"],
+            "delivered_items": needs["delivered_items"],
+            "children": self.local["children"],
+            "children_reached": self.local["beneficiaries"],
+        }
+
+    def is_active(self, pk: int) -> bool:
+        """A commune the report lists: it has a figure in the period (children reached, needs registered, money
+        allocated or delivered there) or it confirmed its figures for the cycle, zeros included."""
+        if pk in self.confirmed:
+            return True
+        data = self.communes.get(pk) or empty_local()
+        needs = _need_counts(merge_dicts(data["needs"].values()))
+        return bool(data["beneficiaries"] or any(needs.values()))
+
+    def quiet_communes(self) -> int:
+        """Communes of the unit the report does not list: no figure in the period and no confirmation."""
+        return sum(not self.is_active(pk) for pk in self.commune_names)
 
 
 def figures_for(*, unit: AdministrativeUnit, period_start: dt.date, period_end: dt.date, cycle=None) -> Figures:
@@ -220,26 +265,12 @@ def live_local_figures(commune_ids, lineage: Lineage, start: dt.date, end: dt.da
         return communes.setdefault(pk, empty_local())
 
     root = lineage.root_expression("commune")
-    allocated_in_period = Allocation.objects.filter(
-        need=OuterRef("pk"), active=True, created_at__date__range=(start, end)
-    )
-    delivered_in_period = Delivery.objects.filter(need=OuterRef("pk"), delivered_on__range=(start, end))
-    supported = (
-        Need.objects.filter(commune_id__in=commune_ids)
-        .filter(Exists(allocated_in_period) | Exists(delivered_in_period))
-        .annotate(root=root)
-    )
-    by_category = supported.values("root", "category").annotate(
-        children=Count("child", distinct=True),
-        groups=Coalesce(Sum("beneficiary_count", filter=Q(child__isnull=True)), 0),
-    )
-    for row in by_category:
-        data = local(row["root"])
-        data["by_category"][row["category"]] = {
-            "children": row["children"],
-            "beneficiaries": row["children"] + row["groups"],
-        }
-        data["beneficiaries"] += row["groups"]
+    needs = Need.objects.filter(commune_id__in=commune_ids).annotate(root=root)
+    for (pk, category), counts in children_reached_by(needs, ("root", "category"), start, end).items():
+        data = local(pk)
+        data["by_category"][category] = {"children": counts["children"], "beneficiaries": counts["reached"]}
+        data["beneficiaries"] += counts["groups"]
+    supported = reached_needs(needs, start, end)
     # Ethnic group, sex and age band belong to the child, so within a commune each child falls in exactly one
     # combination of the three: one query counts every dimension and, added up, the commune's children. (One
     # query per dimension scanned the province's needs once each: three seconds more per report.)
@@ -277,25 +308,29 @@ def live_local_figures(commune_ids, lineage: Lineage, start: dt.date, end: dt.da
     )
     for row in pipeline:
         local(row["root"])["needs"][row["category"]] = {measure: row.get(measure) or 0 for measure in NEED_MEASURES}
+    # The money columns: ALLOCATED and DELIVERED in the period by the needs' category (allocations.figures).
     need_root = lineage.root_expression("need__commune")
-    allocated = (
-        Allocation.objects.filter(active=True, need__in=registered, created_at__date__lte=end)
+    allocations = allocations_made().filter(need__commune_id__in=commune_ids).annotate(root=need_root)
+    money = allocations.values("root", "need__category").annotate(
+        allocated=Coalesce(Sum("amount", filter=Q(created_at__date__range=(start, end))), 0),
+        delivered_value=Coalesce(Sum(delivered_share_expression(start, end), output_field=BigIntegerField()), 0),
+    )
+    items = (
+        deliveries_made(start, end)
+        .filter(need__commune_id__in=commune_ids)
         .annotate(root=need_root)
         .values("root", "need__category")
-        .annotate(amount=Sum("amount"))
+        .annotate(delivered_items=Sum("quantity"))
     )
-    for row in allocated:
-        local(row["root"])["needs"][row["need__category"]]["allocated"] = row["amount"]
-    delivered = (
-        Delivery.objects.filter(need__in=registered, delivered_on__lte=end)
-        .annotate(root=need_root)
-        .values("root", "need__category")
-        .annotate(value=Sum(F("quantity") * F("need__unit_cost")), reached=Sum("children_reached"))
-    )
-    for row in delivered:
-        measures = local(row["root"])["needs"][row["need__category"]]
-        measures["delivered_value"] = row["value"]
-        measures["children_reached"] = row["reached"]
+    for rows in (money, items):
+        for row in rows.order_by():
+            measures = local(row["root"])["needs"].setdefault(row["need__category"], _need_counts(None))
+            for measure in ("allocated", "delivered_value", "delivered_items"):
+                if measure in row:
+                    measures[measure] = row[measure]
+    for data in communes.values():
+        for category, counts in data["by_category"].items():
+            data["needs"].setdefault(category, _need_counts(None))["children_reached"] = counts["beneficiaries"]
     return communes
 
 
@@ -401,27 +436,33 @@ def _money_in(unit, commune_ids, start, end):
     Both are annotated with the same names, so every table below is one query on either.
     """
     if unit.level == UnitLevel.PROVINCE:
-        return Receipt.objects.filter(pledge__donor__province=unit, received_on__range=(start, end)).annotate(
-            value=F("amount"),
-            is_cash=Case(When(kind=ReceiptKind.MONEY, then=Value(1)), default=Value(0)),
-            donor_type=F("pledge__donor__type"),
-            donor_key=F("pledge__donor_id"),
-            donor_name=F("pledge__donor__name"),
-            campaign_name=Coalesce("pledge__campaign__name", Value("")),
-            category=Coalesce("item__category", Value(UNCATEGORISED)),
-            month=TruncMonth("received_on"),
+        return (
+            received_in(start, end)
+            .filter(pledge__donor__province=unit)
+            .annotate(
+                value=F("amount"),
+                is_cash=Case(When(kind=ReceiptKind.MONEY, then=Value(1)), default=Value(0)),
+                donor_type=F("pledge__donor__type"),
+                donor_key=F("pledge__donor_id"),
+                donor_name=F("pledge__donor__name"),
+                campaign_name=Coalesce("pledge__campaign__name", Value("")),
+                category=Coalesce("item__category", Value(UNCATEGORISED)),
+                month=TruncMonth("received_on"),
+            )
         )
-    return Allocation.objects.filter(
-        need__commune_id__in=commune_ids, active=True, created_at__date__range=(start, end)
-    ).annotate(
-        value=F("amount"),
-        is_cash=Case(When(receipt__kind=ReceiptKind.MONEY, then=Value(1)), default=Value(0)),
-        donor_type=F("receipt__pledge__donor__type"),
-        donor_key=F("receipt__pledge__donor_id"),
-        donor_name=F("receipt__pledge__donor__name"),
-        campaign_name=Coalesce("receipt__pledge__campaign__name", Value("")),
-        category=F("need__category"),
-        month=TruncMonth("created_at"),
+    return (
+        allocations_made(start, end)
+        .filter(need__commune_id__in=commune_ids)
+        .annotate(
+            value=F("amount"),
+            is_cash=Case(When(receipt__kind=ReceiptKind.MONEY, then=Value(1)), default=Value(0)),
+            donor_type=F("receipt__pledge__donor__type"),
+            donor_key=F("receipt__pledge__donor_id"),
+            donor_name=F("receipt__pledge__donor__name"),
+            campaign_name=Coalesce("receipt__pledge__campaign__name", Value("")),
+            category=F("need__category"),
+            month=TruncMonth("created_at"),
+        )
     )
 
 
@@ -483,20 +524,14 @@ def _donors_to_commend(money_in) -> list[dict]:
 
 
 def _by_month(money_in, commune_ids, start, end) -> list[dict]:
-    """Money in, allocated and delivered (at the needs' unit costs) per month of the period."""
+    """Money in, allocated and delivered (allocations.figures) per month of the period."""
     received = money_in.values("month").annotate(total=Sum("value")).values_list("month", "total")
     allocated = (
-        Allocation.objects.filter(need__commune_id__in=commune_ids, active=True, created_at__date__range=(start, end))
+        allocations_made(start, end)
+        .filter(need__commune_id__in=commune_ids)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(total=Sum("amount"))
-        .values_list("month", "total")
-    )
-    delivered = (
-        Delivery.objects.filter(need__commune_id__in=commune_ids, delivered_on__range=(start, end))
-        .annotate(month=TruncMonth("delivered_on"))
-        .values("month")
-        .annotate(total=Sum(F("quantity") * F("need__unit_cost")))
         .values_list("month", "total")
     )
     months = []
@@ -504,6 +539,21 @@ def _by_month(money_in, commune_ids, start, end) -> list[dict]:
     while month <= end:
         months.append(month)
         month = (month + dt.timedelta(days=32)).replace(day=1)
+    # DELIVERED per month of the period, one query: each month's share (allocations.figures) as a column.
+    spans = [
+        (max(m, start), min((m + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), end)) for m in months
+    ]
+    shares = (
+        allocations_made()
+        .filter(need__commune_id__in=commune_ids)
+        .aggregate(
+            **{
+                f"m{i}": Coalesce(Sum(delivered_share_expression(a, b), output_field=BigIntegerField()), 0)
+                for i, (a, b) in enumerate(spans)
+            }
+        )
+    )
+    delivered = [(m, shares[f"m{i}"]) for i, m in enumerate(months)]
 
     tables = {
         name: {_as_date(k): v for k, v in rows}
@@ -529,19 +579,17 @@ def _plan(figures: Figures) -> list[dict]:
     if not figures.is_province:
         targets = targets.filter(commune=figures.unit)
     labels = {c.value: str(c.label) for c in Category}
+    # Amounts: PLAN PROGRESS (donors.figures) over the period; children: CHILDREN REACHED (with group needs').
+    received = plan_progress_totals(province_id=province.pk, start=figures.period_start, end=figures.period_end)
     rows = []
     for target in targets:  # a plan has a handful of lines; each reads the figures computed above
         scope = [figures.communes.get(target.commune_id, empty_local())] if target.commune_id else [figures.local]
         local = merge_local(scope)
         if target.category:
-            children = local["by_category"].get(target.category, {}).get("children", 0)
-            amount = local["needs"].get(target.category, {}).get("allocated", 0)
+            children = local["by_category"].get(target.category, {}).get("beneficiaries", 0)
         else:
-            children = local["children"]
-            if target.commune_id or not figures.is_province:
-                amount = sum(row.get("allocated", 0) for row in local["needs"].values())
-            else:
-                amount = figures.resources["total"]
+            children = local["beneficiaries"]
+        amount = received.get((target.category, target.commune_id), 0)
         rows.append(
             {
                 "category": labels.get(target.category, _("Tất cả loại hỗ trợ")),

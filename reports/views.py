@@ -18,7 +18,7 @@ from portal.selectors import history_entries
 from reports import charts, services
 from reports.checklists import approval_checklist, confirmation_checklist, reopen_checklist, report_changes
 from reports.excel import figures_workbook
-from reports.figures import figures_for
+from reports.figures import DEFINITIONS, figures_for
 from reports.forms import CycleCreateForm, CycleDatesForm, CycleTextsForm, ReopenForm, ReportRequestForm
 from reports.models import CommuneConfirmation, ConfirmationStatus, Report, ReportingCycle
 from reports.selectors import (
@@ -96,6 +96,8 @@ def dashboard(request):
             else None,
             may_prepare=scope_for(request.user).allows(Perm.PREPARE_REPORTS, cycle.province_id),
             outdated_finals=final_reports_outdated(cycle=cycle),
+            totals=figures.totals(),
+            notes=list(DEFINITIONS.values()),
         )
     return render(request, "reports/dashboard.html", context)
 

@@ -9,7 +9,7 @@
 
   function parseVnd(text) {
     var typed = String(text).normalize("NFC").replace(/[\u00a0\u202f\u2009\t]/g, " ").trim().replace(/\s+/g, " ");
-    var cleaned = typed.replace(/Ð/g, "Đ").replace(/ð/g, "đ").replace(/\s*(đồng|đ|vnđ|vnd|dong)\.?$/i, "").trim();
+    var cleaned = typed.replace(/[\u00d0\u0189]/g, "Đ").replace(/[\u00f0\u0256]/g, "đ").replace(/\s*(đồng|đ|vnđ|vnd|dong)\.?$/i, "").trim();
     if (/^(\d+|\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+|\d{1,3}(,\d{3}){2,})$/.test(cleaned)) {
       var number = Number(cleaned.replace(/[., ]/g, ""));
       return number <= MAX ? number : null;
@@ -49,7 +49,8 @@
   function preview(n) { return grouped(n) + "\u00a0đ — " + numberInWords(n) + " đồng"; }
 
   if (typeof module !== "undefined") { module.exports = { parseVnd: parseVnd, numberInWords: numberInWords, preview: preview }; }
-  if (typeof document === "undefined") return;
+  if (typeof document === "undefined" || window.vndPreviewLoaded) return;
+  window.vndPreviewLoaded = true;
 
   function update(input) {
     var output = document.getElementById(input.getAttribute("aria-describedby").split(" ").pop());

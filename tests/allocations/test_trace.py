@@ -40,12 +40,17 @@ def test_the_trace_reconciles_to_the_dong_with_the_ledger(personas, funded):
     assert trace["received"] == 3_000_000
     assert trace["allocated"] == ledger["total"] == 1_555_555
     assert sum(row["allocated"] for row in trace["rows"]) == trace["allocated"]
-    # Girl: 600,000 × 1/2; school: 555,555 × 3/10 rounded down.
-    assert trace["delivered"] == 300_000 + 166_666
+    # Girl: 600,000 × 1 of her 2 paid units; school: 555,555 paid 5 of its 10 units, 3 of them handed over
+    # (a partly funded need counts the units it paid for, not all those it asked for).
+    paid_units = Need.objects.get(pk=funded["school"].pk).balance.covered_units
+    assert paid_units < funded["school"].quantity
+    assert trace["delivered"] == 300_000 + 555_555 * 3 // paid_units
     assert sum(row["delivered"] for row in trace["rows"]) == trace["delivered"]
     assert trace["unallocated"] + trace["allocated"] == trace["received"]
     assert trace["delivered"] + trace["awaiting"] == trace["allocated"]
-    assert trace["children"] == 1 + 1 + 30
+    # Children who received something: the girl, and the one child the school's delivery recorded; the boy's
+    # coat is paid for but not handed over yet.
+    assert trace["children"] == 1 + 1
 
 
 def test_the_trace_page_shows_counts_never_names_and_photos_only_with_consent(client, personas, funded):

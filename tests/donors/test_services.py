@@ -132,6 +132,15 @@ def test_the_beat_task_lapses_only_overdue_pledges_with_nothing_received(persona
     assert lapse_overdue_pledges.delay().get() == 0  # running again changes nothing
 
 
+def test_an_overdue_pledge_whose_only_receipt_was_cancelled_lapses(personas, donor):
+    today = dt.date.today()
+    pledge = make_pledge(donor, receive_by=today - dt.timedelta(days=1))
+    receipt = receive_money(pledge, 1_000_000, on=today - dt.timedelta(days=3))
+    services.receipt_cancel(receipt_id=receipt.pk, actor=personas.staff, reason="Ghi nhầm nhà tài trợ")
+    assert services.pledge_lapse_overdue() == [pledge.pk]
+    assert _status(pledge) == PledgeStatus.LAPSED
+
+
 def test_the_beat_schedule_runs_the_lapse_task(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "donors.tasks.lapse_overdue_pledges" in tasks

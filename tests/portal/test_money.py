@@ -106,6 +106,7 @@ def test_the_form_field_is_a_text_box_that_shows_what_will_be_saved():
     assert 'type="number"' not in html
     assert 'inputmode="numeric"' in html
     assert "10.000.000\u00a0đ — mười triệu đồng" in html
+    assert "js/money.js" in html  # the preview script comes with the field, on the pages that have one
     assert field.clean("10.000.000 đ") == 10_000_000
     assert field.widget.render("amount", 35_000_000).count('value="35.000.000"') == 1  # initial shown grouped
 

@@ -10,7 +10,7 @@ from needs.models import Category, NeedStatus
 from reports.figures import COMMEND_THRESHOLD, figures_for
 from tests.factories import ChildFactory, UnitFactory
 from tests.reports.conftest import END, START
-from tests.reports.factories import NeedFactory, allocate, registered_on
+from tests.reports.factories import NeedFactory, allocate, deliver, registered_on
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,34 @@ def root_of(p, commune_id):
     return p.commune_a.pk if commune_id == p.commune_a0.pk else commune_id
 
 
-def supported_needs(world, communes):
-    def supported(need):
-        allocated = any(
-            a.need_id == need.pk and a.active and in_period(a.created_at.astimezone().date()) for a in world.allocations
-        )
-        delivered = any(d.need_id == need.pk and in_period(d.delivered_on) for d in world.deliveries)
-        return allocated or delivered
+def deliveries_of(world, need, start=START, end=END):
+    return [d for d in world.deliveries if d.need_id == need.pk and start <= d.delivered_on <= end]
 
-    return [n for n in world.needs if n.commune_id in communes and supported(n)]
+
+def supported_needs(world, communes):
+    """Needs that reached children: something was handed over in the period (an allocation alone is not enough)."""
+    return [n for n in world.needs if n.commune_id in communes and deliveries_of(world, n)]
+
+
+def group_reached(world, need) -> int:
+    """A group need reached the most children one of its deliveries in the period recorded."""
+    return max(d.children_reached for d in deliveries_of(world, need))
+
+
+def paid_units(world, need) -> int:
+    active = [a for a in world.allocations if a.need_id == need.pk and a.active]
+    goods = sum(a.quantity for a in active if a.quantity)
+    money = sum(a.amount for a in active if not a.quantity)
+    return max(1, min(need.quantity, goods + money // max(need.unit_cost, 1)))
+
+
+def delivered_value(world, allocation, start=START, end=END) -> int:
+    """An allocation's share of its need's units handed over by the end, less before the start."""
+    need = allocation.need
+    by_end = sum(d.quantity for d in world.deliveries if d.need_id == need.pk and d.delivered_on <= end)
+    before = sum(d.quantity for d in world.deliveries if d.need_id == need.pk and d.delivered_on < start)
+    paid = paid_units(world, need)
+    return allocation.amount * by_end // paid - allocation.amount * before // paid
 
 
 def supported_children_by_commune(world) -> dict[int, set[int]]:
@@ -80,7 +99,7 @@ def test_it_counts_each_supported_child_once_and_group_beneficiaries(world):
 
     supported = supported_needs(world, province_communes(p))
     children = {n.child for n in supported if n.child_id}
-    groups = sum(n.beneficiary_count for n in supported if not n.child_id)
+    groups = sum(group_reached(world, n) for n in supported if not n.child_id)
     assert figures.local["children"] == len(children) > 0
     assert figures.local["beneficiaries"] == len(children) + groups
 
@@ -89,7 +108,7 @@ def test_it_counts_each_supported_child_once_and_group_beneficiaries(world):
         kids = {n.child_id for n in in_category if n.child_id}
         row = next(r for r in figures.children_by_category() if r["key"] == category)
         assert row["children"] == len(kids)
-        assert row["beneficiaries"] == len(kids) + sum(n.beneficiary_count for n in in_category if not n.child_id)
+        assert row["beneficiaries"] == len(kids) + sum(group_reached(world, n) for n in in_category if not n.child_id)
 
     assert {r["key"]: r["children"] for r in figures.children_by_sex() if r["children"]} == Counter(
         c.sex for c in children
@@ -123,7 +142,9 @@ def test_a_commune_merged_twice_rolls_up_into_todays_commune_counting_each_child
     newcomer = ChildFactory(commune=older)
     for child in (world.children[0], newcomer):  # one child already counted in Bằng Thành, one new
         need = NeedFactory(commune=older, child=child, category=Category.NUTRITION, season="SY2025")
-        allocate(world.receipts[0], registered_on(need, dt.date(2025, 12, 1)), 100_000, dt.date(2026, 2, 10))
+        cost = need.quantity * need.unit_cost
+        allocate(world.receipts[0], registered_on(need, dt.date(2025, 12, 1)), cost, dt.date(2026, 2, 10))
+        deliver(need, dt.date(2026, 2, 20))  # a child counts once something reached them
 
     figures = figures_for(unit=p.province, period_start=START, period_end=END)
 
@@ -147,20 +168,25 @@ def test_it_follows_registered_needs_through_verification_funding_and_delivery(w
         and n.status not in (NeedStatus.DRAFT, NeedStatus.CANCELLED)
     ]
     verified = {"verified", "open", "partly_funded", "funded", "delivered", "closed"}
+    communes = province_communes(p)
     for category in Category:
         mine = [n for n in registered if n.category == category]
-        ids = {n.pk for n in mine}
         row = next(r for r in figures.needs_by_category() if r["key"] == category)
         assert row["registered"] == len(mine)
         assert row["verified"] == sum(n.status in verified for n in mine)
         assert row["funded"] == sum(n.status in {"funded", "delivered", "closed"} for n in mine)
         assert row["delivered"] == sum(n.status in {"delivered", "closed"} for n in mine)
         assert row["estimated_cost"] == sum(n.quantity * n.unit_cost for n in mine)
-        assert row["allocated"] == sum(
-            a.amount for a in world.allocations if a.need_id in ids and a.active and a.created_at.date() <= END
-        )
-        assert row["delivered_value"] == sum(
-            d.quantity * d.need.unit_cost for d in world.deliveries if d.need_id in ids and d.delivered_on <= END
+        # Money columns: allocated and delivered in the period by category, whenever the need was registered.
+        in_category = [
+            a for a in world.allocations if a.active and a.need.category == category and a.need.commune_id in communes
+        ]
+        assert row["allocated"] == sum(a.amount for a in in_category if in_period(a.created_at.astimezone().date()))
+        assert row["delivered_value"] == sum(delivered_value(world, a) for a in in_category)
+        assert row["delivered_items"] == sum(
+            d.quantity
+            for d in world.deliveries
+            if d.need.category == category and d.need.commune_id in communes and in_period(d.delivered_on)
         )
 
 
@@ -182,10 +208,11 @@ def test_it_adds_money_in_allocated_and_delivered_up_by_month(world):
             and a.created_at.astimezone().date().replace(day=1) == month
             and in_period(a.created_at.astimezone().date())
         )
+        month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         assert row["delivered"] == sum(
-            d.quantity * d.need.unit_cost
-            for d in world.deliveries
-            if d.delivered_on.replace(day=1) == month and d.need.commune_id in province_communes(p)
+            delivered_value(world, a, month, month_end)
+            for a in world.allocations
+            if a.active and a.need.commune_id in province_communes(p)
         )
 
 
@@ -228,7 +255,7 @@ def test_it_compares_plan_targets_with_what_was_achieved(world):
 
     whole, warm_a = figures.plan[1], figures.plan[0]
     assert whole["actual_amount"] == sum(r.amount for r in province_receipts(world))
-    assert whole["actual_children"] == figures.local["children"]
+    assert whole["actual_children"] == figures.local["beneficiaries"]
     warm = [
         n
         for n in supported_needs(world, {p.commune_a.pk, p.commune_a0.pk})

@@ -10,7 +10,7 @@ from reports import services
 from reports.figures import figures_for
 from reports.models import ReminderSent
 from reports.tasks import send_deadline_reminders
-from tests.reports.factories import NeedFactory, ReceiptFactory, allocate
+from tests.reports.factories import NeedFactory, ReceiptFactory, allocate, deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,7 @@ def test_confirmed_figures_do_not_change_after_confirmation(world):
     # New support in commune B after it confirmed: the report keeps what B confirmed.
     need = NeedFactory(commune=p.commune_b, status=NeedStatus.FUNDED, season="W2026", child__commune=p.commune_b)
     allocate(ReceiptFactory(pledge__donor__province=p.province), need, 350_000, dt.date(2026, 10, 1))
+    deliver(need, dt.date(2026, 10, 5))
     after = figures_for(unit=p.province, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle)
 
     assert after.communes[p.commune_b.pk] == before.communes[p.commune_b.pk]
