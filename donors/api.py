@@ -12,9 +12,10 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from donors import selectors, services
 from donors.models import Campaign, Donor, Pledge, PledgeItem, PledgeKind, Receipt, ReceiptKind
 from needs.models import AgeBand, Category
+from portal.drf import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
-from portal.scoping import get_for_user, scope_for
+from portal.scoping import scope_for
 
 
 class DonorSerializer(serializers.ModelSerializer):
@@ -38,13 +39,34 @@ class PledgeItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["value"]
 
 
-class PledgeSerializer(serializers.ModelSerializer):
-    donor = serializers.PrimaryKeyRelatedField(queryset=Donor.objects.none())
-    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.none(), required=False, allow_null=True)
+def _in_pledge_provinces(queryset, user):
+    """Rows of the provinces of the donors the caller may pledge for, as on the pledge page: a donor's people name
+    their province's campaign (Trung thu, Tết…) and communes, which the campaign list does not show them."""
+    return queryset.filter(province__in=Donor.objects.visible_to(user).values("province"))
+
+
+class PledgeCampaignField(ScopedPrimaryKeyRelatedField):
+    def scoped(self, queryset, user):
+        return _in_pledge_provinces(queryset, user)
+
+    visible = scoped
+
+
+class PledgeCommuneField(ScopedSlugRelatedField):
+    def scoped(self, queryset, user):
+        return _in_pledge_provinces(queryset, user)
+
+    visible = scoped
+
+
+class PledgeSerializer(ScopedModelSerializer):
+    # Staff pledge for donors they manage, a donor's people for their own donor (checked on create, 403).
+    donor = ScopedPrimaryKeyRelatedField(queryset=Donor.objects.all())
+    campaign = PledgeCampaignField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     items = PledgeItemSerializer(many=True, required=False)
     earmark_categories = serializers.ListField(child=serializers.ChoiceField(Category.choices), required=False)
     earmark_age_bands = serializers.ListField(child=serializers.ChoiceField(AgeBand.choices), required=False)
-    earmark_communes = serializers.SlugRelatedField(
+    earmark_communes = PledgeCommuneField(
         slug_field="code",
         many=True,
         required=False,
@@ -74,16 +96,6 @@ class PledgeSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            user = request.user
-            # Staff pledge for donors they manage; a donor's people only for their own donor.
-            donors = Donor.objects.visible_to(user, Perm.MANAGE_DONORS) | Donor.objects.filter(members=user)
-            self.fields["donor"].queryset = donors.distinct()
-            self.fields["campaign"].queryset = Campaign.objects.filter(province__in=donors.values("province"))
-
     def validate(self, attrs):
         if attrs.get("kind") == PledgeKind.CASH and not attrs.get("amount"):
             raise APIValidationError({"amount": "required for a cash pledge"})
@@ -92,7 +104,7 @@ class PledgeSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ReceiptSerializer(serializers.ModelSerializer):
+class ReceiptSerializer(ScopedModelSerializer):
     confirm_beyond_pledge = serializers.BooleanField(write_only=True, required=False, default=False)
     amount = serializers.IntegerField(min_value=1, required=False)
 
@@ -113,13 +125,8 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "confirm_beyond_pledge",
         ]
         read_only_fields = ["beyond_pledge_confirmed"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["pledge"].queryset = Pledge.objects.visible_to(request.user)
-            self.fields["item"].queryset = PledgeItem.objects.visible_to(request.user)
+        # Receipts are recorded by staff for pledges they manage: another pledge answers 404, or 403 to readers.
+        extra_kwargs = {"pledge": {"perm": Perm.MANAGE_DONORS}, "item": {"perm": Perm.MANAGE_DONORS}}
 
 
 class DonorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -140,6 +147,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PledgeSerializer
+    write_perms = {"create": (Perm.MANAGE_DONORS, Perm.VIEW_OWN_DONATIONS)}
     filterset_fields = ["status", "donor", "kind"]
 
     def get_queryset(self):
@@ -168,6 +176,7 @@ class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReceiptSerializer
+    write_perms = {"create": (Perm.MANAGE_DONORS,)}
     filterset_fields = ["pledge", "kind"]
 
     def get_queryset(self):
@@ -175,7 +184,7 @@ class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        pledge = get_for_user(Pledge.objects.all(), self.request.user, Perm.MANAGE_DONORS, pk=data["pledge"].pk)
+        pledge = data["pledge"]  # one the caller manages: the field answers 404 or 403 for any other
         goods = data["kind"] == ReceiptKind.GOODS
         try:
             serializer.instance = services.receipt_record(
