@@ -12,12 +12,14 @@ and the same unscoped querysets accepted other provinces' rows on write. Three p
 - `WritePermission`: each viewset names the permissions of its write actions (`write_perms`); a role holding none
   of them is refused with 403 before the request body is read (a donor POSTing a child gets 403, not a list of
   required fields). On an object's URL the object is looked up first, so an outsider still gets 404.
-- `BrowsableAPIRenderer` asks the same permission before it renders a form, also where DRF shows one without an
-  object to check; `FilterBackend` filters related rows by id, so a filter form lists no rows at all.
+- `BrowsableAPIRenderer` asks the same permission before it renders a form, also where DRF would show one without
+  looking up the object; `FilterBackend` filters related rows by id, so a filter form lists no rows at all.
 """
 
 from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import models
+from django.http import Http404
 from django_filters import rest_framework as filters
 from rest_framework import exceptions, permissions, renderers, serializers
 
@@ -27,7 +29,7 @@ from portal.scoping import scope_for, unit_id_of
 # --- Related fields ---------------------------------------------------------------------------------------------
 
 
-class _ScopedRelatedMixin:
+class ScopedRelatedField:
     """Offer (HTML form choices) and accept (on write) only the rows the requesting user may act on with `perm`."""
 
     def __init__(self, *args, perm: str = Perm.VIEW_RECORDS, **kwargs):
@@ -67,12 +69,12 @@ class _ScopedRelatedMixin:
         raise exceptions.NotFound
 
 
-class ScopedPrimaryKeyRelatedField(_ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKeyRelatedField(ScopedRelatedField, serializers.PrimaryKeyRelatedField):
     def lookup(self, data) -> dict:
         return {"pk": data}
 
 
-class ScopedSlugRelatedField(_ScopedRelatedMixin, serializers.SlugRelatedField):
+class ScopedSlugRelatedField(ScopedRelatedField, serializers.SlugRelatedField):
     def lookup(self, data) -> dict:
         return {self.slug_field: data}
 
@@ -137,11 +139,14 @@ class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
     """The browsable API, with a form only where the user may write."""
 
     def show_form_for_method(self, view, method, request, obj):
-        if not super().show_form_for_method(view, method, request, obj):
-            return False
-        # DRF checks nothing but has_permission where it has no object (an error page, an extra action's URL):
-        # there the user's roles decide, so a donor is never offered a form for a need's workflow.
-        return obj is not None or WritePermission.role_may(request, view)
+        if obj is None and getattr(view, "detail", False) and method in view.allowed_methods:
+            # An object's URL answering without the object (an error, an extra action's URL answering GET with
+            # 405): DRF would check has_permission only and offer the form; look the object up as a write would.
+            try:
+                obj = view.get_object()
+            except (Http404, DjangoPermissionDenied, exceptions.APIException):
+                return False
+        return super().show_form_for_method(view, method, request, obj)
 
 
 class IdFilter(filters.NumberFilter):
