@@ -80,7 +80,8 @@ class ScopedSlugRelatedField(ScopedRelatedField, serializers.SlugRelatedField):
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose generated relations are scoped too (a field not declared by hand)."""
+    # A ModelSerializer whose generated relations (fields not declared by hand) are scoped too. A comment, not a
+    # docstring: the OpenAPI document would show it as the description of every serializer built on it.
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
     serializer_related_to_field = ScopedSlugRelatedField
