@@ -255,3 +255,15 @@ def test_every_writable_relation_of_the_api_is_scoped(world):
                 if relation and not reference and not isinstance(field, ScopedRelatedField):
                     unscoped.append(name)
     assert sorted(set(unscoped)) == []
+
+
+def test_every_write_of_the_api_names_its_permissions():
+    """portal.drf.WritePermission refuses a write action its viewset does not name: a new one shows up here."""
+    unnamed = []
+    for prefix, viewset, _basename in router.registry:
+        for route in router.get_routes(viewset):
+            for method, action in route.mapping.items():
+                name = "update" if action == "partial_update" else action
+                if method != "get" and hasattr(viewset, action) and name not in getattr(viewset, "write_perms", {}):
+                    unnamed.append(f"{method.upper()} {prefix} {action}")
+    assert unnamed == []
