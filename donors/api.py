@@ -176,7 +176,8 @@ class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReceiptSerializer
-    write_perms = {"create": (Perm.MANAGE_DONORS,)}
+    # "correct" and "cancel": a receipt typed wrong, put right by staff (issue 14, item 2's actions).
+    write_perms = dict.fromkeys(("create", "correct", "cancel"), (Perm.MANAGE_DONORS,))
     filterset_fields = ["pledge", "kind"]
 
     def get_queryset(self):
