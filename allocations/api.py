@@ -3,20 +3,21 @@ all limited to the caller's scope through the same selectors and services as the
 
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404, not a 500
 from rest_framework.response import Response
 
 from allocations import selectors, services
 from allocations.models import Allocation, AllocationBatch, Delivery, MatchingRun
 from needs.models import Need
+from portal.drf import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.money_api import VndSerializerField
 from portal.permissions import Perm
 from portal.scoping import get_for_user
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(ScopedModelSerializer):
     commune = serializers.CharField(source="need.commune.code", read_only=True)
     category = serializers.CharField(source="need.category", read_only=True)
 
@@ -32,13 +33,14 @@ class LineSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class BatchSerializer(serializers.ModelSerializer):
+class BatchSerializer(ScopedModelSerializer):
     allocations = AllocationSerializer(many=True, read_only=True)
     lines = LineSerializer(many=True, write_only=True)
-    province = serializers.SlugRelatedField(
+    province = ScopedSlugRelatedField(
         # Only the province in force: a merged-away one keeps its code in history (issue 7's bench hit a 500 here).
         slug_field="code",
         queryset=AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, valid_to__isnull=True),
+        perm=Perm.ALLOCATE,
     )
 
     class Meta:
@@ -69,6 +71,7 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """POST {province, note, lines: [{receipt, need, amount | quantity}]} allocates all lines or none."""
 
     serializer_class = BatchSerializer
+    write_perms = {"create": (Perm.ALLOCATE,), "reverse": (Perm.ALLOCATE,)}
 
     def get_queryset(self):
         return AllocationBatch.objects.visible_to(self.request.user).prefetch_related("allocations__need__commune")
@@ -77,7 +80,6 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         province = serializer.validated_data["province"]
-        get_for_user(AdministrativeUnit.objects.filter(pk=province.pk), request.user, Perm.ALLOCATE)
         try:
             batch = services.batch_accept(
                 user=request.user,
@@ -101,7 +103,7 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(BatchSerializer(batch).data)
 
 
-class MatchingRunSerializer(serializers.ModelSerializer):
+class MatchingRunSerializer(ScopedModelSerializer):
     class Meta:
         model = MatchingRun
         fields = ["id", "status", "progress", "result", "error", "batch", "created_at", "finished_at"]
@@ -117,6 +119,7 @@ class MatchingRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     lines, or without lines to accept the plan as proposed."""
 
     serializer_class = MatchingRunSerializer
+    write_perms = {"create": (Perm.ALLOCATE,), "accept": (Perm.ALLOCATE,)}
 
     def get_queryset(self):
         return selectors.matching_run_list(user=self.request.user)
@@ -145,8 +148,9 @@ class MatchingRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 
-class DeliverySerializer(serializers.ModelSerializer):
-    need = serializers.PrimaryKeyRelatedField(queryset=Need.objects.all())
+class DeliverySerializer(ScopedModelSerializer):
+    # A need outside the caller's scope does not exist (404); one the caller may only read answers 403.
+    need = ScopedPrimaryKeyRelatedField(queryset=Need.objects.all(), perm=Perm.RECORD_DELIVERIES)
 
     class Meta:
         model = Delivery
@@ -156,6 +160,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DeliverySerializer
+    write_perms = {"create": (Perm.RECORD_DELIVERIES,)}
     filterset_fields = ["need", "delivered_on"]
 
     def get_queryset(self):
@@ -165,14 +170,10 @@ class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        need = Need.objects.visible_to(request.user).filter(pk=data["need"].pk).first()
-        if need is None:
-            raise NotFound
-        get_for_user(Need.objects.filter(pk=need.pk), request.user, Perm.RECORD_DELIVERIES)
         try:
             delivery = services.delivery_record(
                 user=request.user,
-                need=need,
+                need=data["need"],
                 delivered_on=data["delivered_on"],
                 quantity=data["quantity"],
                 children_reached=data["children_reached"],

@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from donors import selectors, services
 from donors.models import Campaign, Donor, Pledge, PledgeItem, PledgeKind, Receipt, ReceiptKind
 from needs.models import AgeBand, Category
+from portal.drf import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.money_api import VndSerializerField
 from portal.permissions import Perm
-from portal.scoping import get_for_user, scope_for
+from portal.scoping import scope_for
 
 
 class DonorSerializer(serializers.ModelSerializer):
@@ -45,13 +46,34 @@ class PledgeItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["value"]
 
 
-class PledgeSerializer(serializers.ModelSerializer):
-    donor = serializers.PrimaryKeyRelatedField(queryset=Donor.objects.none())
-    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.none(), required=False, allow_null=True)
+def _in_pledge_provinces(queryset, user):
+    """Rows of the provinces of the donors the caller may pledge for, as on the pledge page: a donor's people name
+    their province's campaign (Trung thu, Tết…) and communes, which the campaign list does not show them."""
+    return queryset.filter(province__in=Donor.objects.visible_to(user).values("province"))
+
+
+class PledgeCampaignField(ScopedPrimaryKeyRelatedField):
+    def scoped(self, queryset, user):
+        return _in_pledge_provinces(queryset, user)
+
+    visible = scoped
+
+
+class PledgeCommuneField(ScopedSlugRelatedField):
+    def scoped(self, queryset, user):
+        return _in_pledge_provinces(queryset, user)
+
+    visible = scoped
+
+
+class PledgeSerializer(ScopedModelSerializer):
+    # Staff pledge for donors they manage, a donor's people for their own donor (checked on create, 403).
+    donor = ScopedPrimaryKeyRelatedField(queryset=Donor.objects.all())
+    campaign = PledgeCampaignField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     items = PledgeItemSerializer(many=True, required=False)
     earmark_categories = serializers.ListField(child=serializers.ChoiceField(Category.choices), required=False)
     earmark_age_bands = serializers.ListField(child=serializers.ChoiceField(AgeBand.choices), required=False)
-    earmark_communes = serializers.SlugRelatedField(
+    earmark_communes = PledgeCommuneField(
         slug_field="code",
         many=True,
         required=False,
@@ -81,16 +103,6 @@ class PledgeSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            user = request.user
-            # Staff pledge for donors they manage; a donor's people only for their own donor.
-            donors = Donor.objects.visible_to(user, Perm.MANAGE_DONORS) | Donor.objects.filter(members=user)
-            self.fields["donor"].queryset = donors.distinct()
-            self.fields["campaign"].queryset = Campaign.objects.filter(province__in=donors.values("province"))
-
     def validate(self, attrs):
         if attrs.get("kind") == PledgeKind.CASH and not attrs.get("amount"):
             raise APIValidationError({"amount": "required for a cash pledge"})
@@ -99,7 +111,7 @@ class PledgeSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ReceiptSerializer(serializers.ModelSerializer):
+class ReceiptSerializer(ScopedModelSerializer):
     confirm_beyond_pledge = serializers.BooleanField(write_only=True, required=False, default=False)
     confirm_small_amount = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Needed for money under 1 % of the pledge."
@@ -124,13 +136,8 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "confirm_small_amount",
         ]
         read_only_fields = ["beyond_pledge_confirmed"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["pledge"].queryset = Pledge.objects.visible_to(request.user)
-            self.fields["item"].queryset = PledgeItem.objects.visible_to(request.user)
+        # Receipts are recorded by staff for pledges they manage: another pledge answers 404, or 403 to readers.
+        extra_kwargs = {"pledge": {"perm": Perm.MANAGE_DONORS}, "item": {"perm": Perm.MANAGE_DONORS}}
 
 
 class ReceiptCorrectionSerializer(serializers.Serializer):
@@ -163,6 +170,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PledgeSerializer
+    write_perms = {"create": (Perm.MANAGE_DONORS, Perm.VIEW_OWN_DONATIONS)}
     filterset_fields = ["status", "donor", "kind"]
 
     def get_queryset(self):
@@ -193,6 +201,8 @@ class PledgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReceiptSerializer
+    # "correct" and "cancel": a receipt typed wrong, put right by staff (issue 14, item 2's actions).
+    write_perms = dict.fromkeys(("create", "correct", "cancel"), (Perm.MANAGE_DONORS,))
     filterset_fields = ["pledge", "kind"]
 
     def get_queryset(self):
@@ -200,7 +210,7 @@ class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        pledge = get_for_user(Pledge.objects.all(), self.request.user, Perm.MANAGE_DONORS, pk=data["pledge"].pk)
+        pledge = data["pledge"]  # one the caller manages: the field answers 404 or 403 for any other
         goods = data["kind"] == ReceiptKind.GOODS
         try:
             serializer.instance = services.receipt_record(
@@ -220,16 +230,12 @@ class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except services.PledgeError as error:
             raise APIValidationError({"detail": error.message, "code": error.code}) from error
 
-    def _managed_receipt(self):
-        receipt = self.get_object()
-        return get_for_user(Receipt.objects.all(), self.request.user, Perm.MANAGE_DONORS, pk=receipt.pk)
-
     @extend_schema(request=ReceiptCorrectionSerializer, responses=ReceiptSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Correct a receipt typed wrong: `amount` (money) or `quantity` (goods) and a `reason`. Refused below
         what is already allocated from it."""
-        receipt = self._managed_receipt()
+        receipt = self.get_object()  # WritePermission: staff of its province only
         serializer = ReceiptCorrectionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -242,7 +248,7 @@ class ReceiptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel a receipt recorded by mistake, with a `reason`; refused while any of it is allocated."""
-        receipt = self._managed_receipt()
+        receipt = self.get_object()  # WritePermission: staff of its province only
         serializer = ReceiptCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:

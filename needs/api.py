@@ -18,28 +18,26 @@ from needs.models import Child, Need, NeedEvent, SpecialCircumstance
 from needs.rules import village_problem
 from needs.workflow import GUARDS, TransitionError, need_transition
 from portal import audit
+from portal.drf import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField, WritePermission
 from portal.models import AccessView, AdministrativeUnit, EthnicGroup, Village
 from portal.money_api import VndSerializerField
 from portal.permissions import Perm
-from portal.scoping import get_for_user, scope_for
+from portal.scoping import get_for_user
 
 
 def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
-def _require_any(user, perms, unit_id) -> None:
-    scope = scope_for(user)
-    if not any(scope.allows(perm, unit_id) for perm in perms):
-        raise PermissionDenied
-
-
-class ChildSerializer(serializers.ModelSerializer):
-    commune = serializers.SlugRelatedField(
-        slug_field="code", queryset=AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True)
+class ChildSerializer(ScopedModelSerializer):
+    # Outside the caller's scope a commune does not exist (404); inside but without the right to register, 403.
+    commune = ScopedSlugRelatedField(
+        slug_field="code",
+        queryset=AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True),
+        perm=Perm.REGISTER_NEEDS,
     )
     ethnic_group = serializers.SlugRelatedField(slug_field="code", queryset=EthnicGroup.objects.all())
-    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
+    village = ScopedPrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
     special_circumstances = serializers.ListField(
         child=serializers.ChoiceField(choices=SpecialCircumstance.choices), required=False
     )
@@ -71,10 +69,6 @@ class ChildSerializer(serializers.ModelSerializer):
     def validate_commune(self, commune):
         if self.instance is not None and commune.pk != self.instance.commune_id:
             raise serializers.ValidationError("A child's record stays in the commune that registered it.")
-        # Outside the caller's scope the commune does not exist; inside but read-only, 403.
-        get_for_user(
-            AdministrativeUnit.objects.filter(pk=commune.pk), self.context["request"].user, Perm.REGISTER_NEEDS
-        )
         return commune
 
     def validate(self, data):
@@ -92,15 +86,18 @@ class NeedEventSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
 
 
-class NeedSerializer(serializers.ModelSerializer):
-    commune = serializers.SlugRelatedField(
+class NeedSerializer(ScopedModelSerializer):
+    commune = ScopedSlugRelatedField(
         slug_field="code",
         queryset=AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True),
         required=False,
         help_text="For a group/facility need; a child's need takes the child's commune.",
     )
-    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.all(), required=False, allow_null=True)
-    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
+    # Only children the caller may see exist; the write permission is checked by the service (403).
+    child = ScopedPrimaryKeyRelatedField(
+        queryset=Child.objects.all(), required=False, allow_null=True, perm=Perm.VIEW_PERSONAL_DATA
+    )
+    village = ScopedPrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
     season = serializers.CharField(required=False, allow_blank=True, max_length=8)
     quantity = serializers.IntegerField(required=False, min_value=1)
     estimated_cost = serializers.IntegerField(read_only=True)
@@ -146,17 +143,6 @@ class NeedSerializer(serializers.ModelSerializer):
         # the service checks it instead and answers with a link to the existing need.
         validators = []
 
-    def validate_child(self, child):
-        if child is None:
-            return child
-        # Only children the caller may see exist; the write permission is checked by the service (403).
-        get_for_user(Child.objects.filter(pk=child.pk), self.context["request"].user, Perm.VIEW_PERSONAL_DATA)
-        return child
-
-    def validate_commune(self, commune):
-        get_for_user(AdministrativeUnit.objects.filter(pk=commune.pk), self.context["request"].user)
-        return commune
-
     def validate(self, data):
         if self.instance is None and not data.get("child") and not data.get("commune"):
             raise serializers.ValidationError({"commune": "A group/facility need names its commune."})
@@ -197,6 +183,7 @@ class _ScopedWriteViewSet(
 class ChildViewSet(_ScopedWriteViewSet):
     serializer_class = ChildSerializer
     filterset_class = ChildFilter
+    write_perms = {"create": (Perm.REGISTER_NEEDS,), "update": (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS)}
 
     def get_queryset(self):
         if self.action == "list":
@@ -247,6 +234,12 @@ class ChildViewSet(_ScopedWriteViewSet):
 )
 class NeedViewSet(_ScopedWriteViewSet):
     filterset_class = NeedFilter
+    write_perms = {
+        "create": (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS),
+        "update": (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS),
+        # Which step the body asks for is known only after reading it: then its own permissions (below).
+        "transition": tuple({perm: None for guard in GUARDS.values() for perm in guard.perms}),
+    }
 
     def get_serializer_class(self):
         return NeedDetailSerializer if self.action == "retrieve" else NeedSerializer
@@ -281,7 +274,6 @@ class NeedViewSet(_ScopedWriteViewSet):
 
     def update(self, request, *args, **kwargs):
         need = self.get_object()
-        _require_any(request.user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), need.commune_id)
         serializer = self.get_serializer(need, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -309,7 +301,8 @@ class NeedViewSet(_ScopedWriteViewSet):
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         name = serializer.validated_data["action"]
-        _require_any(request.user, GUARDS[name].perms, need.commune_id)
+        if not WritePermission.may_write(request.user, GUARDS[name].perms, need.commune_id):
+            raise PermissionDenied
         try:
             reason = serializer.validated_data["reason"]
             need = need_transition(need=need, action=name, user=request.user, reason=reason)

@@ -12,32 +12,26 @@ from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from portal.drf import ScopedModelSerializer, ScopedSlugRelatedField
 from portal.models import AdministrativeUnit, UnitLevel, Village
 from portal.permissions import Perm, Role
-from portal.scoping import get_for_user, scope_for
+from portal.scoping import scope_for
 from portal.selectors import commune_list
 from portal.views import login_locked_out
 
 
-class VillageSerializer(serializers.ModelSerializer):
-    commune = serializers.SlugRelatedField(
+class VillageSerializer(ScopedModelSerializer):
+    # Outside the caller's scope the commune does not exist (404); inside but read-only, 403.
+    commune = ScopedSlugRelatedField(
         slug_field="code",
         queryset=AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True),
+        perm=Perm.MANAGE_VILLAGES,
     )
 
     class Meta:
         model = Village
         fields = ["id", "commune", "name", "active"]
         read_only_fields = ["active"]
-
-    def validate_commune(self, commune):
-        # Outside the caller's scope the commune does not exist; inside but read-only, 403.
-        get_for_user(
-            AdministrativeUnit.objects.filter(pk=commune.pk),
-            self.context["request"].user,
-            Perm.MANAGE_VILLAGES,
-        )
-        return commune
 
 
 class CommuneSerializer(serializers.ModelSerializer):
@@ -69,6 +63,7 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
 
 class VillageViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = VillageSerializer
+    write_perms = {"create": (Perm.MANAGE_VILLAGES,)}
     filterset_fields = ["commune__code", "active"]
 
     def get_queryset(self):

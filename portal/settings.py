@@ -233,14 +233,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Writes need a permission each viewset names (portal.drf): a role that can never write there gets 403 first.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "portal.drf.WritePermission"],
     # Bodies in NFC, like the pages' forms (portal.text).
     "DEFAULT_PARSER_CLASSES": [
         "portal.parsers.NFCJSONParser",
         "portal.parsers.NFCFormParser",
         "portal.parsers.NFCMultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The browsable API renders a form only where the user may write; filters take ids, never list rows.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "portal.drf.BrowsableAPIRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.drf.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

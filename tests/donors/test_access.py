@@ -113,7 +113,7 @@ def test_staff_of_another_province_cannot_touch_p_records(client, world):
     response = api.post(
         "/api/v1/receipts/", {"pledge": pledge.pk, "kind": "money", "received_on": "2026-03-01", "amount": 1000}
     )
-    assert response.status_code == 400  # the pledge is not among the choices they have
+    assert response.status_code == 404  # outside their scope the pledge does not exist, as at its own URL
     assert Receipt.objects.filter(pledge=pledge).count() == 1
 
 
@@ -126,7 +126,7 @@ def test_a_donor_posts_a_pending_pledge_for_their_own_donor_only(world):
     assert own.json()["status"] == "pending"
     assert Pledge.objects.get(pk=own.json()["id"]).submitted_by == world.donor
     other = api.post("/api/v1/pledges/", {**payload, "donor": world.donors["e"].pk}, format="json")
-    assert other.status_code == 400
+    assert other.status_code == 404  # another donor does not exist for them, as at its own URL
     assert Pledge.objects.filter(donor=world.donors["e"]).count() == 1
 
 

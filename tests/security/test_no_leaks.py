@@ -1,8 +1,10 @@
-"""Children's identities never reach donors or the public; officers never see another commune's children.
+"""Children's identities never reach donors, leadership or the public; officers never see another commune's children.
 
 On the demo data (seed_demo): crawl every page, API endpoint, PDF and spreadsheet the demo `donor` and an
 anonymous visitor can reach from their home page, the API root, the transparency page and the donor trace,
 and search everything for every seeded child's full name, birth date, guardian name and guardian phone.
+The API is crawled twice: as JSON, and as the HTML a browser gets (the browsable API with its forms and
+filters), logged in and with a token, as the demo `donor`, the demo `leader` and an anonymous visitor.
 """
 
 import io
@@ -17,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from donors.models import Sponsorship
 from needs.models import Child, ConsentPurpose
@@ -53,13 +56,15 @@ def _text(response) -> str:
     return body.decode("utf-8", "replace")
 
 
-def _crawl(client: Client, starts: list[str]) -> dict[str, str]:
-    """Every same-site URL reachable by GET from the starting points: {url: text shown}."""
+def _crawl(client: Client, starts: list[str], *, within: str = "/") -> dict[str, str]:
+    """Every same-site URL under `within` reachable by GET from the starting points: {url: text shown}.
+
+    Error pages count as shown too: the browsable API renders its forms on a 401, 403 or 404 as well."""
     seen: dict[str, str] = {}
     queue = list(starts)
     while queue and len(seen) < LIMIT:
         url = queue.pop(0)
-        if url in seen or SKIP.match(urlsplit(url).path):
+        if url in seen or SKIP.match(urlsplit(url).path) or not url.startswith(within):
             continue
         response = client.get(url)
         assert response.status_code < 500, url
@@ -67,7 +72,7 @@ def _crawl(client: Client, starts: list[str]) -> dict[str, str]:
             queue.append(response["Location"])
             seen[url] = ""
             continue
-        text = _text(response) if response.status_code == 200 else ""
+        text = _text(response)
         seen[url] = text
         found = []
         if "html" in response.get("Content-Type", ""):
@@ -201,3 +206,48 @@ def test_a_leader_sees_no_child_through_the_api(demo):
     client = Client()
     client.force_login(get_user_model().objects.get(username="leader"))
     assert client.get("/api/v1/children/").json()["results"] == []
+
+
+# What a browser asks for: the API then answers with the browsable API's HTML, forms and filters included.
+BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def _api_lists_reached(pages: dict[str, str]) -> set[str]:
+    return {url for url, text in pages.items() if re.fullmatch(r"/api/v1/[a-z]+/", url) and "<html" in text}
+
+
+@pytest.mark.parametrize("username", ["donor", None])
+def test_the_browsable_api_shows_no_child_identity(demo, username):
+    """Logged in as in a browser (session), every API page as HTML: its forms' drop-downs included.
+
+    The leader's browser is crawled below, pages and API together."""
+    user = get_user_model().objects.get(username=username) if username else None
+    client = Client(headers=BROWSER)
+    if user is not None:
+        client.force_login(user)
+    pages = _crawl(client, ["/api/v1/", "/api/v1/needs/", "/api/v1/children/", "/api/v1/deliveries/"])
+    if user is not None:
+        assert {"/api/v1/needs/", "/api/v1/children/", "/api/v1/pledges/"} <= _api_lists_reached(pages)
+    assert _leaks(pages, _secrets(shown_to=user)) == []
+
+
+@pytest.mark.parametrize("username", ["donor", "leader"])
+def test_the_api_as_html_through_a_token_shows_no_child_identity(demo, username):
+    """A script with a token asking for text/html gets the same HTML forms as the browser."""
+    user = get_user_model().objects.get(username=username)
+    token, _created = Token.objects.get_or_create(user=user)
+    client = Client(headers={**BROWSER, "authorization": f"Token {token.key}"})
+    pages = _crawl(client, ["/api/v1/", "/api/v1/needs/", "/api/v1/children/"], within="/api/")
+    assert {"/api/v1/needs/", "/api/v1/children/", "/api/v1/batches/"} <= _api_lists_reached(pages)
+    assert _leaks(pages, _secrets(shown_to=user)) == []
+
+
+def test_the_leader_never_receives_a_child_identity(demo):
+    """Leadership reads the province's records and figures, never a child's personal data: pages, PDF, Excel."""
+    leader = get_user_model().objects.get(username="leader")
+    client = Client(headers=BROWSER)
+    client.force_login(leader)
+    pages = _crawl(client, _starts([reverse("report-dashboard"), reverse("needs:need-list"), "/api/v1/needs/"]))
+    assert len([text for text in pages.values() if text]) > 20, "the crawl should reach the leader's pages"
+    assert {"/api/v1/needs/", "/api/v1/children/", "/api/v1/pledges/"} <= _api_lists_reached(pages)
+    assert _leaks(pages, _secrets(shown_to=leader)) == []
