@@ -297,8 +297,11 @@ def _filtered(queryset, *, at: str, user: str, filters: AuditFilter, code_path: 
 
 
 def _source(queryset, *, name: str, pk: str, at: str):
-    return queryset.annotate(a_source=Value(name, output_field=CharField()), a_pk=F(pk), a_at=F(at)).values_list(
-        "a_source", "a_pk", "a_at"
+    # No ordering of its own (a model's Meta ordering included): SQLite refuses ORDER BY inside a UNION's parts.
+    return (
+        queryset.annotate(a_source=Value(name, output_field=CharField()), a_pk=F(pk), a_at=F(at))
+        .order_by()
+        .values_list("a_source", "a_pk", "a_at")
     )
 
 
