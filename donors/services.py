@@ -368,7 +368,9 @@ def _lock_receipt(receipt_id: int) -> tuple[Pledge, Receipt]:
     if pledge_id is None:
         raise PledgeError(_("Không tìm thấy khoản tiếp nhận."), code="not_found")
     pledge = Pledge.objects.select_for_update().select_related("donor").get(pk=pledge_id)
-    receipt = Receipt.all_objects.select_for_update(of=("self",)).select_related("item").get(pk=receipt_id)
+    # NO KEY UPDATE: an allocation being inserted holds its receipt's balance row and needs a KEY SHARE lock on
+    # the receipt (its foreign key); a FOR UPDATE here would wait on it while it waits on us for the balance row.
+    receipt = Receipt.all_objects.select_for_update(of=("self",), no_key=True).select_related("item").get(pk=receipt_id)
     if receipt.cancelled_at is not None:
         raise PledgeError(_("Khoản tiếp nhận này đã bị hủy."), code="cancelled")
     return pledge, receipt

@@ -219,7 +219,8 @@ class Receipt(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    cancel_reason = models.CharField(_("lý do hủy"), max_length=250, blank=True)
+    # db_default: rows written by COPY (the benchmark generator) or raw SQL name no cancellation either.
+    cancel_reason = models.CharField(_("lý do hủy"), max_length=250, blank=True, default="", db_default="")
 
     objects = CountedReceiptManager()
     all_objects = ReceiptQuerySet.as_manager()

@@ -4,6 +4,7 @@ import and the service the other three call. Each door shows the refusal on the 
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,8 @@ from rest_framework.test import APIClient
 from needs import services
 from needs.models import Category, Child, Need
 from portal.bulk import RowsRefused
-from portal.models import EthnicGroup, ImportRecord
+from portal.models import EthnicGroup, ImportRecord, RoleAssignment
+from portal.permissions import Role
 from tests.factories import ChildFactory, VillageFactory
 from tests.needs.excel_files import row, upload, workbook_bytes
 from tests.needs.test_views import _quick
@@ -264,16 +266,19 @@ def test_every_door_refuses_a_season_of_another_kind_the_same_way(client, person
 
 @pytest.mark.parametrize("door", ["service", "api"])
 def test_a_childs_village_must_be_in_the_childs_commune(personas, door):
+    """An officer of two communes picks a village of the other one (a village outside their scope is a 404)."""
+    RoleAssignment.objects.create(user=personas.officer_a, role=Role.COMMUNE_OFFICER, unit=personas.commune_b)
+    officer = get_user_model().objects.get(pk=personas.officer_a.pk)  # its scope is cached on the object
     elsewhere = VillageFactory(commune=personas.commune_b, name="Thôn Nà Hin")
     data = {"full_name": "Lý Thị Mẩy", "sex": "F", "birth_date": dt.date(2018, 1, 1)}
     if door == "service":
         data |= {"ethnic_group": EthnicGroup.objects.get(code="08"), "village": elsewhere}
         with pytest.raises(ValidationError) as refused:
-            services.child_create(user=personas.officer_a, commune=personas.commune_a, data=data)
+            services.child_create(user=officer, commune=personas.commune_a, data=data)
         said = " ".join(refused.value.message_dict["village"])
     else:
         api = APIClient()
-        api.force_authenticate(personas.officer_a)
+        api.force_authenticate(officer)
         payload = {**data, "birth_date": "2018-01-01", "ethnic_group": "08", "commune": personas.commune_a.code}
         response = api.post("/api/v1/children/", {**payload, "village": elsewhere.pk}, format="json")
         assert response.status_code == 400
