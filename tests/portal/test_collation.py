@@ -73,13 +73,13 @@ def test_the_database_sorts_as_python_does(db):
     assert stored == ORDERED, connection.vendor
 
 
-def test_sqlite_connections_have_the_collation_too():
+def test_sqlite_connections_have_the_collation_too(django_db_blocker):
     """The quick start runs on SQLite: `collated(...)` must sort there as on PostgreSQL."""
     from django.db.utils import ConnectionHandler
 
     sqlite = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})["default"]
     try:
-        with sqlite.cursor() as cursor:
+        with django_db_blocker.unblock(), sqlite.cursor() as cursor:
             cursor.execute("CREATE TABLE t (name TEXT)")
             cursor.executemany("INSERT INTO t VALUES (%s)", [(name,) for name in reversed(ORDERED)])
             cursor.execute('SELECT name FROM t ORDER BY name COLLATE "vi-VN-x-icu"')
