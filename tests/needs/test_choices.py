@@ -171,3 +171,34 @@ def test_a_child_is_registered_with_the_chosen_group(client, personas):
     response = client.post(reverse("needs:register"), _quick(personas, **{"child-ethnic_group": nung.pk}))
     assert response.status_code == 302
     assert Child.objects.get().ethnic_group == nung
+
+
+@pytest.mark.django_db
+def test_it_lists_donors_in_vietnamese_order(client, personas):
+    from tests.donors.factories import DonorFactory
+
+    names = ("Lý", "Lương", "Lầu", "Hoàng", "Hầu", "Đông", "Dương")
+    for name in names:
+        DonorFactory(province=personas.province, name=f"Công ty {name} Sơn")
+    client.force_login(personas.staff)
+    page = client.get(reverse("donor-list")).content.decode()
+    shown = re.findall(rf"Công ty (?:{'|'.join(names)}) Sơn", page)
+    assert list(dict.fromkeys(shown)) == [
+        "Công ty Dương Sơn",  # D before Đ: a search key without diacritics put Đông first
+        "Công ty Đông Sơn",
+        "Công ty Hầu Sơn",
+        "Công ty Hoàng Sơn",
+        "Công ty Lầu Sơn",
+        "Công ty Lương Sơn",
+        "Công ty Lý Sơn",
+    ]
+
+
+@pytest.mark.django_db
+def test_editing_a_record_offers_only_its_communes_villages(client, personas):
+    VillageFactory(commune=personas.commune_a, name="Thôn Nà Hin")
+    VillageFactory(commune=personas.commune_b, name="Thôn Khuổi Khon")
+    child = ChildFactory(commune=personas.commune_a)
+    client.force_login(personas.staff)
+    page = client.get(reverse("needs:child-edit", args=[child.pk])).content.decode()
+    assert _optgroups(page, "village") == {"Xã Bằng Thành": ["Thôn Nà Hin"]}
