@@ -29,6 +29,7 @@ from needs.models.children import age_on
 from needs.models.needs import FUNDABLE_STATUSES
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
+from portal.text import collated
 
 SMALL_COUNT = 5  # public counts below this are shown as "<5"
 
@@ -68,7 +69,7 @@ def deliverable_needs(*, user):
         )
         .filter(paid_units__gt=F("balance__delivered_quantity"))
         .select_related("commune", "balance", "child")
-        .order_by("commune__name", "id")
+        .order_by(collated("commune__name"), "commune_id", "id")
     )
 
 
@@ -171,7 +172,7 @@ def pledge_trace(*, user, pledge_id: int) -> dict:
         .filter(receipt__pledge=pledge)
         .annotate(delivered=delivered_share_expression())
         .values("need_id", "amount", "delivered", "need__commune__name", "need__category")
-        .order_by("need__commune__name", "need__category", "need_id")
+        .order_by(collated("need__commune__name"), "need__category", "need_id")
     )
     groups: dict[tuple, dict] = {}
     for row in rows:
@@ -304,7 +305,9 @@ def public_figures(year: int) -> dict:
         "children": children_reached(start=start, end=end)["reached"],
         "by_category": sorted(tables["category"], key=lambda entry: entry["category"]),
         "by_commune": sorted(tables["commune"], key=lambda entry: entry["commune"]),
-        "donors": list(donors.filter(anonymous_publicly=False).order_by("name").values_list("name", flat=True)),
+        "donors": list(
+            donors.filter(anonymous_publicly=False).order_by(collated("name")).values_list("name", flat=True)
+        ),
         "anonymous_donors": donors.filter(anonymous_publicly=True).count(),
     }
 

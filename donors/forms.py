@@ -25,6 +25,7 @@ from portal.models import AdministrativeUnit, UnitLevel
 from portal.money import VndFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from portal.text import collated
 
 
 class DateInput(forms.DateInput):
@@ -115,14 +116,17 @@ class PledgeForm(forms.ModelForm):
             donors = Donor.objects.visible_to(user, Perm.MANAGE_DONORS)
         else:
             donors = Donor.objects.filter(members=user)
-        self.fields["donor"].queryset = donors.order_by("name_key")
+        self.fields["donor"].queryset = donors.order_by(collated("name"), "pk")
         self.fields["donor"].empty_label = None if donors.count() == 1 else "—"
         if donor is not None:
             self.fields["donor"].initial = donor.pk
         provinces = donors.values("province")
         self.fields["campaign"].queryset = Campaign.objects.filter(province__in=provinces).order_by("-start_date")
         self.fields["earmark_communes"].queryset = (
-            AdministrativeUnit.objects.communes().current().filter(province__in=provinces).order_by("name")
+            AdministrativeUnit.objects.communes()
+            .current()
+            .filter(province__in=provinces)
+            .order_by(collated("name"), "pk")
         )
         self.fields["earmark_communes"].required = False
         self.fields["amount"].required = False
@@ -262,7 +266,9 @@ class SponsorshipForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["donor"].queryset = Donor.objects.visible_to(user, Perm.MANAGE_DONORS).order_by("name_key")
+        self.fields["donor"].queryset = Donor.objects.visible_to(user, Perm.MANAGE_DONORS).order_by(
+            collated("name"), "pk"
+        )
 
     def clean_child_code(self):
         code = self.cleaned_data["child_code"].strip()

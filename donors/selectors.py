@@ -27,7 +27,7 @@ from needs.models import ConsentPurpose
 from needs.selectors import consent_in_force
 from portal.permissions import Perm
 from portal.scoping import scope_for
-from portal.text import fold
+from portal.text import collated, fold
 
 
 def received_total_expression():
@@ -55,7 +55,7 @@ def donor_list(*, user, search: str = "", type: str = ""):
         donors = donors.search(search)
     if type:
         donors = donors.filter(type=type)
-    return donors.order_by("name_key", "pk")
+    return donors.order_by(collated("name"), "pk")
 
 
 # Words that say what kind of body a donor is, not who it is; left out when names are compared.
@@ -158,7 +158,7 @@ def plan_progress(*, plan: MobilisationPlan, start: dt.date | None = None, end: 
     year, or in [start, end] when given (the annual report asks for its period)."""
     year_start, year_end = plan_year(plan.year)
     totals = plan_progress_totals(province_id=plan.province_id, start=start or year_start, end=end or year_end)
-    targets = plan.targets.select_related("commune").order_by("category", "commune__name", "pk")
+    targets = plan.targets.select_related("commune").order_by("category", collated("commune__name"), "pk")
     return [TargetProgress(target=t, received=totals.get((t.category, t.commune_id), 0)) for t in targets]
 
 

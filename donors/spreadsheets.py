@@ -42,7 +42,7 @@ from portal.spreadsheets.cells import (
 from portal.spreadsheets.columns import DATE, INTEGER, MONEY, Column, label_key
 from portal.spreadsheets.importing import ImportSpec, ScopedImportResource
 from portal.spreadsheets.upload import ROW_KEY
-from portal.text import fold
+from portal.text import collated, fold
 
 YES_NO = "ds_co_khong"
 
@@ -470,7 +470,7 @@ PLEDGE_SPEC = ImportSpec(
 def donor_template_lists(user) -> dict[str, list[str]]:
     return {
         "ds_loai_ntt": [str(label) for _value, label in DonorType.choices],
-        "ds_tinh": list(managed_provinces(user).order_by("name").values_list("name", flat=True)),
+        "ds_tinh": list(managed_provinces(user).order_by(collated("name")).values_list("name", flat=True)),
         YES_NO: [_("Có"), _("Không")],
     }
 

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from needs import spreadsheets
 from needs.filters import ChildFilter, NeedFilter
 from needs.models import Child, Need
+from needs.selectors import CHILD_ORDER
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.spreadsheets import views as generic
 from portal.spreadsheets.exporting import export_response, xlsx_response
 from portal.spreadsheets.template import template_workbook
+from portal.text import collated
 
 URLS = generic.ImportUrls(
     upload="needs-import",
@@ -94,11 +96,7 @@ def child_export(request):
     _require_personal_data(request.user)
     queryset = Child.objects.visible_to(request.user, Perm.VIEW_PERSONAL_DATA).active()
     filterset = ChildFilter(request.GET, queryset=queryset, request=request)
-    rows = (
-        _filtered(filterset)
-        .select_related("commune", "village", "ethnic_group")
-        .order_by("commune__name", "full_name", "pk")
-    )
+    rows = _filtered(filterset).select_related("commune", "village", "ethnic_group").order_by(*CHILD_ORDER)
     return export_response(
         user=request.user,
         what="needs.children",
@@ -116,7 +114,11 @@ def need_export(request):
     _require_personal_data(request.user)
     queryset = Need.objects.visible_to(request.user, Perm.VIEW_PERSONAL_DATA)
     filterset = NeedFilter(request.GET, queryset=queryset, request=request)
-    rows = _filtered(filterset).select_related("child", "commune", "village").order_by("commune__name", "pk")
+    rows = (
+        _filtered(filterset)
+        .select_related("child", "commune", "village")
+        .order_by(collated("commune__name"), "commune_id", "pk")
+    )
     return export_response(
         user=request.user,
         what="needs.needs",

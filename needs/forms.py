@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from needs import services
+from needs import selectors, services
 from needs.models import (
     Child,
     ChildConsent,
@@ -16,10 +16,12 @@ from needs.models.children import CHILD_CONSENT_AGE
 from needs.rules import birth_date_problem, village_problem
 from needs.seasons import season_choices
 from needs.workflow import GUARDS
+from portal.choices import EthnicGroupSelect, VillageChoiceField
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.money import VndFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from portal.text import collated
 from portal.uploads import CheckedFileField
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
@@ -36,17 +38,17 @@ class _ServiceValidatedForm(forms.ModelForm):
         pass
 
 
-class VillageChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, village):
-        return f"{village.name} — {village.commune.name}"
-
-
 def _communes_for(user, perm):
-    return AdministrativeUnit.objects.communes().current().visible_to(user, perm).order_by("name")
+    return AdministrativeUnit.objects.communes().current().visible_to(user, perm).order_by(collated("name"), "pk")
 
 
 def _villages_for(user, perm):
-    return Village.objects.visible_to(user, perm).filter(active=True).select_related("commune").order_by("name")
+    return Village.objects.visible_to(user, perm).filter(active=True)
+
+
+def _village_choices(villages):
+    """Villages under their commune, both in Vietnamese order (VillageSelect groups them by commune)."""
+    return villages.select_related("commune").order_by(collated("commune__name"), "commune_id", collated("name"), "pk")
 
 
 class ChildForm(_ServiceValidatedForm):
@@ -77,6 +79,7 @@ class ChildForm(_ServiceValidatedForm):
         ]
         widgets = {
             "sex": forms.RadioSelect,
+            "ethnic_group": EthnicGroupSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
             "guardian_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
@@ -86,14 +89,16 @@ class ChildForm(_ServiceValidatedForm):
         communes = _communes_for(user, Perm.REGISTER_NEEDS)
         self.fields["commune"].queryset = communes
         # Staff who verify may correct a record too, so they choose among their province's villages.
-        self.fields["village"].queryset = _villages_for(user, Perm.REGISTER_NEEDS) | _villages_for(
-            user, Perm.VERIFY_NEEDS
-        )
-        self.fields["ethnic_group"].queryset = EthnicGroup.objects.order_by("name")
+        villages = _villages_for(user, Perm.REGISTER_NEEDS) | _villages_for(user, Perm.VERIFY_NEEDS)
+        self.fields["ethnic_group"].queryset = EthnicGroup.objects.order_by(collated("name"), "pk")
+        self.fields["ethnic_group"].widget.common_ids = selectors.ethnic_groups_common(user=user)
         self.fields["sex"].choices = self.fields["sex"].choices[1:]  # radio buttons need no blank
         if self.instance.pk:
             del self.fields["commune"]  # a record stays in the commune that registered it
-        elif not self.is_bound and len(communes) == 1:
+            villages = villages.filter(commune_id=self.instance.commune_id)
+            self.fields["village"].widget.follows = None
+        self.fields["village"].queryset = _village_choices(villages)
+        if not self.instance.pk and not self.is_bound and len(communes) == 1:
             self.initial.setdefault("commune", communes[0].pk)
 
     def clean_full_name(self):
@@ -186,8 +191,8 @@ class NeedForm(_ServiceValidatedForm):
             self.fields["commune"].queryset = _communes_for(user, Perm.REGISTER_NEEDS) | _communes_for(
                 user, Perm.VERIFY_NEEDS
             )
-            self.fields["village"].queryset = _villages_for(user, Perm.REGISTER_NEEDS) | _villages_for(
-                user, Perm.VERIFY_NEEDS
+            self.fields["village"].queryset = _village_choices(
+                _villages_for(user, Perm.REGISTER_NEEDS) | _villages_for(user, Perm.VERIFY_NEEDS)
             )
             self.fields["facility_name"].required = True
         else:

@@ -23,6 +23,7 @@ from needs.seasons import SEASON_CODE, season_choices, season_for, season_label
 from needs.services import child_need_bulk_create
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.permissions import Perm
+from portal.reference_data import ETHNIC_ALIASES
 from portal.scoping import scope_for
 from portal.spreadsheets.cells import (
     DateWidget,
@@ -38,11 +39,10 @@ from portal.spreadsheets.columns import DATE, INTEGER, MONEY, Column, label_key
 from portal.spreadsheets.exporting import ExportColumn
 from portal.spreadsheets.importing import ImportSpec, ScopedImportResource
 from portal.spreadsheets.upload import ROW_KEY
-from portal.text import fold
+from portal.text import collated, fold
 
 _UNIT_PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu) ")
 _VILLAGE_PREFIX = re.compile(r"^(thon|ban|lang|xom|to|ap|buon|plei|khu) ")
-ETHNIC_ALIASES = {"hmong": "08", "h mong": "08", "meo": "08", "khmer": "05", "kinh viet": "01"}
 
 COLUMNS = [
     Column(
@@ -144,7 +144,7 @@ def may_import(user) -> bool:
 
 
 def importable_communes(user):
-    return AdministrativeUnit.objects.communes().current().filter(import_units_q(user)).order_by("name")
+    return AdministrativeUnit.objects.communes().current().filter(import_units_q(user)).order_by(collated("name"), "pk")
 
 
 def _unit_keys(name: str) -> list[str]:
@@ -488,14 +488,14 @@ def template_lists(user) -> dict[str, list[str]]:
     communes = list(importable_communes(user))
     villages = (
         Village.objects.filter(commune__in=communes, active=True)
-        .order_by("name")
+        .order_by(collated("name"))
         .values_list("name", flat=True)
         .distinct()
     )
     return {
         "ds_xa": [unit.name for unit in communes],
         "ds_thon": list(villages),
-        "ds_dan_toc": list(EthnicGroup.objects.order_by("code").values_list("name", flat=True)),
+        "ds_dan_toc": list(EthnicGroup.objects.order_by(collated("name")).values_list("name", flat=True)),
         "ds_gioi_tinh": [str(label) for _value, label in Sex.choices],
         "ds_cap_hoc": [str(label) for _value, label in SchoolLevel.choices],
         "ds_loai": [str(label) for _value, label in Category.choices],

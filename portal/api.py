@@ -17,6 +17,7 @@ from portal.models import AdministrativeUnit, UnitLevel, Village
 from portal.permissions import Perm, Role
 from portal.scoping import scope_for
 from portal.selectors import commune_list
+from portal.text import collated
 from portal.views import login_locked_out
 
 
@@ -67,7 +68,11 @@ class VillageViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["commune__code", "active"]
 
     def get_queryset(self):
-        return Village.objects.visible_to(self.request.user).select_related("commune").order_by("commune", "name")
+        return (
+            Village.objects.visible_to(self.request.user)
+            .select_related("commune")
+            .order_by("commune", collated("name"), "pk")
+        )
 
 
 class MeSerializer(serializers.Serializer):

@@ -1,7 +1,8 @@
 """Reference lists the portal ships with."""
 
 ETHNIC_GROUP_CODE_LIST = "1019/QĐ-TCTK (2008)"
-# The 54 ethnic groups with the codes of the statistics office (Decision 1019/QĐ-TCTK, 12/11/2008).
+# The 54 ethnic groups with the codes of the statistics office (Decision 1019/QĐ-TCTK, 12/11/2008), and the list's
+# two other codes: 55 for foreigners and 99 for an ethnicity not known.
 ETHNIC_GROUPS = [
     ("01", "Kinh"),
     ("02", "Tày"),
@@ -57,11 +58,17 @@ ETHNIC_GROUPS = [
     ("52", "Rơ-măm"),
     ("53", "Brâu"),
     ("54", "Ơ-đu"),
+    ("55", "Người nước ngoài"),
+    ("99", "Không xác định"),
 ]
+
+# Other names people write for a group (folded, as portal.text.fold gives them) → its code: read by the Excel import
+# and offered to the search in front of the ethnic-group choice.
+ETHNIC_ALIASES = {"hmong": "08", "h mong": "08", "meo": "08", "khmer": "05", "kinh viet": "01"}
 
 
 def ethnic_groups_load(model=None) -> None:
-    """Create or correct the 54 groups; idempotent. Migrations pass their historical model."""
+    """Create or correct the groups of the list; idempotent. Migrations pass their historical model."""
     if model is None:
         from portal.models import EthnicGroup as model
     existing = {group.code: group for group in model.objects.all()}

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from portal.audit import history_lines
 from portal.models import AdministrativeUnit, CommuneClassification, UnitLevel, Village
 from portal.permissions import Perm
+from portal.text import collated
 
 # The name reports.views knows the shared history lines by (portal.audit is their one home).
 history_entries = history_lines
@@ -28,7 +29,7 @@ def commune_list(*, user, on: dt.date | None = None):
             mountainous=Exists(in_effect.filter(mountainous=True)),
             village_count=Count("villages", filter=Q(villages__active=True), distinct=True),
         )
-        .order_by("name")
+        .order_by(collated("name"), "pk")
     )
 
 

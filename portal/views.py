@@ -21,6 +21,7 @@ from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm, Role
 from portal.scoping import get_for_user, scope_for
 from portal.selectors import commune_list, unit_history
+from portal.text import collated
 
 
 def home(request):
@@ -78,8 +79,8 @@ def commune_detail(request, code):
     context = {
         "commune": commune,
         "classification": commune.classification_on(),
-        "villages": commune.villages.filter(active=True),
-        "predecessors": commune.merged_from.select_related("parent").order_by("name"),
+        "villages": commune.villages.filter(active=True).order_by(collated("name"), "pk"),
+        "predecessors": commune.merged_from.select_related("parent").order_by(collated("name"), "pk"),
         "form": form,
         "may_manage_villages": may_manage_villages,
         "history": unit_history(commune) if scope.allows(Perm.VIEW_AUDIT_TRAIL, commune.pk) else None,

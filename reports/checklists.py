@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from needs.models import Need, NeedStatus
 from portal.models import AdministrativeUnit, UnitLevel
+from portal.text import collated
 from reports.figures import Figures, Lineage, figures_for
 from reports.models import (
     BUILT_STATUSES,
@@ -231,7 +232,7 @@ def _unconfirmed(*, cycle: ReportingCycle, unit: AdministrativeUnit) -> list[Che
     communes = communes.filter(province_id=unit.pk) if unit.level == UnitLevel.PROVINCE else communes.filter(pk=unit.pk)
     confirmed = CommuneConfirmation.objects.filter(cycle=cycle, status=ConfirmationStatus.CONFIRMED)
     total = communes.count()
-    missing = list(communes.exclude(pk__in=confirmed.values("commune_id")).order_by("name"))
+    missing = list(communes.exclude(pk__in=confirmed.values("commune_id")).order_by(collated("name"), "pk"))
     if not missing:
         return []
     message = ngettext(

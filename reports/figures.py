@@ -42,6 +42,7 @@ from donors.figures import plan_progress_totals, received_in
 from donors.models import DonorType, MobilisationPlan, ReceiptKind
 from needs.models import AgeBand, Category, Need, NeedStatus, Sex
 from portal.models import AdministrativeUnit, EthnicGroup, UnitLevel
+from portal.text import collated, vietnamese_key
 
 VERIFIED_OR_LATER = (
     NeedStatus.VERIFIED,
@@ -111,7 +112,7 @@ class Figures:
                 }
                 for pk, data in self.communes.items()
             ),
-            key=lambda row: row["label"],
+            key=lambda row: vietnamese_key(row["label"]),
         )
 
     def children_by_ethnic_group(self) -> list[dict]:
@@ -140,7 +141,7 @@ class Figures:
             }
             for pk, data in self.communes.items()
         ]
-        return sorted(rows, key=lambda row: row["label"])
+        return sorted(rows, key=lambda row: vietnamese_key(row["label"]))
 
     def needs_total(self) -> dict:
         return _need_counts(merge_dicts(self.local["needs"].values()))
@@ -169,7 +170,9 @@ class Figures:
             "by_month": [{**row, "month": row["month"].isoformat()} for row in self.by_month],
             "plan": self.plan,
             "donors_to_commend": self.donors,
-            "confirmed_communes": sorted(self.commune_names[pk] for pk in self.confirmed if pk in self.commune_names),
+            "confirmed_communes": sorted(
+                (self.commune_names[pk] for pk in self.confirmed if pk in self.commune_names), key=vietnamese_key
+            ),
             "quiet_communes": self.quiet_communes(),
             "definitions": {key: str(text) for key, text in DEFINITIONS.items()},
         }
@@ -575,7 +578,7 @@ def _plan(figures: Figures) -> list[dict]:
     plan = MobilisationPlan.objects.filter(province=province, year=figures.period_end.year).first()
     if plan is None:
         return []
-    targets = plan.targets.select_related("commune").order_by("commune__name", "category")
+    targets = plan.targets.select_related("commune").order_by(collated("commune__name"), "category")
     if not figures.is_province:
         targets = targets.filter(commune=figures.unit)
     labels = {c.value: str(c.label) for c in Category}

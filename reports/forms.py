@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
+from portal.text import collated
 from reports.models import ReportingCycle, ReportKind
 
 
@@ -22,7 +23,7 @@ class ReportRequestForm(forms.Form):
             AdministrativeUnit.objects.visible_to(user, Perm.PREPARE_REPORTS)
             .filter(valid_to__isnull=True)
             .filter(Q(pk=cycle.province_id) | Q(level=UnitLevel.COMMUNE, province_id=cycle.province_id))
-            .order_by("-level", "name")
+            .order_by("-level", collated("name"), "pk")
         )
         self.fields["unit"].initial = cycle.province.code
 

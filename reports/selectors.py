@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from portal.text import collated
 from reports.models import (
     BUILT_STATUSES,
     CommuneConfirmation,
@@ -30,7 +31,7 @@ def cycle_list(*, user):
         ReportingCycle.objects.visible_to(user, Perm.VIEW_DASHBOARDS)
         .select_related("programme", "province")
         .annotate(has_final=Exists(finals))
-        .order_by("province__name", "-year", "-pk")
+        .order_by(collated("province__name"), "-year", "-pk")
     )
 
 
@@ -49,7 +50,7 @@ def cycle_provinces(*, user):
     return (
         AdministrativeUnit.objects.visible_to(user, Perm.PREPARE_REPORTS)
         .filter(level=UnitLevel.PROVINCE, valid_to__isnull=True)
-        .order_by("name")
+        .order_by(collated("name"), "pk")
     )
 
 
@@ -137,7 +138,7 @@ def with_outdated(reports):
 def final_reports_outdated(*, cycle: ReportingCycle):
     """The cycle's final reports that no longer match the communes' figures (the dashboard's warning)."""
     finals = Report.objects.filter(cycle=cycle, status=ReportStatus.FINAL).select_related("unit", "approved_by")
-    return [report for report in with_outdated(finals).order_by("unit__name") if report.outdated]
+    return [report for report in with_outdated(finals).order_by(collated("unit__name"), "pk") if report.outdated]
 
 
 def report_latest(*, cycle, unit, period_start: dt.date, period_end: dt.date) -> Report | None:
@@ -157,7 +158,7 @@ def completeness(*, cycle: ReportingCycle, today: dt.date | None = None) -> dict
     communes = list(
         AdministrativeUnit.objects.filter(
             level=UnitLevel.COMMUNE, province_id=cycle.province_id, valid_to__isnull=True
-        ).order_by("name")
+        ).order_by(collated("name"), "pk")
     )
     confirmations = {
         c.commune_id: c for c in CommuneConfirmation.objects.filter(cycle=cycle).select_related("confirmed_by", "cycle")
@@ -196,7 +197,7 @@ def unit_for_figures(*, user, code: str | None) -> AdministrativeUnit:
     else:
         unit = visible.filter(level=UnitLevel.PROVINCE).order_by("code").first()
         if unit is None:
-            communes = list(visible.filter(level=UnitLevel.COMMUNE).order_by("name")[:2])
+            communes = list(visible.filter(level=UnitLevel.COMMUNE).order_by(collated("name"), "pk")[:2])
             unit = communes[0] if communes else None
     if unit is None or not scope.has_perm(Perm.VIEW_RECORDS):
         raise Http404
@@ -208,5 +209,5 @@ def officer_communes(*, user):
     return (
         AdministrativeUnit.objects.visible_to(user, Perm.CONFIRM_FIGURES)
         .filter(level=UnitLevel.COMMUNE, valid_to__isnull=True)
-        .order_by("name")
+        .order_by(collated("name"), "pk")
     )

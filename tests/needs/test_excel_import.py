@@ -296,7 +296,7 @@ def test_the_template_offers_only_communes_and_villages_in_scope(client, persona
     assert lists["ds_xa"] == ["Xã Bằng Thành"]
     assert lists["ds_thon"] == ["Thôn Nà Mò"]
     assert "Mông" in lists["ds_dan_toc"]
-    assert len(lists["ds_dan_toc"]) == 54
+    assert len(lists["ds_dan_toc"]) == 56  # the 54 groups, foreigners (55) and not known (99)
     assert [cell.value for cell in book["DanhSach"][1]][:3] == HEADERS[:3]
     assert book["DanhMuc"].sheet_state == "hidden"
     commune_column = HEADERS.index("Xã (*)")
