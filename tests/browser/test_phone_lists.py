@@ -34,7 +34,8 @@ LISTS = {
         "/sponsorships/",
         "/deliveries/",
     ],
-    "donor": ["/pledges/", "/sponsorships/"],
+    "donor": ["/", "/pledges/", "/sponsorships/"],
+    "auditor": ["/audit/", "/children/"],
 }
 
 # How far the page, or any box inside it (a table in its scroll wrapper), scrolls sideways, in CSS pixels.
