@@ -395,10 +395,10 @@ def need_validate(need: Need, *, before, confirmed: bool) -> None:
         raise ValidationError(errors)
 
 
-def need_check_for_new_child(*, child: Child, data: dict) -> None:
-    """The rules need_create applies, for a need of a child being registered on the same page and not saved (yet):
-    the quick registration reports the need's problems in the same round as the child's."""
-    need = Need(child=child, commune_id=child.commune_id)
+def need_check(*, data: dict, child: Child | None = None, commune=None) -> None:
+    """The rules need_create applies to a need's own fields, without saving anything: for a page whose form refused
+    something, so it reports these in the same round (also for a child being registered on the same page)."""
+    need = Need(child=child, commune_id=child.commune_id if child else getattr(commune, "pk", None))
     for name in NEED_FIELDS:
         if name in data and data[name] is not None:
             setattr(need, name, data[name])

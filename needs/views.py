@@ -262,11 +262,16 @@ def _check_need_of_new_child(child_form, need_form) -> None:
     if data.get("commune") is None:
         return
     child = Child(commune=data["commune"], birth_date=data.get("birth_date"), village=data.get("village"))
+    _check_need(need_form, child=child)
+
+
+def _check_need(form, *, child=None, commune=None) -> None:
+    """Add the need service's rules to a form that refused something, so one round reports everything."""
     try:
-        services.need_check_for_new_child(child=child, data=need_form.service_data())
+        services.need_check(data=form.service_data(), child=child, commune=commune)
     except ValidationError as error:
         # A field the form already refused is left out of the need checked here: the service finds it missing.
-        _add_errors(need_form, error, skip=set(need_form.errors))
+        _add_errors(form, error, skip=set(form.errors))
 
 
 def _register_child_and_need(request, child_form, need_form):
@@ -402,7 +407,10 @@ def need_detail(request, pk):
 
 def _need_create(request, *, child=None, group=False):
     form = NeedForm(request.POST or None, user=request.user, group=group)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        if child or form.cleaned_data.get("commune"):
+            _check_need(form, child=child, commune=form.cleaned_data.get("commune"))
+    elif request.method == "POST":
         try:
             need = services.need_create(
                 user=request.user,

@@ -106,3 +106,27 @@ def test_an_american_english_browser_shows_and_takes_dates_day_first(browser, li
     child.refresh_from_db()
     assert child.birth_date == dt.date(2017, 6, 5)  # 5 June, not 6 May
     context.close()
+
+
+def test_returning_without_a_reason_is_said_where_the_department_looks(page, demo):
+    """The queue is a long page; the refusal used to sit at its bottom, under the table."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, "staff")
+    page.get_by_role("link", name="Thẩm định", exact=True).click()
+    first = page.locator("tbody tr").first
+    number = first.get_by_role("checkbox").get_attribute("value")
+    first.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Trả lại để sửa").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    summary.get_by_role("link", name="Cần ghi lý do để trả lại.").click()
+    reason = page.get_by_label("Lý do (bắt buộc khi trả lại)")
+    expect(reason).to_be_focused()
+    expect(reason).to_be_in_viewport()
+    reason.fill("Thiếu ảnh nhà ở")
+    page.locator(f"input[name=needs][value='{number}']").check()
+    page.get_by_role("button", name="Trả lại để sửa").click()
+    expect(page.locator(".messages")).to_contain_text("1 nhu cầu")
+    assert Need.objects.get(pk=number).status == "returned"

@@ -125,3 +125,14 @@ def test_returning_nothing_links_to_the_list_to_tick(client, personas):
 def test_a_page_that_did_not_fail_shows_no_summary(client, personas):
     client.force_login(personas.officer_a)
     assert "data-error-summary" not in client.get(reverse("needs:register")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_childs_new_need_lists_the_forms_and_the_services_errors_in_one_round(client, personas):
+    child = ChildFactory(commune=personas.commune_a)
+    client.force_login(personas.officer_a)
+    data = {"category": Category.NUTRITION, "unit_cost": "", "priority": "3", "justification": "Bữa trưa ở trường"}
+    page = _summary_of(client.post(reverse("needs:need-create", args=[child.pk]), data))
+    targets = {href for href, _text in page.links}
+    assert targets == {"#id_unit_cost", "#id_meals_per_day", "#id_days"}
+    assert not Need.objects.exists()
