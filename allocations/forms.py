@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import DayField
 from portal.money import VndFormField, format_vnd
 from portal.uploads import CheckedFileField
 
@@ -50,11 +51,7 @@ class ReverseForm(forms.Form):
 
 
 class DeliveryForm(forms.Form):
-    delivered_on = forms.DateField(
-        label=_("Ngày trao"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
+    delivered_on = DayField(label=_("Ngày trao"), initial=timezone.localdate)
     quantity = forms.IntegerField(label=_("Số lượng đã trao"), min_value=1)
     children_reached = forms.IntegerField(label=_("Số trẻ được nhận"), min_value=0)
     handed_over_by = forms.CharField(label=_("Người trao"), max_length=160)

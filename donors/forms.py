@@ -21,18 +21,12 @@ from donors.models import (
 from donors.rules import pledge_date_problems
 from donors.services import receipt_far_below_pledge
 from needs.models import AgeBand, Category, Child
+from portal.dates import DayField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.money import VndFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import collated
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _provinces_managed_by(user):
@@ -100,11 +94,8 @@ class PledgeForm(forms.ModelForm):
         model = Pledge
         fields = ["donor", "campaign", "kind", "amount", "pledged_on", "receive_by", "earmark_categories"]
         fields += ["earmark_communes", "earmark_age_bands", "spend_by", "note"]
-        field_classes = {"amount": VndFormField}
+        field_classes = {"amount": VndFormField, "pledged_on": DayField, "receive_by": DayField, "spend_by": DayField}
         widgets = {
-            "pledged_on": DateInput(),
-            "receive_by": DateInput(),
-            "spend_by": DateInput(),
             "earmark_communes": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 2}),
         }
@@ -164,7 +155,7 @@ class PledgeFilterForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=ReceiptKind.choices)
-    received_on = forms.DateField(label=_("Ngày nhận"), widget=DateInput())
+    received_on = DayField(label=_("Ngày nhận"))
     amount = VndFormField(label=_("Số tiền (đồng)"), min_value=1, required=False)
     method = forms.ChoiceField(label=_("Hình thức nhận"), choices=[("", "—"), *PaymentMethod.choices], required=False)
     bank_reference = forms.CharField(label=_("Số chứng từ, mã giao dịch"), max_length=80, required=False)
@@ -242,11 +233,8 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["province", "kind", "name", "start_date", "end_date", "description"]
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "description": forms.Textarea(attrs={"rows": 2}),
-        }
+        field_classes = {"start_date": DayField, "end_date": DayField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,8 +248,7 @@ class SponsorshipForm(forms.ModelForm):
     class Meta:
         model = Sponsorship
         fields = ["donor", "start_date", "end_date", "monthly_amount", "note"]
-        field_classes = {"monthly_amount": VndFormField}
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        field_classes = {"monthly_amount": VndFormField, "start_date": DayField, "end_date": DayField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,8 +267,8 @@ class SponsorshipForm(forms.ModelForm):
 
 
 class CommendationForm(forms.Form):
-    start = forms.DateField(label=_("Từ ngày"), widget=DateInput())
-    end = forms.DateField(label=_("Đến ngày"), widget=DateInput())
+    start = DayField(label=_("Từ ngày"))
+    end = DayField(label=_("Đến ngày"))
     type = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả")), *DonorType.choices], required=False)
 
     def clean(self):

@@ -17,18 +17,13 @@ from needs.rules import birth_date_problem, village_problem
 from needs.seasons import season_choices
 from needs.workflow import GUARDS
 from portal.choices import EthnicGroupSelect, VillageChoiceField
+from portal.dates import DayField
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.money import VndFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import collated
 from portal.uploads import CheckedFileField
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
-
-
-def _date_field_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _ServiceValidatedForm(forms.ModelForm):
@@ -58,7 +53,7 @@ class ChildForm(_ServiceValidatedForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    birth_date = forms.DateField(label=_("Ngày sinh"), input_formats=DATE_FORMATS, widget=_date_field_widget())
+    birth_date = DayField(label=_("Ngày sinh"))
     village = VillageChoiceField(label=_("Thôn/bản"), queryset=Village.objects.none(), required=False)
 
     class Meta:
@@ -141,9 +136,7 @@ class QuickChildForm(ChildForm):
 class NeedForm(_ServiceValidatedForm):
     season = forms.ChoiceField(label=_("Mùa/đợt"), required=False)
     confirm_low_unit_cost = forms.BooleanField(label=_("Tôi đã kiểm tra: đơn giá này đúng, vẫn lưu"), required=False)
-    needed_by = forms.DateField(
-        label=_("Cần trước ngày"), input_formats=DATE_FORMATS, widget=_date_field_widget(), required=False
-    )
+    needed_by = DayField(label=_("Cần trước ngày"), required=False)
     village = VillageChoiceField(label=_("Thôn/bản"), queryset=Village.objects.none(), required=False)
     commune = forms.ModelChoiceField(label=_("Xã"), queryset=AdministrativeUnit.objects.none())
 
@@ -232,7 +225,7 @@ class NeedForm(_ServiceValidatedForm):
 
 
 class ConsentForm(_ServiceValidatedForm):
-    given_on = forms.DateField(label=_("Ngày đồng ý"), input_formats=DATE_FORMATS, widget=_date_field_widget())
+    given_on = DayField(label=_("Ngày đồng ý"))
 
     class Meta:
         model = ChildConsent
@@ -264,6 +257,7 @@ class BulkReviewForm(forms.Form):
     needs = forms.ModelMultipleChoiceField(queryset=Need.objects.none(), widget=forms.CheckboxSelectMultiple)
     action = forms.ChoiceField(choices=[("verify", GUARDS["verify"].label), ("return", GUARDS["return"].label)])
     reason = forms.CharField(label=_("Lý do (bắt buộc khi trả lại)"), required=False)
+    error_targets = {"needs": "id_needs"}  # the ticks are drawn in the queue's table (needs/queue.html)
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)

@@ -309,18 +309,18 @@ def need_fill_derived(need: Need, *, today: dt.date | None = None) -> None:
     clothing size from the child's age, and a nutrition need's quantity as meals × days × pupils."""
     today = today or timezone.localdate()
     on = need.needed_by or today
-    if need.child_id:
+    if need.child is not None:  # also a child being registered on the same page, not saved yet
         need.commune_id = need.child.commune_id
         need.village_id = need.village_id or need.child.village_id
         need.beneficiary_count = 1
         need.age_band = ""
     if need.category and not need.season:
         need.season = season_for(need.category, on)
-    if need.category == Category.WARM_CLOTHING and need.child_id and not need.clothing_size:
+    if need.category == Category.WARM_CLOTHING and need.child and need.child.birth_date and not need.clothing_size:
         need.clothing_size = ClothingSize.for_age(need.child.age(on))
     if need.category == Category.NUTRITION and need.meals_per_day and need.days:
         need.quantity = need.meals_per_day * need.days * (need.beneficiary_count or 1)
-    elif need.child_id and not need.quantity:
+    elif need.child is not None and not need.quantity:
         need.quantity = 1  # one coat, one check-up, one set of books for one child
 
 
@@ -333,7 +333,7 @@ def need_check_details(need: Need) -> None:
         for name in ("meals_per_day", "days"):
             if not getattr(need, name):
                 errors[name] = _("Bắt buộc với nhu cầu bữa ăn.")
-    if need.category == Category.WARM_CLOTHING and not need.clothing_size and need.child_id is None:
+    if need.category == Category.WARM_CLOTHING and not need.clothing_size and need.child is None:
         errors["clothing_size"] = _("Chọn cỡ quần áo.")
     if need.category != Category.WARM_CLOTHING:
         need.clothing_size = ""
@@ -374,6 +374,38 @@ def _check_unit_cost(need: Need, *, before, confirmed: bool) -> None:
         )
 
 
+def need_validate(need: Need, *, before, confirmed: bool) -> None:
+    """Every rule of a need's own fields as one ValidationError keyed by field, so a page lists them all at once:
+    the category's details, the low unit cost, the model's own. The duplicate check comes after, on saving."""
+    errors: dict = {}
+    unsaved_child = need.child is not None and need.child.pk is None
+    checks = (
+        lambda: need_check_details(need),
+        lambda: _check_unit_cost(need, before=before, confirmed=confirmed),
+        lambda: need.full_clean(
+            exclude=["child"] if unsaved_child else None, validate_unique=not unsaved_child, validate_constraints=False
+        ),
+    )
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def need_check(*, data: dict, child: Child | None = None, commune=None) -> None:
+    """The rules need_create applies to a need's own fields, without saving anything: for a page whose form refused
+    something, so it reports these in the same round (also for a child being registered on the same page)."""
+    need = Need(child=child, commune_id=child.commune_id if child else getattr(commune, "pk", None))
+    for name in NEED_FIELDS:
+        if name in data and data[name] is not None:
+            setattr(need, name, data[name])
+    need_fill_derived(need)
+    need_validate(need, before=None, confirmed=bool(data.get("confirm_low_unit_cost")))
+
+
 def _save_need(need: Need) -> None:
     """Insert or update; the database's no-duplicate constraint is the last word if two officers race."""
     existing = need_duplicate(child=need.child, category=need.category, season=need.season, exclude_pk=need.pk)
@@ -412,8 +444,7 @@ def need_create(*, user, commune, data: dict, child: Child | None = None, duplic
         if name in data and data[name] is not None:
             setattr(need, name, data[name])
     need_fill_derived(need)
-    need_check_details(need)
-    _check_unit_cost(need, before=None, confirmed=bool(data.get("confirm_low_unit_cost")))
+    need_validate(need, before=None, confirmed=bool(data.get("confirm_low_unit_cost")))
     _save_need(need)
     reason = _("Chấp nhận trùng: %(reason)s") % {"reason": override} if override else ""
     NeedEvent.objects.create(
@@ -438,8 +469,7 @@ def need_update(*, need: Need, user, data: dict) -> Need:
     if "season" in data and not data["season"]:
         need.season = ""
     need_fill_derived(need)
-    need_check_details(need)
-    _check_unit_cost(need, before=before, confirmed=bool(data.get("confirm_low_unit_cost")))
+    need_validate(need, before=before, confirmed=bool(data.get("confirm_low_unit_cost")))
     _save_need(need)
     return need
 

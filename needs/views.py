@@ -42,11 +42,12 @@ def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def _add_errors(form, error: ValidationError, *, skip=()) -> None:
     """Put a service's validation errors next to the fields they name, the rest on top of the form."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            if field not in skip:
+                form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
 
@@ -226,13 +227,18 @@ def register(request):
     child_form = QuickChildForm(request.POST or None, user=request.user, prefix="child")
     need_form = NeedForm(request.POST or None, user=request.user, prefix="need")
     duplicates = []
-    if request.method == "POST" and child_form.is_valid() and need_form.is_valid():
+    # Both forms are read before anything stops, so the page lists every problem of the child and the need at once.
+    forms_valid = [child_form.is_valid(), need_form.is_valid()]
+    if request.method == "POST" and not all(forms_valid):
+        _check_need_of_new_child(child_form, need_form)
+    elif request.method == "POST":
         data = child_form.cleaned_data
         duplicates = selectors.child_duplicates(
             user=request.user, full_name=data["full_name"], birth_date=data["birth_date"], commune_id=data["commune"].pk
         )
         if duplicates and not data.get("not_a_duplicate"):
             child_form.add_error(None, _("Có hồ sơ có thể là cùng một trẻ. Hãy xem lại trước khi lưu."))
+            _check_need_of_new_child(child_form, need_form)
         else:
             need = _register_child_and_need(request, child_form, need_form)
             if need is not None:
@@ -247,6 +253,25 @@ def register(request):
         "needs/register.html",
         {"child_form": child_form, "need_form": need_form, "duplicates": duplicates},
     )
+
+
+def _check_need_of_new_child(child_form, need_form) -> None:
+    """The need's own problems, in the round that reports the child's: the service reaches them only once the
+    child is saved, which would make the officer fix the page twice."""
+    data = child_form.cleaned_data
+    if data.get("commune") is None:
+        return
+    child = Child(commune=data["commune"], birth_date=data.get("birth_date"), village=data.get("village"))
+    _check_need(need_form, child=child)
+
+
+def _check_need(form, *, child=None, commune=None) -> None:
+    """Add the need service's rules to a form that refused something, so one round reports everything."""
+    try:
+        services.need_check(data=form.service_data(), child=child, commune=commune)
+    except ValidationError as error:
+        # A field the form already refused is left out of the need checked here: the service finds it missing.
+        _add_errors(form, error, skip=set(form.errors))
 
 
 def _register_child_and_need(request, child_form, need_form):
@@ -281,6 +306,8 @@ def _register_child_and_need(request, child_form, need_form):
             return need
     except ValidationError as error:
         _add_errors(stage, error)
+        if stage is child_form:
+            _check_need_of_new_child(child_form, need_form)
     except TransitionError as error:
         need_form.add_error(None, error.message)
     return None
@@ -380,7 +407,10 @@ def need_detail(request, pk):
 
 def _need_create(request, *, child=None, group=False):
     form = NeedForm(request.POST or None, user=request.user, group=group)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        if child or form.cleaned_data.get("commune"):
+            _check_need(form, child=child, commune=form.cleaned_data.get("commune"))
+    elif request.method == "POST":
         try:
             need = services.need_create(
                 user=request.user,

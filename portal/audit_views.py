@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.audit import AuditFilter, audit_lines, audit_log, record_kinds
+from portal.dates import DayField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.spreadsheets.columns import TEXT
@@ -24,16 +25,10 @@ from portal.spreadsheets.exporting import ExportColumn, export_response
 PER_PAGE = 50
 EXPORT_CHUNK = 1000
 EXPORT_LIMIT = 100_000  # lines in one workbook; narrow the filter for more
-DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def _date_field(label):
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}),
-    )
+    return DayField(label=label, required=False)
 
 
 class AuditLogFilterForm(forms.Form):

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import DayField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
 from portal.text import collated
@@ -13,8 +14,8 @@ class ReportRequestForm(forms.Form):
 
     unit = forms.ModelChoiceField(label=_("Phạm vi"), queryset=AdministrativeUnit.objects.none(), to_field_name="code")
     kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportKind.choices, initial=ReportKind.ANNUAL)
-    period_start = forms.DateField(label=_("Từ ngày"), required=False, help_text=_("Để trống: theo kỳ báo cáo."))
-    period_end = forms.DateField(label=_("Đến ngày"), required=False)
+    period_start = DayField(label=_("Từ ngày"), required=False, help_text=_("Để trống: theo kỳ báo cáo."))
+    period_end = DayField(label=_("Đến ngày"), required=False)
 
     def __init__(self, *args, user, cycle: ReportingCycle, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +44,7 @@ class CycleDatesForm(forms.ModelForm):
     class Meta:
         model = ReportingCycle
         fields = ["period_start", "period_end", "confirm_by", "due_on"]
-        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in fields}
+        field_classes = dict.fromkeys(fields, DayField)
 
 
 class CycleCreateForm(CycleDatesForm):

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from import_export.widgets import Widget
 from openpyxl.utils.datetime import from_excel
 
+from portal.dates import parse_day
 from portal.money import parse_vnd
 from portal.spreadsheets.columns import label_key
 
-_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 
 
@@ -60,24 +59,10 @@ class DateWidget(Widget):
             if 1 <= value < 2958466:  # an Excel serial number in a cell not formatted as a date
                 return from_excel(value).date()
             raise ValueError(_("“%(value)s” không phải là ngày.") % {"value": value})
-        typed = str(value).strip()
-        match = _DATE.match(typed)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            if len(match.group(3)) != 4:
-                raise ValueError(_("Năm phải ghi đủ 4 chữ số: “%(value)s”.") % {"value": typed})
-        else:
-            match = _ISO_DATE.match(typed)
-            if not match:
-                raise ValueError(
-                    _("“%(value)s” không phải là ngày; hãy ghi theo dạng ngày/tháng/năm, ví dụ 14/03/2018.")
-                    % {"value": typed}
-                )
-            year, month, day = (int(part) for part in match.groups())
         try:
-            return dt.date(year, month, day)
-        except ValueError:
-            raise ValueError(_("Ngày “%(value)s” không có thật.") % {"value": typed}) from None
+            return parse_day(str(value).strip())
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
 
 
 class IntegerWidget(Widget):

@@ -16,7 +16,7 @@ def test_an_officer_registers_a_need_and_staff_verify_it(page, demo):
     page.get_by_role("link", name="Đăng ký trẻ", exact=True).click()
     page.get_by_label("Họ và tên").fill("Lục Thị Thơm")
     page.get_by_label("Nữ").check()
-    page.get_by_label("Ngày sinh").fill("2017-02-11")
+    page.get_by_label("Ngày sinh").fill("11/02/2017")
     page.get_by_label("Dân tộc").select_option(label="Tày")
     page.get_by_label("Xã").select_option(label="Xã Bằng Thành")
     page.get_by_label("Họ tên người giám hộ").fill("Lục Văn Khánh")
