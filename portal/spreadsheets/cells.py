@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from import_export.widgets import Widget
 from openpyxl.utils.datetime import from_excel
 
-from portal.money import parse_vnd
-from portal.spreadsheets.columns import label_key
+from portal.money import format_vnd, parse_vnd
+from portal.spreadsheets.columns import DATE, MONEY, label_key
 
 _DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
@@ -32,6 +32,19 @@ def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone number or code typed into a number cell
     return " ".join(str(value).split())
+
+
+def display(value, kind=None) -> str:
+    """A cell as the preview shows it: a date as dd/mm/yyyy and an amount in đồng when they read as such, anything
+    else as typed (the row's error then says what is wrong with it)."""
+    try:
+        if kind == DATE and not is_empty(value):
+            return DateWidget().clean(value).strftime("%d/%m/%Y")
+        if kind == MONEY and not is_empty(value):
+            return format_vnd(VndWidget().clean(value))
+    except ValueError:
+        pass
+    return text(value)
 
 
 class TextWidget(Widget):
