@@ -3,8 +3,10 @@ file uploaded straight from the error page, an abandoned import that expires, an
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -130,3 +132,19 @@ def test_a_bad_village_names_the_commune_once(client, personas):
     assert f"{personas.commune_a.name} không có thôn/bản “Thôn Không Có”" in message
     assert "Xã Xã" not in message
     assert "Xã Xã" not in client.get(url).content.decode()
+
+
+# A unit's name is its official full name and already starts with its type ("Xã Bằng Thành", "Phường Đức Xuân").
+UNIT_TYPE_BEFORE_A_NAME = re.compile(r"\b(?:xã|phường|thị trấn|đặc khu|tỉnh|thành phố)\s+(?:%\(\w+\)s|\{\{)", re.I)
+
+
+def test_no_message_puts_a_unit_type_before_a_units_name():
+    """The root of "Xã Xã Bằng Thành": a message that prefixed the type to a name that already carries it."""
+    catalog = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    sources = [catalog, *Path(settings.BASE_DIR, "templates").rglob("*.html")]
+    found = [
+        f"{path.name}: {match.group(0)}"
+        for path in sources
+        for match in UNIT_TYPE_BEFORE_A_NAME.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found
