@@ -285,11 +285,14 @@ class BulkActionForm(forms.Form):
             self.add_error("needs", _("Chưa chọn nhu cầu nào."))
         return data
 
+    def import_drafts(self, import_id: int):
+        """The drafts one Excel import created, among the needs this form may act on."""
+        return self.queryset.filter(import_record_id=import_id, status=NeedStatus.DRAFT)
+
     def need_ids(self) -> list[int]:
-        """The needs to act on: those ticked, or the drafts of the named import within the page's queryset."""
+        """The needs to act on: those ticked, or the drafts of the named import."""
         if self.cleaned_data.get("whole_import"):
-            drafts = self.queryset.filter(import_record_id=self.cleaned_data["whole_import"], status=NeedStatus.DRAFT)
-            return list(drafts.values_list("pk", flat=True))
+            return list(self.import_drafts(self.cleaned_data["whole_import"]).values_list("pk", flat=True))
         return [need.pk for need in self.cleaned_data["needs"]]
 
 

@@ -26,7 +26,7 @@ from needs.forms import (
     QuickChildForm,
     TransitionForm,
 )
-from needs.models import Child, ConsentGiver, ConsentPurpose, Need, NeedAttachment, NeedStatus
+from needs.models import Child, ConsentGiver, ConsentPurpose, Need, NeedAttachment
 from needs.workflow import (
     EDITABLE_STATUSES,
     GUARDS,
@@ -349,13 +349,13 @@ def _commune_bulk_form(request, queryset):
 
 
 def _import_filter(request, queryset):
-    """`?import=<id>`: only the needs that one Excel import created (within the already scoped queryset), and the
-    import itself when it is the user's own, to name its file."""
+    """`?import=<id>`: only the needs that one Excel import created (within the already scoped queryset), the
+    import's id, and the import itself when it is the user's own, to name its file."""
     number = request.GET.get("import", "")
     if not number.isdigit():
-        return queryset, None
+        return queryset, None, None
     record = ImportRecord.objects.filter(pk=int(number), user=request.user).first()
-    return queryset.filter(import_record_id=int(number)), record
+    return queryset.filter(import_record_id=int(number)), int(number), record
 
 
 @login_required
@@ -369,14 +369,14 @@ def need_list(request):
             raise PermissionDenied
         if form.is_valid():
             return _bulk_act(request, form)
-    needs, imported = _import_filter(request, needs)
+    needs, import_id, imported = _import_filter(request, needs)
     filterset = _need_filter(request, needs)
     page = _page(request, filterset.qs)
     _mark_personal(request.user, page)
     scope = scope_for(request.user)
     if form is not None:
         _mark_pickable(request.user, page, COMMUNE_BULK_ACTIONS)
-    import_drafts = filterset.qs.filter(status=NeedStatus.DRAFT).count() if imported and form is not None else 0
+    import_drafts = form.import_drafts(import_id).count() if form is not None and import_id else 0
     return render(
         request,
         "needs/need_list.html",
