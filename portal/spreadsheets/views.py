@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -106,7 +105,7 @@ def preview_page(request, *, spec: ImportSpec, urls: ImportUrls, token):
     report = record.report
     counts = [(label, report.get("counts", {}).get(key, 0)) for key, label in spec.count_labels.items()]
     labels = spec.column_labels()
-    rows = Paginator(preview_rows(spec=spec, record=record), PREVIEW_PER_PAGE).get_page(request.GET.get("page"))
+    rows = preview_rows(spec=spec, record=record, page=request.GET.get("page"), per_page=PREVIEW_PER_PAGE)
     context = {
         "record": record,
         "report": report,
