@@ -219,14 +219,9 @@ def import_confirm(*, spec: ImportSpec, user, token) -> ImportRecord:
 
 
 def import_cancel(*, spec: ImportSpec, user, token) -> ImportRecord:
+    import_pending(spec=spec, user=user, token=token)  # one left too long says it expired rather than "not found"
     with transaction.atomic():
-        record = (
-            ImportRecord.objects.select_for_update()
-            .filter(token=token, user=user, kind=spec.kind, status=ImportStatus.PENDING)
-            .first()
-        )
-        if record is None:
-            raise ImportNotFound
+        record = _pending(ImportRecord.objects.select_for_update(), spec=spec, user=user, token=token)
         record.rows = None
         record.status = ImportStatus.CANCELLED
         record.finished_at = timezone.now()

@@ -140,6 +140,8 @@ def confirm(request, *, spec: ImportSpec, urls: ImportUrls, token):
 def cancel(request, *, spec: ImportSpec, urls: ImportUrls, token):
     try:
         import_cancel(spec=spec, user=request.user, token=token)
+    except ImportExpired as error:
+        return _expired(request, urls, error)
     except ImportNotFound:
         raise Http404 from None
     messages.success(request, _("Đã hủy lần nhập; tệp đã được xóa, không có dòng nào được lưu."))

@@ -101,6 +101,8 @@ def test_an_import_left_unconfirmed_expires_when_opened_with_a_clear_message(cli
     confirmed = client.post(reverse("needs-import-confirm", args=[record.token]))
     assert confirmed["Location"] == reverse("needs-import")
     assert not Need.objects.exists()
+    cancelled = client.post(reverse("needs-import-cancel", args=[record.token]))
+    assert cancelled["Location"] == reverse("needs-import")
     assert "Đã hết hạn" in client.get(reverse("needs-import")).content.decode()  # in the recent imports
 
 
