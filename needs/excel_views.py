@@ -5,6 +5,7 @@ Exports take the same GET parameters as the lists (needs/filters.py) and never r
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +26,8 @@ URLS = generic.ImportUrls(
     confirm="needs-import-confirm",
     cancel="needs-import-cancel",
     template="needs-import-template",
-    done="needs-import",
+    # Once saved, the officer lands on the needs this file created, to send its drafts on in one step.
+    done=lambda record: f"{reverse('needs:need-list')}?import={record.pk}",
 )
 
 

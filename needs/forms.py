@@ -10,6 +10,7 @@ from needs.models import (
     ChildConsent,
     ConsentGiver,
     Need,
+    NeedStatus,
     SpecialCircumstance,
 )
 from needs.models.children import CHILD_CONSENT_AGE
@@ -253,21 +254,45 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BulkReviewForm(forms.Form):
-    needs = forms.ModelMultipleChoiceField(queryset=Need.objects.none(), widget=forms.CheckboxSelectMultiple)
-    action = forms.ChoiceField(choices=[("verify", GUARDS["verify"].label), ("return", GUARDS["return"].label)])
-    reason = forms.CharField(label=_("Lý do (bắt buộc khi trả lại)"), required=False)
-    error_targets = {"needs": "id_needs"}  # the ticks are drawn in the queue's table (needs/queue.html)
+class BulkActionForm(forms.Form):
+    """One workflow action on the ticked needs, or on every draft of one Excel import (`whole_import`).
 
-    def __init__(self, *args, queryset, **kwargs):
+    The department's queue offers verify/return; the commune's lists offer submit/withdraw. `queryset` is what the
+    page may act on (already scoped), so a number from elsewhere is refused like any invalid choice.
+    """
+
+    needs = forms.ModelMultipleChoiceField(
+        queryset=Need.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    whole_import = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    action = forms.ChoiceField()
+    reason = forms.CharField(label=_("Lý do (bắt buộc khi trả lại hoặc rút)"), required=False, max_length=500)
+    error_targets = {"needs": "id_needs"}  # the ticks are drawn in the lists' table (needs/_need_table.html)
+
+    def __init__(self, *args, queryset, actions, **kwargs):
         super().__init__(*args, **kwargs)
+        self.queryset = queryset
         self.fields["needs"].queryset = queryset
+        self.fields["action"].choices = [(action, GUARDS[action].label) for action in actions]
 
     def clean(self):
         data = super().clean()
-        if data.get("action") == "return" and not data.get("reason", "").strip():
-            self.add_error("reason", _("Cần ghi lý do để trả lại."))
+        action = data.get("action")
+        if action and GUARDS[action].reason_required and not data.get("reason", "").strip():
+            self.add_error("reason", _("Cần ghi lý do để “%(action)s”.") % {"action": GUARDS[action].label})
+        if not data.get("needs") and not data.get("whole_import"):
+            self.add_error("needs", _("Chưa chọn nhu cầu nào."))
         return data
+
+    def import_drafts(self, import_id: int):
+        """The drafts one Excel import created, among the needs this form may act on."""
+        return self.queryset.filter(import_record_id=import_id, status=NeedStatus.DRAFT)
+
+    def need_ids(self) -> list[int]:
+        """The needs to act on: those ticked, or the drafts of the named import."""
+        if self.cleaned_data.get("whole_import"):
+            return list(self.import_drafts(self.cleaned_data["whole_import"]).values_list("pk", flat=True))
+        return [need.pk for need in self.cleaned_data["needs"]]
 
 
 class MergeForm(forms.Form):

@@ -21,7 +21,7 @@ from needs.models import (
 from needs.models.children import child_code, highest_code_numbers
 from needs.rules import check_birth_date, season_problem, village_problem
 from needs.seasons import season_for
-from needs.workflow import EDITABLE_STATUSES, TransitionError, need_transition
+from needs.workflow import EDITABLE_STATUSES, TransitionError
 from portal.bulk import RowsRefused, history_copy
 from portal.models import AdministrativeUnit
 from portal.money import format_vnd, vnd_in_words
@@ -490,17 +490,6 @@ def need_attachment_add(*, need: Need, user, upload: CheckedUpload) -> NeedAttac
     return attachment
 
 
-def needs_bulk_transition(*, needs, action: str, user, reason: str = "") -> tuple[list[Need], list[tuple[Need, str]]]:
-    """Apply one action to many needs; each is its own transaction, so one refusal does not undo the others."""
-    done, refused = [], []
-    for need in needs:
-        try:
-            done.append(need_transition(need=need, action=action, user=user, reason=reason))
-        except TransitionError as error:
-            refused.append((need, error.message))
-    return done, refused
-
-
 # --- Imports ----------------------------------------------------------------------------------------------
 
 
@@ -533,14 +522,15 @@ def child_need_rows_check(needs: list[Need], *, today: dt.date | None = None) ->
 
 
 @transaction.atomic
-def child_need_bulk_create(*, user, needs: list[Need], reason: str) -> list[Need]:
+def child_need_bulk_create(*, user, needs: list[Need], reason: str, import_record=None) -> list[Need]:
     """Register many needs (drafts), each of one child, new or already registered, in one go: for imports.
 
     The same rules, and the same side effects, as child_create and need_create one by one (the user's right to
     register in each commune, the age rule, the derived season and clothing size, a record code from each commune's
     counter, history rows and a workflow event), written with a few bulk statements, since a 10,000-row list must
     save in seconds. The database's no-duplicate constraint refuses the whole list if two rows are one support.
-    Raises RowsRefused ({index: ValidationError}) when any row breaks a rule; nothing is saved then.
+    Raises RowsRefused ({index: ValidationError}) when any row breaks a rule; nothing is saved then. Each need
+    remembers the `import_record` it came from, so its drafts can be sent on together.
     """
     if not needs:
         return []
@@ -570,6 +560,7 @@ def child_need_bulk_create(*, user, needs: list[Need], reason: str) -> list[Need
         need.child_id = need.child.pk
         need.created_by = user
         need.status = NeedStatus.DRAFT
+        need.import_record = import_record
         need_fill_derived(need, today=today)
     Need.objects.bulk_create(needs, batch_size=1000)
     history_copy(Need, [need.pk for need in needs], user=user, reason=reason)

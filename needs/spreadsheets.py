@@ -320,7 +320,7 @@ class ChildNeedResource(ScopedImportResource):
             )
             if village is None:
                 errors["village"] = [
-                    _("Xã %(commune)s không có thôn/bản “%(value)s”.")
+                    _("%(commune)s không có thôn/bản “%(value)s”.")
                     % {"commune": commune.name, "value": text(row["village"])}
                 ]
         for column in COLUMNS:
@@ -452,7 +452,7 @@ class ChildNeedResource(ScopedImportResource):
         try:
             new_children = len({id(n.child) for n in needs if n.child.pk is None})
             reason = _("Nhập từ Excel: %(name)s") % {"name": self.record.original_name}
-            child_need_bulk_create(user=self.user, needs=needs, reason=reason)
+            child_need_bulk_create(user=self.user, needs=needs, reason=reason, import_record=self.record)
             self.count("children_new", new_children)
             self.count("needs", len(needs))
             self.counts["children_existing"] = len(self.existing_used)
@@ -480,6 +480,7 @@ SPEC = ImportSpec(
     hint=gettext_lazy(
         "Mỗi dòng là một nhu cầu của một trẻ; trẻ có hai nhu cầu thì ghi hai dòng. Ngày ghi theo dạng ngày/tháng/năm."
     ),
+    preview_columns=("full_name", "birth_date", "commune", "village", "category", "quantity", "unit_cost"),
 )
 
 

@@ -18,7 +18,7 @@ from needs.filters import ChildFilter, NeedFilter
 from needs.forms import (
     AnonymiseForm,
     AttachmentForm,
-    BulkReviewForm,
+    BulkActionForm,
     ChildForm,
     ConsentForm,
     MergeForm,
@@ -27,15 +27,27 @@ from needs.forms import (
     TransitionForm,
 )
 from needs.models import Child, ConsentGiver, ConsentPurpose, Need, NeedAttachment
-from needs.workflow import EDITABLE_STATUSES, GUARDS, TransitionError, actions_for, need_transition
+from needs.workflow import (
+    EDITABLE_STATUSES,
+    GUARDS,
+    TransitionError,
+    actions_for,
+    may_act,
+    need_transition,
+    needs_bulk_transition,
+)
 from portal import audit
-from portal.models import AccessView, Agency
+from portal.models import AccessView, Agency, ImportRecord
 from portal.pdf import render_pdf
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 from portal.uploads import serve_stored_file
 
 PER_PAGE = 25
+# What the commune's lists let an officer do to many needs at once; the department's queue offers its own.
+COMMUNE_BULK_ACTIONS = ("submit", "withdraw")
+QUEUE_BULK_ACTIONS = ("verify", "return")
+REFUSALS_SHOWN = 20
 
 
 def _page(request, queryset):
@@ -324,19 +336,84 @@ def _need_filter(request, queryset):
     return NeedFilter(data, queryset=queryset, request=request)
 
 
+def _mark_pickable(user, needs, actions) -> None:
+    """Tick boxes only where one of the page's bulk actions could apply (the service checks again)."""
+    for need in needs:
+        need.may_pick = any(may_act(user, need, action) for action in actions)
+
+
+def _bulk_act(request, form):
+    """Run the form's action on its needs in one service call; say what moved and, need by need, what did not."""
+    action = form.cleaned_data["action"]
+    try:
+        moved, refused = needs_bulk_transition(
+            ids=form.need_ids(), action=action, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+        return redirect(request.get_full_path())
+    if moved:
+        messages.success(
+            request,
+            _("%(action)s: %(count)s nhu cầu.") % {"action": GUARDS[action].label, "count": len(moved)},
+        )
+    for pk, message in list(refused.items())[:REFUSALS_SHOWN]:
+        messages.error(request, f"#{pk}: {message}")
+    if len(refused) > REFUSALS_SHOWN:
+        messages.error(
+            request, _("… và %(count)s nhu cầu khác không chuyển được.") % {"count": len(refused) - REFUSALS_SHOWN}
+        )
+    if not moved and not refused:
+        messages.error(request, _("Không có nhu cầu nào để chuyển."))
+    return redirect(request.get_full_path())
+
+
+def _commune_bulk_form(request, queryset):
+    """The commune officer's bulk form over the needs they may act on, or None for other roles."""
+    if not scope_for(request.user).has_perm(Perm.REGISTER_NEEDS):
+        return None
+    return BulkActionForm(request.POST or None, queryset=queryset, actions=COMMUNE_BULK_ACTIONS)
+
+
+def _import_filter(request, queryset):
+    """`?import=<id>`: only the needs that one Excel import created (within the already scoped queryset), the
+    import's id, and the import itself when it is the user's own, to name its file."""
+    number = request.GET.get("import", "")
+    if not number.isdigit():
+        return queryset, None, None
+    record = ImportRecord.objects.filter(pk=int(number), user=request.user).first()
+    return queryset.filter(import_record_id=int(number)), int(number), record
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def need_list(request):
     _require_perm(request.user, Perm.VIEW_RECORDS)
-    filterset = _need_filter(request, selectors.need_list(user=request.user))
+    needs = selectors.need_list(user=request.user)
+    form = _commune_bulk_form(request, Need.objects.visible_to(request.user, Perm.REGISTER_NEEDS))
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            return _bulk_act(request, form)
+    needs, import_id, imported = _import_filter(request, needs)
+    filterset = _need_filter(request, needs)
     page = _page(request, filterset.qs)
     _mark_personal(request.user, page)
     scope = scope_for(request.user)
+    if form is not None:
+        _mark_pickable(request.user, page, COMMUNE_BULK_ACTIONS)
+    import_drafts = form.import_drafts(import_id).count() if form is not None and import_id else 0
     return render(
         request,
         "needs/need_list.html",
         {
             "filter": filterset,
             "page": page,
+            "form": form,
+            "selected": {str(pk) for pk in request.POST.getlist("needs")},
+            "imported": imported,
+            "import_drafts": import_drafts,
             "may_register": scope.has_perm(Perm.REGISTER_NEEDS) or scope.has_perm(Perm.VERIFY_NEEDS),
             "may_import": spreadsheets.may_import(request.user),
             "may_export": scope.has_perm(Perm.VIEW_PERSONAL_DATA),
@@ -345,15 +422,22 @@ def need_list(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def need_to_fix(request):
     _require_perm(request.user, Perm.REGISTER_NEEDS)
-    page = _page(request, selectors.need_to_fix(user=request.user))
+    to_fix = selectors.need_to_fix(user=request.user)
+    form = _commune_bulk_form(request, to_fix)
+    if request.method == "POST" and form.is_valid():
+        return _bulk_act(request, form)
+    page = _page(request, to_fix)
     _mark_personal(request.user, page)
+    _mark_pickable(request.user, page, COMMUNE_BULK_ACTIONS)
     # The department's reason is the last "return" event of each need: one query for the page.
     reasons = selectors.need_return_reasons(need_ids=[need.pk for need in page])
     for need in page:
         need.return_reason = reasons.get(need.pk, "")
-    return render(request, "needs/to_fix.html", {"page": page})
+    selected = {str(pk) for pk in request.POST.getlist("needs")}
+    return render(request, "needs/to_fix.html", {"page": page, "form": form, "selected": selected})
 
 
 @login_required
@@ -361,26 +445,13 @@ def need_to_fix(request):
 def need_queue(request):
     _require_perm(request.user, Perm.VERIFY_NEEDS)
     queue = selectors.need_queue(user=request.user)
-    form = BulkReviewForm(request.POST or None, queryset=queue)
+    form = BulkActionForm(request.POST or None, queryset=queue, actions=QUEUE_BULK_ACTIONS)
     if request.method == "POST" and form.is_valid():
-        done, refused = services.needs_bulk_transition(
-            needs=form.cleaned_data["needs"],
-            action=form.cleaned_data["action"],
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-        if done:
-            messages.success(
-                request,
-                _("%(action)s: %(count)s nhu cầu.")
-                % {"action": GUARDS[form.cleaned_data["action"]].label, "count": len(done)},
-            )
-        for need, message in refused:
-            messages.error(request, f"#{need.pk}: {message}")
-        return redirect(request.get_full_path())
+        return _bulk_act(request, form)
     filterset = _need_filter(request, queue)
     page = _page(request, filterset.qs)
     _mark_personal(request.user, page)
+    _mark_pickable(request.user, page, QUEUE_BULK_ACTIONS)
     selected = {str(pk) for pk in request.POST.getlist("needs")}
     return render(request, "needs/queue.html", {"filter": filterset, "page": page, "form": form, "selected": selected})
 

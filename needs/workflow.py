@@ -160,21 +160,59 @@ def needs_set_funding_status(*, statuses: dict[int, str], user, reason: str = ""
         except TransitionError as error:
             raise TransitionError(f"#{pk}: {error.message}") from error
         moved.setdefault(target, []).append(pk)
+    for target, ids in moved.items():
+        _move(ids, action=FUNDING_ACTION[target], user=user, reason=reason)
+    return sum(len(ids) for ids in moved.values())
+
+
+@transaction.atomic
+def needs_bulk_transition(*, ids, action: str, user, reason: str = "") -> tuple[list[int], dict[int, str]]:
+    """`need_transition` for many needs at once, as a page of checkboxes or "all drafts of this import" asks.
+
+    One transaction: every named need is locked (in id order, so two batches never deadlock) and checked against
+    the guard table as it is now; those that may move move together, each with its event and history row, and
+    those that may not stay as they are, each with the reason the single-need action would have given (a need a
+    colleague has already sent, one out of the user's scope). The rest is not held back by them: each need is
+    independent, and the person who ticked thirty drafts expects the thirty to go and to be told about the one that
+    did not. Returns (ids moved, {id: why not}).
+    """
+    guard = GUARDS.get(action)
+    if guard is None:
+        raise TransitionError(_("Thao tác không hợp lệ: %(action)s.") % {"action": action})
+    if guard.reason_required and not reason.strip():
+        raise TransitionError(_("Cần ghi lý do để “%(action)s”.") % {"action": guard.label})
+    moved, refused = [], {}
+    ids = sorted(set(ids))
+    locked = Need.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    for pk, status, commune_id in locked.values_list("pk", "status", "commune_id"):
+        try:
+            _check(guard, status, commune_id, user, reason)
+        except TransitionError as error:
+            refused[pk] = error.message
+        else:
+            moved.append(pk)
+    _move(moved, action=action, user=user, reason=reason.strip())
+    return moved, refused
+
+
+def _move(ids: list[int], *, action: str, user, reason: str) -> None:
+    """Write the move of already checked and locked needs: an event and a history row each, a few statements in
+    all (the same records need_transition writes one by one)."""
+    if not ids:
+        return
+    target = GUARDS[action].target
     now = timezone.now()
     need_table, event_table = (connection.ops.quote_name(m._meta.db_table) for m in (Need, NeedEvent))
+    condition, id_params = among(ids)
     with connection.cursor() as cursor:
-        for target, ids in moved.items():
-            action = FUNDING_ACTION[target]
-            condition, id_params = among(ids)
-            # The events read each need's status before the UPDATE below moves it.
-            cursor.execute(
-                f"INSERT INTO {event_table} (need_id, action, from_status, to_status, actor_id, at, reason) "  # noqa: S608
-                f"SELECT id, %s, status, %s, %s, %s, %s FROM {need_table} WHERE id {condition}",
-                [action, target, getattr(user, "pk", None), now, reason, *id_params],
-            )
-            cursor.execute(
-                f"UPDATE {need_table} SET status = %s, updated_at = %s WHERE id {condition}",  # noqa: S608
-                [target, now, *id_params],
-            )
-            history_copy(Need, ids, user=user, reason=reason or str(GUARDS[action].label), change=CHANGED)
-    return sum(len(ids) for ids in moved.values())
+        # The events read each need's status before the UPDATE below moves it.
+        cursor.execute(
+            f"INSERT INTO {event_table} (need_id, action, from_status, to_status, actor_id, at, reason) "  # noqa: S608
+            f"SELECT id, %s, status, %s, %s, %s, %s FROM {need_table} WHERE id {condition}",
+            [action, target, getattr(user, "pk", None), now, reason, *id_params],
+        )
+        cursor.execute(
+            f"UPDATE {need_table} SET status = %s, updated_at = %s WHERE id {condition}",  # noqa: S608
+            [target, now, *id_params],
+        )
+    history_copy(Need, ids, user=user, reason=reason or str(GUARDS[action].label), change=CHANGED)

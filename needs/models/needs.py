@@ -146,6 +146,15 @@ class Need(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The Excel list a need came from, so the officer can act on "all drafts of this import" at once.
+    import_record = models.ForeignKey(
+        "portal.ImportRecord",
+        verbose_name=_("nhập từ tệp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="needs",
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 

@@ -12,6 +12,7 @@ class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Chờ xác nhận")
     IMPORTED = "imported", _("Đã nhập")
     CANCELLED = "cancelled", _("Đã hủy")
+    EXPIRED = "expired", _("Đã hết hạn")  # left unconfirmed too long: its rows were dropped
 
 
 class ImportRecord(models.Model):

@@ -15,8 +15,8 @@ from import_export.widgets import Widget
 from openpyxl.utils.datetime import from_excel
 
 from portal.dates import parse_day
-from portal.money import parse_vnd
-from portal.spreadsheets.columns import label_key
+from portal.money import format_vnd, parse_vnd
+from portal.spreadsheets.columns import DATE, MONEY, label_key
 
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 
@@ -31,6 +31,19 @@ def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone number or code typed into a number cell
     return " ".join(str(value).split())
+
+
+def display(value, kind=None) -> str:
+    """A cell as the preview shows it: a date as dd/mm/yyyy and an amount in đồng when they read as such, anything
+    else as typed (the row's error then says what is wrong with it)."""
+    try:
+        if kind == DATE and not is_empty(value):
+            return DateWidget().clean(value).strftime("%d/%m/%Y")
+        if kind == MONEY and not is_empty(value):
+            return format_vnd(VndWidget().clean(value))
+    except ValueError:
+        pass
+    return text(value)
 
 
 class TextWidget(Widget):

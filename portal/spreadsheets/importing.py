@@ -4,7 +4,9 @@ An app describes one kind of list with an `ImportSpec` and a `ScopedImportResour
 rows with widgets over lookups it prepares once (`prepare`), so a 10,000-row file costs a handful of queries, and
 saves with bulk inserts. The rows read from the uploaded file wait in the database, on an `ImportRecord` tied to
 its owner, whose token the confirm step must present; confirming validates every row again against the database
-as it is then. Once confirmed or cancelled only the file's name, size, SHA-256 and the counts remain.
+as it is then. Once confirmed or cancelled only the file's name, size, SHA-256 and the counts remain; an import
+left unconfirmed expires after `pending_lifetime()` (checked whenever it is opened, and by a nightly task) and
+its rows are dropped the same way.
 """
 
 import datetime as dt
@@ -13,7 +15,9 @@ import logging
 from dataclasses import dataclass, field
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +25,7 @@ from import_export import resources
 from import_export.results import RowResult
 
 from portal.models import ImportRecord, ImportStatus
+from portal.spreadsheets.cells import display
 from portal.spreadsheets.columns import Column
 from portal.spreadsheets.upload import ROW_KEY, read_dataset, read_upload
 
@@ -85,6 +90,10 @@ class ImportSpec:
     resource_class: type[ScopedImportResource]
     count_labels: dict[str, str] = field(default_factory=dict)  # resource count key → label on the pages
     hint: str = ""  # how to fill the list, in one sentence on the upload page
+    preview_columns: tuple[str, ...] = ()  # what the preview shows of each row; the first columns when empty
+
+    def preview_keys(self) -> list[str]:
+        return list(self.preview_columns) or [column.key for column in self.columns[:6]]
 
     def column_labels(self) -> dict[str, str]:
         return {column.key: str(column.header) for column in self.columns}
@@ -92,6 +101,20 @@ class ImportSpec:
 
 class ImportNotFound(Exception):
     """No pending import with this token belongs to this user."""
+
+
+class ImportExpired(ImportNotFound):
+    """The user's import was left unconfirmed past its lifetime; its rows are gone and the file must be uploaded
+    again. A kind of ImportNotFound, so a caller that does not tell the two apart still refuses it."""
+
+    def __init__(self, record: ImportRecord):
+        super().__init__(record.token)
+        self.record = record
+
+
+def pending_lifetime() -> dt.timedelta:
+    """How long an uploaded list waits for its owner to confirm it (the rows are children's personal data)."""
+    return dt.timedelta(hours=getattr(settings, "SPREADSHEET_PENDING_HOURS", 48))
 
 
 class ImportRejected(Exception):
@@ -132,27 +155,44 @@ def import_preview(*, spec: ImportSpec, record: ImportRecord, dataset=None) -> d
 
 
 def import_pending(*, spec: ImportSpec, user, token) -> ImportRecord:
-    record = ImportRecord.objects.filter(token=token, user=user, kind=spec.kind, status=ImportStatus.PENDING).first()
-    if record is None:
+    """The user's import waiting for confirmation. Raises ImportExpired for one left too long (expiring it now if
+    the nightly task has not yet), ImportNotFound for anything else."""
+    return _pending(ImportRecord.objects.all(), spec=spec, user=user, token=token)
+
+
+def _pending(records, *, spec: ImportSpec, user, token) -> ImportRecord:
+    record = records.filter(token=token, user=user, kind=spec.kind).first()
+    if record is not None and record.status == ImportStatus.PENDING and _stale(record):
+        _expire(ImportRecord.objects.filter(pk=record.pk))
+        record.refresh_from_db()
+    if record is not None and record.status == ImportStatus.EXPIRED:
+        raise ImportExpired(record)
+    if record is None or record.status != ImportStatus.PENDING:
         raise ImportNotFound
     return record
+
+
+def _stale(record: ImportRecord) -> bool:
+    return record.created_at < timezone.now() - pending_lifetime()
+
+
+def _expire(records) -> int:
+    return records.filter(status=ImportStatus.PENDING).update(
+        rows=None, status=ImportStatus.EXPIRED, finished_at=timezone.now()
+    )
 
 
 def import_confirm(*, spec: ImportSpec, user, token) -> ImportRecord:
     """Validate the stored file again and save every row in one transaction, or nothing.
 
-    Only the user who uploaded the file may confirm it, once. Raises ImportNotFound, or ImportRejected with
+    Only the user who uploaded the file may confirm it, once. Raises ImportNotFound (ImportExpired when it was left
+    too long), or ImportRejected with
     the fresh report when a row became invalid since the preview (e.g. someone registered the same need).
     """
+    import_pending(spec=spec, user=user, token=token)  # an expired import expires here, outside the rollback below
     rejected = None
     with transaction.atomic():
-        record = (
-            ImportRecord.objects.select_for_update()
-            .filter(token=token, user=user, kind=spec.kind, status=ImportStatus.PENDING)
-            .first()
-        )
-        if record is None:
-            raise ImportNotFound
+        record = _pending(ImportRecord.objects.select_for_update(), spec=spec, user=user, token=token)
         dataset = _stored_dataset(spec, record)
         resource = spec.resource_class(user=user, record=record)
         result = resource.import_data(
@@ -179,14 +219,9 @@ def import_confirm(*, spec: ImportSpec, user, token) -> ImportRecord:
 
 
 def import_cancel(*, spec: ImportSpec, user, token) -> ImportRecord:
+    import_pending(spec=spec, user=user, token=token)  # one left too long says it expired rather than "not found"
     with transaction.atomic():
-        record = (
-            ImportRecord.objects.select_for_update()
-            .filter(token=token, user=user, kind=spec.kind, status=ImportStatus.PENDING)
-            .first()
-        )
-        if record is None:
-            raise ImportNotFound
+        record = _pending(ImportRecord.objects.select_for_update(), spec=spec, user=user, token=token)
         record.rows = None
         record.status = ImportStatus.CANCELLED
         record.finished_at = timezone.now()
@@ -194,13 +229,49 @@ def import_cancel(*, spec: ImportSpec, user, token) -> ImportRecord:
     return record
 
 
-def import_purge_stale(*, older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
-    """Cancel pending imports nobody confirmed and drop their rows: they hold children's personal data.
+def import_purge_stale(*, older_than: dt.timedelta | None = None) -> int:
+    """Expire pending imports nobody confirmed and drop their rows: they hold children's personal data.
 
-    Meant for a periodic task; returns how many were purged.
+    Run nightly by a periodic task (an import opened after its lifetime expires on the spot too); returns how many
+    were expired.
     """
-    stale = ImportRecord.objects.filter(status=ImportStatus.PENDING, created_at__lt=timezone.now() - older_than)
-    return stale.update(rows=None, status=ImportStatus.CANCELLED, finished_at=timezone.now())
+    older_than = pending_lifetime() if older_than is None else older_than
+    return _expire(ImportRecord.objects.filter(created_at__lt=timezone.now() - older_than))
+
+
+def import_replace(*, spec: ImportSpec, user, token) -> None:
+    """Cancel the user's pending import `token` (if still pending) once a corrected file has replaced it."""
+    ImportRecord.objects.filter(token=token, user=user, kind=spec.kind, status=ImportStatus.PENDING).update(
+        rows=None, status=ImportStatus.CANCELLED, finished_at=timezone.now()
+    )
+
+
+def preview_rows(*, spec: ImportSpec, record: ImportRecord, page=None, per_page: int = 25) -> Page:
+    """One page of a pending import's rows as the preview shows them: each row's Excel row number, the cells of the
+    spec's preview columns as they will be read (dates dd/mm/yyyy, amounts in đồng), and its errors and warnings.
+    Only the page's rows are read cell by cell, so a 20,000-row file pages as fast as a short one."""
+    stored = record.rows or {}
+    rows = Paginator(stored.get("rows", []), per_page).get_page(page)
+    keys = spec.preview_keys()
+    kinds = {column.key: column.kind for column in spec.columns}
+    report = record.report or {}
+    errors = {item["row"]: item["messages"] for item in report.get("errors", [])}
+    warnings = {item["row"]: item["messages"] for item in report.get("warnings", [])}
+    headers = stored.get("headers", [])
+    shown = []
+    for values in rows.object_list:
+        cells = dict(zip(headers, values, strict=False))
+        number = cells.get(ROW_KEY)
+        shown.append(
+            {
+                "row": number,
+                "cells": [display(cells.get(key), kinds.get(key)) for key in keys],
+                "errors": errors.get(number, []),
+                "warnings": warnings.get(number, []),
+            }
+        )
+    rows.object_list = shown
+    return rows
 
 
 def _stored_dataset(spec: ImportSpec, record: ImportRecord) -> tablib.Dataset:

@@ -344,7 +344,7 @@ def test_it_purges_imports_left_unconfirmed(client, personas):
     ImportRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
     assert import_purge_stale() == 1
     record.refresh_from_db()
-    assert record.status == ImportStatus.CANCELLED
+    assert record.status == ImportStatus.EXPIRED
     assert record.rows is None
 
 

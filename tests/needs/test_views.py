@@ -102,7 +102,7 @@ def test_staff_verify_and_return_in_bulk_and_a_return_needs_a_reason(client, per
     queue = client.get(reverse("needs:queue")).content.decode()
     assert all(f"#{need.pk}" in queue for need in needs)
     refused = client.post(reverse("needs:queue"), {"needs": [needs[2].pk], "action": "return", "reason": ""})
-    assert "Cần ghi lý do để trả lại." in refused.content.decode()
+    assert "Cần ghi lý do để “Trả lại để sửa”" in refused.content.decode()
     client.post(reverse("needs:queue"), {"needs": [needs[0].pk, needs[1].pk], "action": "verify"})
     client.post(reverse("needs:queue"), {"needs": [needs[2].pk], "action": "return", "reason": "Thiếu lý do"})
     statuses = [Need.objects.get(pk=need.pk).status for need in needs]
