@@ -8,7 +8,7 @@ allocations.figures (and donors.figures), the same definitions the reports use.
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import BigIntegerField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
@@ -96,11 +96,14 @@ def distribution_candidates(*, user, commune, village=None, category: str = ""):
         .filter(commune=commune)
         .exclude(Exists(on_open_lists))
         .annotate(
-            units_left=Least(
-                F("balance__allocated_quantity") + F("balance__allocated_money") / Greatest(F("unit_cost"), 1),
-                F("quantity"),
+            units_left=ExpressionWrapper(
+                Least(
+                    F("balance__allocated_quantity") + F("balance__allocated_money") / Greatest(F("unit_cost"), 1),
+                    F("quantity"),
+                )
+                - F("balance__delivered_quantity"),
+                output_field=BigIntegerField(),
             )
-            - F("balance__delivered_quantity")
         )
         .select_related("child__village", "village")
     )
