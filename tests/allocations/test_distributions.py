@@ -210,3 +210,20 @@ def test_the_printed_list_names_children_for_their_guardians_signature_and_is_lo
     assert (log.user, log.row_count, log.filters["distribution"]) == (personas.officer_a, 1, distribution.pk)
     distribution.refresh_from_db()
     assert distribution.status == DistributionStatus.PRINTED
+
+
+def test_anonymising_a_child_removes_why_they_missed_the_day(personas, funded):
+    from needs.erasure import ANONYMISED_NAME, child_anonymise
+
+    distribution = _printed(personas, funded)
+    boy_line = _line(distribution, funded["boy"])
+    outcomes = {line.pk: Outcome(handed_over=True, quantity=line.planned_quantity) for line in distribution.lines.all()}
+    outcomes[boy_line.pk] = Outcome(handed_over=False, reason="Cháu ốm nằm viện Bắc Kạn")
+    distribution_record(
+        user=personas.officer_a, distribution=distribution, outcomes=outcomes, handed_over_by="Cô Hà",
+        scan=check_upload(png_upload()),
+    )  # fmt: skip
+    child_anonymise(child=funded["boy"].child, user=personas.staff, reason="Yêu cầu của người giám hộ")
+    boy_line.refresh_from_db()
+    assert boy_line.reason == ANONYMISED_NAME
+    assert not DistributionLine.history.filter(reason__contains="nằm viện").exists()
