@@ -325,6 +325,8 @@ def evidence_add(*, user, delivery: Delivery, upload: CheckedUpload, shows_child
 # --- Distribution days ------------------------------------------------------------------------------------
 
 DISTRIBUTION_EXPORT_KIND = "distribution_list"
+# Lines on one list: its recording page stays under the 100 KB page budget, and its paper under a few pages.
+DISTRIBUTION_MAX_LINES = 80
 
 
 class DistributionError(LedgerError):
@@ -355,6 +357,10 @@ def distribution_create(
     _require(user, Perm.RECORD_DELIVERIES, commune.pk)
     if not lines:
         raise DistributionError(_("Chọn ít nhất một nhu cầu để đưa vào danh sách."))
+    if len(lines) > DISTRIBUTION_MAX_LINES:
+        raise DistributionError(
+            _("Một danh sách có tối đa %(max)s dòng; hãy chia theo thôn/bản.") % {"max": DISTRIBUTION_MAX_LINES}
+        )
     with transaction.atomic():
         _lock_balances(set(), set(lines))
         left = dict(

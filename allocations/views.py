@@ -407,9 +407,10 @@ def distribution_create(request):
     village = _pick(villages, request.GET.get("village"))
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
-    candidates = list(
-        selectors.distribution_candidates(user=request.user, commune=commune, village=village, category=category)[:500]
-    )
+    found = selectors.distribution_candidates(user=request.user, commune=commune, village=village, category=category)
+    candidates = list(found[: services.DISTRIBUTION_MAX_LINES + 1])
+    more = len(candidates) > services.DISTRIBUTION_MAX_LINES
+    candidates = candidates[: services.DISTRIBUTION_MAX_LINES]
     form = DistributionForm(request.POST or None)
     line_errors = {}
     if request.method == "POST":
@@ -453,6 +454,8 @@ def distribution_create(request):
         "categories": Category.choices,
         "category": category,
         "candidates": candidates,
+        "more": more,
+        "max_lines": services.DISTRIBUTION_MAX_LINES,
     }
     return render(request, "allocations/distribution_form.html", context)
 

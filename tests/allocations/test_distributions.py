@@ -128,6 +128,11 @@ def test_a_list_holds_only_the_communes_funded_needs_within_what_is_paid(persona
             user=personas.officer_b, commune=personas.commune_a, distributed_on=DAY, title="T",
             lines={funded["girl"].pk: 1},
         )  # fmt: skip
+    with pytest.raises(DistributionError, match="80"):
+        distribution_create(
+            user=personas.officer_a, commune=personas.commune_a, distributed_on=DAY, title="T",
+            lines=dict.fromkeys(range(1, 82), 1),
+        )  # fmt: skip
     _printed(personas, funded, boy=1)
     # On a list still to be recorded, a need is not offered for another one.
     assert not distribution_candidates(user=personas.officer_a, commune=personas.commune_a).exists()
