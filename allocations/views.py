@@ -403,8 +403,11 @@ def distribution_create(request):
     commune = _pick(communes, request.GET.get("commune")) or communes.first()
     if commune is None:
         raise Http404
-    villages = Village.objects.filter(commune=commune).order_by("name")
-    village = _pick(villages, request.GET.get("village"))
+    # Every commune's villages, grouped, for the village choice to follow the commune (static/js/villages.js on
+    # main's forms); a village of another commune than the chosen one is ignored here.
+    villages = Village.objects.filter(commune__in=communes, active=True).order_by("name")
+    village = _pick(villages.filter(commune=commune), request.GET.get("village"))
+    groups = [(c, [v for v in villages if v.commune_id == c.pk]) for c in communes]
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
     found = selectors.distribution_candidates(user=request.user, commune=commune, village=village, category=category)
@@ -449,7 +452,7 @@ def distribution_create(request):
         "form": form,
         "communes": communes,
         "commune": commune,
-        "villages": villages,
+        "village_groups": groups,
         "village": village,
         "categories": Category.choices,
         "category": category,
