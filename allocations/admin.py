@@ -3,7 +3,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from allocations.models import Allocation, AllocationBatch, Delivery, DeliveryEvidence, MatchingRun
+from allocations.models import (
+    Allocation,
+    AllocationBatch,
+    Delivery,
+    DeliveryEvidence,
+    DistributionLine,
+    DistributionList,
+    MatchingRun,
+)
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -40,6 +48,26 @@ class DeliveryAdmin(ReadOnlyAdmin):
 class DeliveryEvidenceAdmin(ReadOnlyAdmin):
     list_display = ["id", "delivery", "content_type", "size", "shows_children"]
     raw_id_fields = ["delivery"]
+
+
+class DistributionLineInline(admin.TabularInline):
+    model = DistributionLine
+    raw_id_fields = ["need", "delivery"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DistributionList)
+class DistributionListAdmin(ReadOnlyAdmin):
+    list_display = ["id", "commune", "distributed_on", "title", "status", "created_by"]
+    list_filter = ["status"]
+    inlines = [DistributionLineInline]
 
 
 @admin.register(MatchingRun)

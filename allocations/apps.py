@@ -15,6 +15,7 @@ class AllocationsConfig(AppConfig):
             items.append((_("Phân bổ"), reverse("allocations:batch-list")))
         if scope.has_perm(Perm.RECORD_DELIVERIES):
             items.append((_("Trao hỗ trợ"), reverse("allocations:delivery-list")))
+            items.append((_("Cấp phát"), reverse("allocations:distribution-list")))
         return items
 
     def child_record_sections(self, child):

@@ -3,7 +3,7 @@
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from allocations.models import Allocation, Delivery
+from allocations.models import Allocation, Delivery, DistributionLine
 from needs.models import Category
 from portal.money import format_vnd
 
@@ -51,3 +51,8 @@ def child_anonymised(child_ids: list[int]) -> None:
     """Delivery notes are written about the child; the delivery itself, with its evidence, stays for the donor."""
     Delivery.objects.filter(need__child_id__in=child_ids).exclude(note="").update(note="")
     Delivery.history.filter(need__child_id__in=child_ids).update(note="")
+    # Why a child missed a distribution day is written about the child too (and may not be empty: a marker).
+    from needs.erasure import ANONYMISED_NAME
+
+    DistributionLine.objects.filter(need__child_id__in=child_ids).exclude(reason="").update(reason=ANONYMISED_NAME)
+    DistributionLine.history.filter(need__child_id__in=child_ids).exclude(reason="").update(reason=ANONYMISED_NAME)

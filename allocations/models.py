@@ -350,3 +350,129 @@ class MatchingRun(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class DistributionStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang lập")
+    PRINTED = "printed", _("Đã in, chờ ghi kết quả")
+    RECORDED = "recorded", _("Đã ghi nhận trao")
+
+
+class DistributionList(models.Model):
+    """A distribution day (danh sách cấp phát): the funded needs of one commune handed out on one date.
+
+    Printed for the guardians to sign, then recorded at once: every line becomes a Delivery through the ledger's
+    delivery service, in one transaction. The scanned signed list names every child on it, so it stays with the
+    list (for those who may see children's personal data) and is never a donor-visible DeliveryEvidence."""
+
+    commune = models.ForeignKey(
+        "portal.AdministrativeUnit",
+        verbose_name=_("xã"),
+        on_delete=models.PROTECT,
+        related_name="distribution_lists",
+        limit_choices_to={"level": "commune"},
+    )
+    distributed_on = models.DateField(_("ngày cấp phát"))
+    title = models.CharField(_("tên đợt cấp phát"), max_length=160)
+    place = models.CharField(_("địa điểm"), max_length=160, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=DistributionStatus.choices, default=DistributionStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    printed_at = models.DateTimeField(_("in lúc"), null=True, blank=True)
+    handed_over_by = models.CharField(_("người trao"), max_length=160, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), null=True, blank=True)
+    scan = models.FileField(_("bản quét danh sách đã ký"), upload_to="distribution/%Y/%m/", blank=True)
+    scan_name = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    scan_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "commune"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("danh sách cấp phát")
+        verbose_name_plural = _("danh sách cấp phát")
+        ordering = ["-distributed_on", "-id"]
+        indexes = [models.Index(fields=["commune", "-distributed_on"], name="distribution_commune_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="recorded") | Q(recorded_at__isnull=False) & ~Q(scan=""),
+                name="distribution_recorded_has_scan",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.distributed_on:%d/%m/%Y}"
+
+
+class DistributionLine(models.Model):
+    """One need on a distribution list: what is planned, then what was handed over (or why not)."""
+
+    distribution = models.ForeignKey(
+        DistributionList, verbose_name=_("danh sách cấp phát"), on_delete=models.CASCADE, related_name="lines"
+    )
+    need = models.ForeignKey(
+        "needs.Need", verbose_name=_("nhu cầu"), on_delete=models.PROTECT, related_name="distribution_lines"
+    )
+    planned_quantity = models.PositiveIntegerField(_("số lượng dự kiến trao"))
+    handed_over = models.BooleanField(_("đã trao"), null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("số lượng đã trao"), null=True, blank=True)
+    children_reached = models.PositiveIntegerField(_("số trẻ được nhận"), null=True, blank=True)
+    reason = models.CharField(_("lý do chưa trao"), max_length=250, blank=True)
+    delivery = models.OneToOneField(
+        Delivery,
+        verbose_name=_("lần trao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="distribution_line",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "distribution__commune"
+    child_code_path = "need__child__code"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dòng danh sách cấp phát")
+        verbose_name_plural = _("các dòng danh sách cấp phát")
+        ordering = ["distribution", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["distribution", "need"], name="distribution_need_once"),
+            models.CheckConstraint(condition=Q(planned_quantity__gt=0), name="distribution_planned_positive"),
+            # Not handed over needs a reason; handed over needs a delivery in the ledger.
+            models.CheckConstraint(
+                condition=Q(handed_over__isnull=True)
+                | Q(handed_over=False) & ~Q(reason="") & Q(delivery__isnull=True)
+                | Q(handed_over=True, delivery__isnull=False),
+                name="distribution_line_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.distribution_id}: {self.need_id} × {self.planned_quantity}"
+
+    @property
+    def planned_value(self) -> int:
+        """What the units to hand out are worth in đồng, at the need's unit cost."""
+        return self.planned_quantity * self.need.unit_cost

@@ -8,8 +8,8 @@ allocations.figures (and donors.figures), the same definitions the reports use.
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import BigIntegerField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from allocations.figures import (
@@ -20,7 +20,16 @@ from allocations.figures import (
     delivered_share_expression,
     reached_needs,
 )
-from allocations.models import Allocation, AllocationBatch, Delivery, DeliveryEvidence, MatchingRun, NeedBalance
+from allocations.models import (
+    Allocation,
+    AllocationBatch,
+    Delivery,
+    DeliveryEvidence,
+    DistributionList,
+    DistributionStatus,
+    MatchingRun,
+    NeedBalance,
+)
 from allocations.rules import need_facts, receipt_facts
 from donors.figures import received_in, received_receipts
 from donors.models import Donor, Pledge, Receipt
@@ -55,7 +64,11 @@ def allocation_list(*, user):
 
 
 def delivery_list(*, user):
-    return Delivery.objects.visible_to(user).select_related("need__commune").order_by("-delivered_on", "-id")
+    return (
+        Delivery.objects.visible_to(user)
+        .select_related("need__commune", "need__child__village", "need__village", "distribution_line")
+        .order_by("-delivered_on", "-id")
+    )
 
 
 def deliverable_needs(*, user):
@@ -70,6 +83,45 @@ def deliverable_needs(*, user):
         .filter(paid_units__gt=F("balance__delivered_quantity"))
         .select_related("commune", "balance", "child")
         .order_by(collated("commune__name"), "commune_id", "id")
+    )
+
+
+def distribution_candidates(*, user, commune, village=None, category: str = ""):
+    """The commune's needs a distribution list may hand out: paid for and not yet handed over (`units_left`), on no
+    other list still to be recorded; by village (the child's, or a group need's own) and category."""
+    on_open_lists = DistributionList.objects.filter(
+        lines__need=OuterRef("pk"), status__in=[DistributionStatus.DRAFT, DistributionStatus.PRINTED]
+    )
+    needs = (
+        deliverable_needs(user=user)
+        .filter(commune=commune)
+        .exclude(Exists(on_open_lists))
+        .annotate(
+            units_left=ExpressionWrapper(
+                Least(
+                    F("balance__allocated_quantity") + F("balance__allocated_money") / Greatest(F("unit_cost"), 1),
+                    F("quantity"),
+                )
+                - F("balance__delivered_quantity"),
+                output_field=BigIntegerField(),
+            )
+        )
+        .select_related("child__village", "village")
+    )
+    if village is not None:
+        needs = needs.filter(Q(child__village=village) | Q(child__isnull=True, village=village))
+    if category:
+        needs = needs.filter(category=category)
+    return needs.order_by("child__village__name", "village__name", "child__full_name", "facility_name", "id")
+
+
+def distribution_list(*, user):
+    """Distribution lists name children: for those who may see children's personal data in the commune."""
+    return (
+        DistributionList.objects.visible_to(user, Perm.VIEW_PERSONAL_DATA)
+        .select_related("commune", "created_by")
+        .annotate(line_count=Count("lines"))
+        .order_by("-distributed_on", "-id")
     )
 
 

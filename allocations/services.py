@@ -24,6 +24,9 @@ from allocations.models import (
     BatchStatus,
     Delivery,
     DeliveryEvidence,
+    DistributionLine,
+    DistributionList,
+    DistributionStatus,
     MatchingRun,
     NeedBalance,
     ReceiptBalance,
@@ -35,6 +38,7 @@ from needs.models import Child, Need, NeedStatus
 from needs.models.needs import FUNDABLE_STATUSES
 from needs.workflow import TransitionError, need_transition, needs_set_funding_status
 from portal.bulk import CHANGED, history_copy
+from portal.models import ExportLog
 from portal.money import format_vnd
 from portal.permissions import Perm
 from portal.scoping import scope_for
@@ -316,6 +320,191 @@ def evidence_add(*, user, delivery: Delivery, upload: CheckedUpload, shows_child
     evidence.file.save(random_name(upload), upload.file, save=False)
     evidence.save()
     return evidence
+
+
+# --- Distribution days ------------------------------------------------------------------------------------
+
+DISTRIBUTION_EXPORT_KIND = "distribution_list"
+# Lines on one list: its recording page stays under the 100 KB page budget, and its paper under a few pages.
+DISTRIBUTION_MAX_LINES = 80
+
+
+class DistributionError(LedgerError):
+    """A refused distribution list; `lines` maps a line's id to why that line was refused."""
+
+    def __init__(self, message: str, lines: dict[int, str] | None = None):
+        super().__init__(message)
+        self.lines = lines or {}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one line on the day: handed over (how many units, to how many children) or not, and why."""
+
+    handed_over: bool
+    quantity: int | None = None
+    children_reached: int | None = None
+    reason: str = ""
+
+
+def distribution_create(
+    *, user, commune, distributed_on: dt.date, title: str, place: str = "", lines: dict[int, int]
+) -> DistributionList:
+    """A draft list of the commune's funded needs (need id → units to hand out), each within what is paid for
+    and not yet handed over, and on no other list still to be recorded."""
+    from allocations.selectors import distribution_candidates
+
+    _require(user, Perm.RECORD_DELIVERIES, commune.pk)
+    if not lines:
+        raise DistributionError(_("Chọn ít nhất một nhu cầu để đưa vào danh sách."))
+    if len(lines) > DISTRIBUTION_MAX_LINES:
+        raise DistributionError(
+            _("Một danh sách có tối đa %(max)s dòng; hãy chia theo thôn/bản.") % {"max": DISTRIBUTION_MAX_LINES}
+        )
+    with transaction.atomic():
+        _lock_balances(set(), set(lines))
+        left = dict(
+            distribution_candidates(user=user, commune=commune)
+            .filter(pk__in=list(lines))
+            .values_list("pk", "units_left")
+        )
+        errors = {}
+        for need_id, quantity in lines.items():
+            if need_id not in left:
+                errors[need_id] = _("Nhu cầu #%(id)s không còn chờ trao ở xã này.") % {"id": need_id}
+            elif not 0 < quantity <= left[need_id]:
+                errors[need_id] = _("Nhu cầu #%(id)s: số lượng phải từ 1 đến %(left)s.") % {
+                    "id": need_id,
+                    "left": left[need_id],
+                }
+        if errors:
+            raise DistributionError(" ".join(errors.values()), errors)
+        distribution = DistributionList(
+            commune=commune, distributed_on=distributed_on, title=title.strip(), place=place.strip(), created_by=user
+        )
+        try:
+            distribution.full_clean()
+        except ValidationError as error:
+            raise DistributionError(" ".join(error.messages)) from error
+        distribution.save()
+        DistributionLine.objects.bulk_create(
+            DistributionLine(distribution=distribution, need_id=need_id, planned_quantity=quantity)
+            for need_id, quantity in sorted(lines.items())
+        )
+        history_copy(DistributionLine, list(distribution.lines.values_list("pk", flat=True)), user=user, reason="")
+    return distribution
+
+
+def distribution_remove_lines(*, user, distribution: DistributionList, line_ids) -> int:
+    """Take lines off a list that is still a draft (once printed, the paper is what the guardians sign)."""
+    _require(user, Perm.RECORD_DELIVERIES, distribution.commune_id)
+    with transaction.atomic():
+        locked = DistributionList.objects.select_for_update().get(pk=distribution.pk)
+        if locked.status != DistributionStatus.DRAFT:
+            raise DistributionError(_("Danh sách đã in: không bớt dòng được nữa."))
+        removed, _counts = locked.lines.filter(pk__in=list(line_ids)).delete()
+    return removed
+
+
+def distribution_print(*, user, distribution: DistributionList) -> list[DistributionLine]:
+    """The lines to print, with the children's names: an export of personal data, logged every time. The
+    first print moves the list from draft to printed (its lines are then fixed)."""
+    _require(user, Perm.RECORD_DELIVERIES, distribution.commune_id)
+    with transaction.atomic():
+        locked = DistributionList.objects.select_for_update().get(pk=distribution.pk)
+        lines = list(
+            locked.lines.select_related("need__child__village", "need__village").order_by(
+                "need__child__village__name", "need__village__name", "need__child__full_name", "need__facility_name"
+            )
+        )
+        if locked.status == DistributionStatus.DRAFT:
+            locked.status, locked.printed_by, locked.printed_at = DistributionStatus.PRINTED, user, timezone.now()
+            locked.save(update_fields=["status", "printed_by", "printed_at"])
+        ExportLog.objects.create(
+            user=user,
+            what=DISTRIBUTION_EXPORT_KIND,
+            filters={"distribution": locked.pk, "commune": distribution.commune.code},
+            row_count=len(lines),
+        )
+    distribution.status = locked.status
+    return lines
+
+
+def distribution_record(
+    *,
+    user,
+    distribution: DistributionList,
+    outcomes: dict[int, Outcome],
+    handed_over_by: str,
+    scan: CheckedUpload,
+) -> DistributionList:
+    """Record the whole printed list at once: each line handed over (a Delivery through `delivery_record`, so
+    every ledger rule holds) or not, with a reason; the scanned signed list kept with it. All or nothing: if
+    the ledger refuses any line, nothing is saved and DistributionError names every refused line."""
+    _require(user, Perm.RECORD_DELIVERIES, distribution.commune_id)
+    handed_over_by = handed_over_by.strip()
+    if not handed_over_by:
+        raise DistributionError(_("Ghi tên người trao."))
+    if distribution.distributed_on > timezone.localdate():
+        raise DistributionError(_("Chưa đến ngày cấp phát: chỉ ghi kết quả sau ngày trao."))
+    with transaction.atomic():
+        locked = DistributionList.objects.select_for_update().get(pk=distribution.pk)
+        if locked.status != DistributionStatus.PRINTED:
+            raise DistributionError(
+                _("Danh sách đã được ghi nhận trước đó.")
+                if locked.status == DistributionStatus.RECORDED
+                else _("In danh sách để người giám hộ ký trước khi ghi kết quả.")
+            )
+        lines = list(locked.lines.select_related("need").order_by("need_id"))
+        errors: dict[int, str] = {}
+        note = _("Theo danh sách cấp phát #%(id)s") % {"id": locked.pk}
+        for line in lines:
+            outcome = outcomes.get(line.pk)
+            if outcome is None:
+                errors[line.pk] = _("Chưa ghi kết quả dòng này.")
+                continue
+            if not outcome.handed_over:
+                if not outcome.reason.strip():
+                    errors[line.pk] = _("Ghi lý do chưa trao.")
+                line.handed_over, line.quantity, line.reason = False, None, outcome.reason.strip()
+                continue
+            need = line.need
+            quantity = outcome.quantity or 0
+            children = outcome.children_reached if need.is_group else 1
+            if children is None:
+                children = need.beneficiary_count
+            if not 0 < quantity <= line.planned_quantity:
+                errors[line.pk] = _("Số lượng đã trao phải từ 1 đến %(n)s.") % {"n": line.planned_quantity}
+                continue
+            try:
+                delivery = delivery_record(
+                    user=user,
+                    need=need,
+                    delivered_on=locked.distributed_on,
+                    quantity=quantity,
+                    children_reached=children,
+                    handed_over_by=handed_over_by,
+                    note=note,
+                )
+            except LedgerError as error:  # its savepoint is rolled back; go on to report every refused line
+                errors[line.pk] = error.message
+                continue
+            line.handed_over, line.quantity, line.children_reached, line.reason = True, quantity, children, ""
+            line.delivery = delivery
+        if errors:
+            raise DistributionError(
+                _("%(n)s dòng chưa ghi được; chưa lưu dòng nào, hãy sửa các dòng được đánh dấu.") % {"n": len(errors)},
+                errors,
+            )
+        fields = ["handed_over", "quantity", "children_reached", "reason", "delivery"]
+        DistributionLine.objects.bulk_update(lines, fields)
+        history_copy(DistributionLine, [line.pk for line in lines], user=user, reason=note, change=CHANGED)
+        locked.scan.save(random_name(scan), scan.file, save=False)
+        locked.scan_name, locked.scan_type = scan.original_name, scan.content_type
+        locked.status, locked.recorded_by, locked.recorded_at = DistributionStatus.RECORDED, user, timezone.now()
+        locked.handed_over_by = handed_over_by
+        locked.save()
+    return locked
 
 
 # --- Matching assistant -----------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import heapq
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from allocations import selectors, services
 from allocations.figures import notes as figure_notes
-from allocations.forms import AllocationForm, DeliveryForm, ReverseForm
-from allocations.models import AllocationBatch, MatchingRun, RunStatus
+from allocations.forms import AllocationForm, DeliveryForm, DistributionForm, DistributionRecordForm, ReverseForm
+from allocations.models import AllocationBatch, DistributionList, DistributionStatus, MatchingRun, RunStatus
 from needs.models import Category, Need, Priority
-from portal.models import AdministrativeUnit, UnitLevel
+from portal.models import AdministrativeUnit, UnitLevel, Village
 from portal.money import parse_vnd
+from portal.pdf import render_pdf
 from portal.permissions import Perm
 from portal.scoping import ALL_UNITS, get_for_user, scope_for
 from portal.uploads import serve_stored_file
@@ -311,10 +312,14 @@ def delivery_list_view(request):
     scope = scope_for(request.user)
     if not scope.has_perm(Perm.VIEW_RECORDS):
         raise Http404
+    deliveries = _page(request, selectors.delivery_list(user=request.user))
+    for delivery in deliveries:  # names and villages only to those who may see the children of that commune
+        delivery.show_child = scope.allows(Perm.VIEW_PERSONAL_DATA, delivery.need.commune_id)
     context = {
         "needs": selectors.deliverable_needs(user=request.user)[:200],
-        "deliveries": _page(request, selectors.delivery_list(user=request.user)),
+        "deliveries": deliveries,
         "may_record": scope.has_perm(Perm.RECORD_DELIVERIES),
+        "may_see_lists": scope.has_perm(Perm.VIEW_PERSONAL_DATA),
     }
     return render(request, "allocations/delivery_list.html", context)
 
@@ -353,6 +358,214 @@ def delivery_new(request, need_pk):
 def evidence_file(request, pk):
     evidence = selectors.evidence_for_user(user=request.user, evidence_id=pk)
     return serve_stored_file(evidence.file, content_type=evidence.content_type, download_name=evidence.original_name)
+
+
+# --- Distribution days ------------------------------------------------------------------------------------
+
+
+def _require_perm(user, perm: str) -> None:
+    """Someone without the permission anywhere: 403 for an insider who reads records, 404 for everyone else."""
+    scope = scope_for(user)
+    if not scope.has_perm(perm):
+        raise PermissionDenied if scope.has_perm(Perm.VIEW_RECORDS) else Http404
+
+
+@login_required
+@require_GET
+def distribution_index(request):
+    _require_perm(request.user, Perm.VIEW_PERSONAL_DATA)
+    context = {
+        "distributions": _page(request, selectors.distribution_list(user=request.user)),
+        "may_create": scope_for(request.user).has_perm(Perm.RECORD_DELIVERIES),
+    }
+    return render(request, "allocations/distribution_list.html", context)
+
+
+def _distribution_communes(user):
+    units = scope_for(user).units(Perm.RECORD_DELIVERIES)
+    communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True).order_by("name")
+    return communes if units is ALL_UNITS else communes.filter(pk__in=units)
+
+
+def _pick(queryset, value):
+    try:
+        return queryset.filter(pk=int(value)).first() if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distribution_create(request):
+    """Pick the funded needs of a commune (by village and category) for a distribution day; all ticked at first."""
+    _require_perm(request.user, Perm.RECORD_DELIVERIES)
+    communes = _distribution_communes(request.user)
+    commune = _pick(communes, request.GET.get("commune")) or communes.first()
+    if commune is None:
+        raise Http404
+    # Every commune's villages, grouped, for the village choice to follow the commune (static/js/villages.js on
+    # main's forms); a village of another commune than the chosen one is ignored here.
+    villages = Village.objects.filter(commune__in=communes, active=True).order_by("name")
+    village = _pick(villages.filter(commune=commune), request.GET.get("village"))
+    groups = [(c, [v for v in villages if v.commune_id == c.pk]) for c in communes]
+    category = request.GET.get("category", "")
+    category = category if category in Category.values else ""
+    found = selectors.distribution_candidates(user=request.user, commune=commune, village=village, category=category)
+    candidates = list(found[: services.DISTRIBUTION_MAX_LINES + 1])
+    more = len(candidates) > services.DISTRIBUTION_MAX_LINES
+    candidates = candidates[: services.DISTRIBUTION_MAX_LINES]
+    form = DistributionForm(request.POST or None)
+    line_errors = {}
+    if request.method == "POST":
+        ticked = set(request.POST.getlist("need"))
+        lines = {}
+        for need in candidates:
+            if str(need.pk) in ticked:
+                try:
+                    lines[need.pk] = int(request.POST.get(f"quantity_{need.pk}", "").strip())
+                except ValueError:
+                    line_errors[need.pk] = _("Nhập số lượng là số nguyên.")
+        if form.is_valid() and not line_errors:
+            data = form.cleaned_data
+            try:
+                distribution = services.distribution_create(
+                    user=request.user, commune=commune, distributed_on=data["distributed_on"], title=data["title"],
+                    place=data["place"], lines=lines,
+                )  # fmt: skip
+            except services.DistributionError as error:
+                form.add_error(None, error.message)
+                line_errors = error.lines
+            else:
+                messages.success(
+                    request, _("Đã lập danh sách cấp phát gồm %(n)s nhu cầu.") % {"n": distribution.lines.count()}
+                )
+                return redirect("allocations:distribution-detail", pk=distribution.pk)
+        for need in candidates:
+            need.ticked = str(need.pk) in ticked
+            need.typed = request.POST.get(f"quantity_{need.pk}", need.units_left)
+    else:
+        for need in candidates:
+            need.ticked, need.typed = True, need.units_left
+    for need in candidates:
+        need.error = line_errors.get(need.pk, "")
+    context = {
+        "form": form,
+        "communes": communes,
+        "commune": commune,
+        "village_groups": groups,
+        "village": village,
+        "categories": Category.choices,
+        "category": category,
+        "candidates": candidates,
+        "more": more,
+        "max_lines": services.DISTRIBUTION_MAX_LINES,
+    }
+    return render(request, "allocations/distribution_form.html", context)
+
+
+def _distribution(request, pk, perm=Perm.VIEW_PERSONAL_DATA):
+    return get_for_user(DistributionList.objects.select_related("commune__province"), request.user, perm, pk=pk)
+
+
+def _lines(distribution):
+    return distribution.lines.select_related(
+        "need__child__village", "need__village", "need__commune", "delivery"
+    ).order_by("need__child__village__name", "need__village__name", "need__child__full_name", "need__facility_name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distribution_detail(request, pk):
+    distribution = _distribution(request, pk)
+    may_record = scope_for(request.user).allows(Perm.RECORD_DELIVERIES, distribution.commune_id)
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied
+        try:
+            removed = services.distribution_remove_lines(
+                user=request.user, distribution=distribution, line_ids=request.POST.getlist("remove")
+            )
+        except services.DistributionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Đã bớt %(n)s dòng khỏi danh sách.") % {"n": removed})
+        return redirect("allocations:distribution-detail", pk=distribution.pk)
+    lines = list(_lines(distribution))
+    context = {
+        "distribution": distribution,
+        "lines": lines,
+        "total": sum(line.planned_value for line in lines),
+        "may_record": may_record,
+        "statuses": DistributionStatus,
+    }
+    return render(request, "allocations/distribution_detail.html", context)
+
+
+@login_required
+@require_GET
+def distribution_pdf(request, pk):
+    """The list to print and have signed (Decree 30 layout); it names children, so every print is logged."""
+    distribution = _distribution(request, pk, Perm.RECORD_DELIVERIES)
+    lines = services.distribution_print(user=request.user, distribution=distribution)
+    context = {
+        "distribution": distribution,
+        "lines": lines,
+        "total": sum(line.planned_value for line in lines),
+        "issued_by": request.user,
+    }
+    pdf = render_pdf("allocations/pdf/distribution_list.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"danh-sach-cap-phat-{distribution.commune.code}-{distribution.distributed_on:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distribution_record(request, pk):
+    """After the day: the whole list at once, the signed list's scan attached, all or nothing."""
+    distribution = _distribution(request, pk, Perm.RECORD_DELIVERIES)
+    if distribution.status != DistributionStatus.PRINTED:
+        messages.error(
+            request,
+            _("Danh sách đã được ghi nhận.")
+            if distribution.status == DistributionStatus.RECORDED
+            else _("In danh sách để người giám hộ ký trước khi ghi kết quả."),
+        )
+        return redirect("allocations:distribution-detail", pk=distribution.pk)
+    lines = list(_lines(distribution))
+    initial = {"handed_over_by": request.user.get_full_name() or request.user.username}
+    form = DistributionRecordForm(request.POST or None, request.FILES or None, lines=lines, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.distribution_record(
+                user=request.user, distribution=distribution, outcomes=form.outcomes(),
+                handed_over_by=form.cleaned_data["handed_over_by"], scan=form.cleaned_data["scan"],
+            )  # fmt: skip
+        except services.DistributionError as error:
+            form.add_error(None, error.message)
+            for line_id, message in error.lines.items():
+                form.add_error(f"handed_{line_id}", message)
+        else:
+            given = sum(1 for line in distribution.lines.all() if line.handed_over)
+            messages.success(
+                request,
+                _("Đã ghi nhận trao %(given)s/%(total)s dòng của danh sách.") % {"given": given, "total": len(lines)},
+            )
+            return redirect("allocations:distribution-detail", pk=distribution.pk)
+    context = {"distribution": distribution, "form": form, "rows": form.rows()}
+    return render(request, "allocations/distribution_record.html", context)
+
+
+@login_required
+@require_GET
+def distribution_scan(request, pk):
+    distribution = _distribution(request, pk)
+    if not distribution.scan:
+        raise Http404
+    return serve_stored_file(
+        distribution.scan, content_type=distribution.scan_type, download_name=distribution.scan_name
+    )
 
 
 # --- Donor trace and public page --------------------------------------------------------------------------

@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.base import ContentFile
 
-from allocations.models import Allocation, AllocationBatch, BatchSource, Delivery, DeliveryEvidence, MatchingRun
+from allocations.models import (
+    Allocation,
+    AllocationBatch,
+    BatchSource,
+    Delivery,
+    DeliveryEvidence,
+    DistributionLine,
+    DistributionList,
+    DistributionStatus,
+    MatchingRun,
+)
 from donors.models import MobilisationPlan, Sponsorship
 from needs.models import NeedAttachment, NeedStatus
 from portal.models import ImportRecord, Village
@@ -62,6 +72,7 @@ class Side:
     sponsorship: object
     village: object
     campaign: object
+    distribution: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -111,7 +122,13 @@ def _side(*, commune, province, donor_name, importer, officer, members=()) -> Si
     village = Village.objects.create(commune=commune, name=f"Bản {commune.name}")
     campaign = CampaignFactory(province=province)
     MobilisationPlan.objects.create(province=province, year=2026, title="Kế hoạch vận động 2026")
+    distribution = DistributionList.objects.create(
+        commune=commune, distributed_on=dt.date(2026, 11, 1), title="Trao áo ấm", status=DistributionStatus.PRINTED,
+        scan=ContentFile(PDF, name="ky-nhan.pdf"), scan_name="ky-nhan.pdf", scan_type="application/pdf",
+    )  # fmt: skip
+    DistributionLine.objects.create(distribution=distribution, need=need, planned_quantity=1)
     return Side(
+        distribution=distribution,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
         attachment=attachment, donor=donor,
         pledge=pledge, receipt=receipt, batch=batch, allocation=allocation, delivery=delivery, evidence=evidence,

@@ -92,6 +92,26 @@ RULES = {
     "allocations:matching-detail": ("run", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 404/404 404/404"),
     "allocations:delivery-list": (None, "302 200 200 200 200 200 200 404 404"),
     "allocations:delivery-new": ("need", "302/302 200/404 404/404 403/404 404/403 403/404 403/404 404/404 404/404"),
+    # Distribution lists name children: those who see personal data in the commune read them; the commune officer
+    # makes, prints (an export of personal data) and records them; leadership is an insider without personal data.
+    "allocations:distribution-list": (None, "302 200 200 200 200 403 200 404 404"),
+    "allocations:distribution-create": (None, "302 200 200 403 403 403 403 404 404"),
+    "allocations:distribution-detail": (
+        "distribution",
+        "302/302 200/404 404/404 200/404 404/200 403/404 200/404 404/404 404/404",
+    ),
+    "allocations:distribution-pdf": (
+        "distribution",
+        "302/302 200/404 404/404 403/404 404/403 403/404 403/404 404/404 404/404",
+    ),
+    "allocations:distribution-record": (
+        "distribution",
+        "302/302 200/404 404/404 403/404 404/403 403/404 403/404 404/404 404/404",
+    ),
+    "allocations:distribution-scan": (
+        "distribution",
+        "302/302 200/404 404/404 200/404 404/200 403/404 200/404 404/404 404/404",
+    ),
     "allocations:evidence": ("evidence", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:pledge-trace": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:public": (None, "200 200 200 200 200 200 200 200 200"),
@@ -355,3 +375,23 @@ def test_key_mutations_correct_or_cancel_a_receipt(world, role, status, data):
     receipt = world.a.receipt
     assert _post(world, role, "receipt-correct", data, pk=receipt.pk) == status
     assert Receipt.all_objects.filter(pk=receipt.pk, amount=receipt.amount, cancelled_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("officer_b", 404), ("staff", 403), ("staff_q", 404), ("leader", 403), ("auditor", 403), ("donor", 404)],
+)
+def test_key_mutations_record_a_distribution_list(world, role, status):
+    """Only the commune's officer records a distribution day; for everyone else nothing moves."""
+    from allocations.models import Delivery, DistributionStatus
+
+    distribution = world.a.distribution
+    line = distribution.lines.get()
+    data = {"handed_over_by": "X", f"handed_{line.pk}": "no", f"reason_{line.pk}": "Vắng"}
+    deliveries = Delivery.objects.count()
+    assert _post(world, role, "allocations:distribution-record", data, pk=distribution.pk) == status
+    assert _post(world, role, "allocations:distribution-detail", {"remove": line.pk}, pk=distribution.pk) == status
+    distribution.refresh_from_db()
+    assert distribution.status == DistributionStatus.PRINTED
+    assert distribution.lines.exists()
+    assert Delivery.objects.count() == deliveries

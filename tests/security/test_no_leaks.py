@@ -7,6 +7,7 @@ The API is crawled twice: as JSON, and as the HTML a browser gets (the browsable
 filters), logged in and with a token, as the demo `donor`, the demo `leader` and an anonymous visitor.
 """
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -22,7 +23,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from donors.models import Sponsorship
-from needs.models import Child, ConsentPurpose
+from needs.models import Child, ConsentPurpose, Need
 from portal.models import AdministrativeUnit, RoleAssignment
 from portal.permissions import Role
 
@@ -146,6 +147,39 @@ def test_the_demo_donor_never_receives_a_child_identity(demo, capsys):
     with capsys.disabled():
         print(f"\nno-leak crawl as donor: {len(pages)} URLs, {len(_secrets())} secrets")
     assert _leaks(pages, _secrets(shown_to=donor)) == []
+
+
+def _distribution_urls() -> list[str]:
+    """A printed distribution list of the demo commune, naming its children: every page it has."""
+    from allocations.models import DistributionLine, DistributionList, DistributionStatus
+
+    officer = get_user_model().objects.get(username="commune")
+    commune_id = RoleAssignment.objects.filter(user=officer).values_list("unit_id", flat=True).first()
+    needs = Need.objects.filter(commune_id=commune_id, child__isnull=False)[:5]
+    distribution = DistributionList.objects.create(
+        commune_id=commune_id, distributed_on=dt.date(2026, 11, 1), title="Trao quà", created_by=officer,
+        status=DistributionStatus.PRINTED,
+    )  # fmt: skip
+    DistributionLine.objects.bulk_create(
+        DistributionLine(distribution=distribution, need=need, planned_quantity=1) for need in needs
+    )
+    names = ("distribution-detail", "distribution-pdf", "distribution-record", "distribution-scan")
+    return [reverse("allocations:distribution-list"), reverse("allocations:distribution-create")] + [
+        reverse(f"allocations:{name}", args=[distribution.pk]) for name in names
+    ]
+
+
+@pytest.mark.parametrize(("username", "status"), [("donor", 404), ("leader", 403)])
+def test_distribution_lists_are_refused_to_donors_and_leadership(demo, username, status):
+    """A distribution list names children and their villages: donors (and leadership, who read records without
+    personal data) are refused every page of it, and the crawl from there finds no child's identity."""
+    urls = _distribution_urls()
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, status)
+    pages = _crawl(client, _starts([*urls, reverse("allocations:delivery-list")]))
+    assert _leaks(pages, _secrets(shown_to=user)) == []
 
 
 def test_the_public_never_receives_a_child_identity(demo):
