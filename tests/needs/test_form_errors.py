@@ -107,7 +107,7 @@ def test_returning_without_a_reason_says_so_at_the_top_of_the_queue_form(client,
     response = client.post(reverse("needs:queue"), {"needs": [need.pk], "action": "return", "reason": ""})
     page = _summary_of(response)
     assert [href for href, _text in page.links] == ["#id_reason"]
-    assert "Cần ghi lý do để trả lại." in page.links[0][1]
+    assert "Cần ghi lý do để “Trả lại để sửa”." in page.links[0][1]
     assert page.order.index("summary") < page.order.index(f"pick-{need.pk}") < page.order.index("id_reason")
     assert page.ids["id_reason"]["aria-invalid"] == "true"
     assert Need.objects.get(pk=need.pk).status == NeedStatus.SUBMITTED
