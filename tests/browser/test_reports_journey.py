@@ -111,15 +111,15 @@ def test_staff_open_next_years_cycle_and_move_a_date(page, demo):
     programme = Programme.objects.get(code="CTMTQG-2026")  # the programme in force, 2026–2035
     expect(page.get_by_label("Chương trình")).to_have_value(str(programme.pk))
     if year == 2027:
-        expect(page.get_by_label("Số liệu từ ngày")).to_have_value("2026-11-16")  # continues the 2026 figures
-    expect(page.get_by_label("Hạn gửi báo cáo")).to_have_value(f"{year}-11-30")
+        expect(page.get_by_label("Số liệu từ ngày")).to_have_value("16/11/2026")  # continues the 2026 figures
+    expect(page.get_by_label("Hạn gửi báo cáo")).to_have_value(f"30/11/{year}")
     page.get_by_role("button", name="Mở kỳ báo cáo").click()
     expect(page.locator(".messages")).to_contain_text(f"Đã mở kỳ báo cáo năm {year}")
 
-    page.get_by_label("Hạn xã xác nhận số liệu").fill(f"{year}-12-05")
+    page.get_by_label("Hạn xã xác nhận số liệu").fill(f"05/12/{year}")
     page.get_by_role("button", name="Lưu các mốc thời gian").click()
-    expect(page.locator(".error")).to_contain_text("Hạn xã xác nhận số liệu phải trước hạn gửi báo cáo.")
-    page.get_by_label("Hạn xã xác nhận số liệu").fill(f"{year}-11-20")
+    expect(page.locator("[data-error-summary]")).to_contain_text("Hạn xã xác nhận số liệu phải trước hạn gửi báo cáo.")
+    page.get_by_label("Hạn xã xác nhận số liệu").fill(f"20/11/{year}")
     page.get_by_role("button", name="Lưu các mốc thời gian").click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu các mốc thời gian của kỳ báo cáo.")
     expect(page.locator("dl.facts")).to_contain_text(f"20/11/{year}")
