@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.dates import DayField
 from portal.money import VndFormField, format_vnd
+from portal.numbers import CountFormField
 from portal.uploads import CheckedFileField
 
 
@@ -27,7 +28,7 @@ class AllocationForm(forms.Form):
     receipt = ReceiptChoiceField(label=_("Khoản tiếp nhận"), queryset=None)
     need = NeedChoiceField(label=_("Nhu cầu"), queryset=None)
     amount = VndFormField(label=_("Số tiền (đồng)"), min_value=1, required=False)
-    quantity = forms.IntegerField(label=_("Số lượng hiện vật"), min_value=1, required=False)
+    quantity = CountFormField(label=_("Số lượng hiện vật"), min_value=1, required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, receipts, needs, **kwargs):
@@ -52,8 +53,8 @@ class ReverseForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     delivered_on = DayField(label=_("Ngày trao"), initial=timezone.localdate)
-    quantity = forms.IntegerField(label=_("Số lượng đã trao"), min_value=1)
-    children_reached = forms.IntegerField(label=_("Số trẻ được nhận"), min_value=0)
+    quantity = CountFormField(label=_("Số lượng đã trao"), min_value=1)
+    children_reached = CountFormField(label=_("Số trẻ được nhận"), min_value=0)
     handed_over_by = forms.CharField(label=_("Người trao"), max_length=160)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = CheckedFileField(label=_("Minh chứng (ảnh, danh sách ký nhận)"), required=False)
@@ -91,12 +92,12 @@ class DistributionRecordForm(forms.Form):
             self.fields[f"handed_{line.pk}"] = forms.ChoiceField(
                 label=_("Kết quả"), choices=HANDED_OVER_CHOICES, initial="yes", widget=forms.RadioSelect
             )
-            self.fields[f"quantity_{line.pk}"] = forms.IntegerField(
+            self.fields[f"quantity_{line.pk}"] = CountFormField(
                 label=_("Số lượng đã trao"), min_value=0, max_value=line.planned_quantity, required=False,
                 initial=line.planned_quantity,
             )  # fmt: skip
             if need.is_group:
-                self.fields[f"children_{line.pk}"] = forms.IntegerField(
+                self.fields[f"children_{line.pk}"] = CountFormField(
                     label=_("Số trẻ được nhận"), min_value=0, max_value=need.beneficiary_count, required=False,
                     initial=need.beneficiary_count,
                 )  # fmt: skip

@@ -24,6 +24,7 @@ from needs.models import AgeBand, Category, Child
 from portal.dates import DayField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.money import VndFormField
+from portal.numbers import CountFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import collated
@@ -141,7 +142,7 @@ PledgeItemFormSet = inlineformset_factory(
     Pledge,
     PledgeItem,
     fields=["category", "description", "clothing_size", "age_band", "quantity", "unit_value"],
-    field_classes={"unit_value": VndFormField},
+    field_classes={"unit_value": VndFormField, "quantity": CountFormField},
     extra=3,
     can_delete=False,
 )
@@ -160,7 +161,7 @@ class ReceiptForm(forms.Form):
     method = forms.ChoiceField(label=_("Hình thức nhận"), choices=[("", "—"), *PaymentMethod.choices], required=False)
     bank_reference = forms.CharField(label=_("Số chứng từ, mã giao dịch"), max_length=80, required=False)
     item = forms.ModelChoiceField(label=_("Mặt hàng"), queryset=PledgeItem.objects.none(), required=False)
-    quantity = forms.IntegerField(label=_("Số lượng"), min_value=1, required=False)
+    quantity = CountFormField(label=_("Số lượng"), min_value=1, required=False)
     unit_value = VndFormField(
         label=_("Đơn giá (đồng)"), min_value=0, required=False, help_text=_("Để trống: theo đơn giá đã cam kết.")
     )
@@ -202,7 +203,7 @@ def _ask_small_amount_only_when_needed(form, pledge) -> None:
 
 class ReceiptCorrectionForm(forms.Form):
     amount = VndFormField(label=_("Số tiền đúng (đồng)"), min_value=1, required=False)
-    quantity = forms.IntegerField(label=_("Số lượng đúng"), min_value=1, required=False)
+    quantity = CountFormField(label=_("Số lượng đúng"), min_value=1, required=False)
     reason = forms.CharField(label=_("Lý do sửa"), max_length=250, widget=forms.Textarea(attrs={"rows": 2}))
     confirm_beyond_pledge = forms.BooleanField(label=_("Xác nhận nhận vượt giá trị đã cam kết"), required=False)
     confirm_small_amount = forms.BooleanField(label=_("Tôi đã kiểm tra: số tiền này đúng, vẫn lưu"), required=False)

@@ -21,6 +21,7 @@ from portal.choices import EthnicGroupSelect, VillageChoiceField
 from portal.dates import DayField
 from portal.models import AdministrativeUnit, EthnicGroup, Village
 from portal.money import VndFormField
+from portal.numbers import CountFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import collated
@@ -163,10 +164,12 @@ class NeedForm(_ServiceValidatedForm):
             "justification",
             "duplicate_override_reason",
         ]
-        field_classes = {"unit_cost": VndFormField}
+        field_classes = {
+            "unit_cost": VndFormField,
+            **dict.fromkeys(("beneficiary_count", "meals_per_day", "days", "quantity"), CountFormField),
+        }
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 3}),
-            "quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
         }
         help_texts = {
             "clothing_size": _("Để trống: đề xuất theo tuổi của trẻ; sửa được sau."),

@@ -20,18 +20,13 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from portal.numbers import SPACES, read_grouped
 from portal.text import nfc, vietnamese_d
 
 # A province's money never comes near a million billion đồng; beyond that a typing slip is far more likely.
 MAX_VND = 10**15 - 1
 
 _SUFFIX = re.compile(r"\s*(?:đồng|đ|vnđ|vnd|dong)\.?$", re.IGNORECASE)
-_PLAIN = re.compile(r"^\d+$")
-_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_SPACED = re.compile(r"^\d{1,3}(?: \d{3})+$")
-# Commas group thousands only in English; with two groups or more it cannot be a decimal comma.
-_COMMAS = re.compile(r"^\d{1,3}(?:,\d{3}){2,}$")
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " "})
 
 
 def format_vnd(amount) -> str:
@@ -66,38 +61,38 @@ def parse_vnd(value) -> int:
             _refuse(_("“%(value)s”: số tiền là số nguyên đồng, không có phần lẻ."), value, "decimal")
         number = int(value)
     else:
-        typed = " ".join(nfc(str(value)).translate(_SPACES).split())
+        typed = " ".join(nfc(str(value)).translate(SPACES).split())
         cleaned = _SUFFIX.sub("", vietnamese_d(typed)).strip()
         if not cleaned:
             _refuse(_("Nhập số tiền (đồng), ví dụ 10.000.000."), typed, "required")
         if cleaned.startswith("-"):
             _refuse(_("“%(value)s”: số tiền không được âm."), typed, "negative")
-        if _PLAIN.match(cleaned) or _DOTTED.match(cleaned) or _SPACED.match(cleaned) or _COMMAS.match(cleaned):
-            number = int(re.sub(r"[., ]", "", cleaned))
-        elif "," in cleaned:
-            _refuse(
-                _(
-                    "“%(value)s” có dấu phẩy nên có thể hiểu hai cách. Số tiền là số nguyên đồng: ghi hàng nghìn "
-                    "bằng dấu chấm, ví dụ 10.000.000."
-                ),
-                typed,
-                "ambiguous",
-            )
-        elif "." in cleaned:
-            _refuse(
-                _(
-                    "“%(value)s”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm đủ 3 chữ số), "
-                    "ví dụ 10.000.000 hoặc 10000000."
-                ),
-                typed,
-                "ambiguous",
-            )
-        else:
-            _refuse(
-                _("“%(value)s” không phải là số tiền; ghi bằng chữ số, có thể dùng dấu chấm, ví dụ 10.000.000."),
-                typed,
-                "invalid",
-            )
+        number = read_grouped(cleaned)
+        if number is None:
+            if "," in cleaned:
+                _refuse(
+                    _(
+                        "“%(value)s” có dấu phẩy nên có thể hiểu hai cách. Số tiền là số nguyên đồng: ghi hàng nghìn "
+                        "bằng dấu chấm, ví dụ 10.000.000."
+                    ),
+                    typed,
+                    "ambiguous",
+                )
+            elif "." in cleaned:
+                _refuse(
+                    _(
+                        "“%(value)s”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm đủ 3 chữ số), "
+                        "ví dụ 10.000.000 hoặc 10000000."
+                    ),
+                    typed,
+                    "ambiguous",
+                )
+            else:
+                _refuse(
+                    _("“%(value)s” không phải là số tiền; ghi bằng chữ số, có thể dùng dấu chấm, ví dụ 10.000.000."),
+                    typed,
+                    "invalid",
+                )
     if number < 0:
         _refuse(_("“%(value)s”: số tiền không được âm."), value, "negative")
     if number > MAX_VND:
