@@ -112,7 +112,8 @@ def distribution_candidates(*, user, commune, village=None, category: str = ""):
         needs = needs.filter(Q(child__village=village) | Q(child__isnull=True, village=village))
     if category:
         needs = needs.filter(category=category)
-    return needs.order_by("child__village__name", "village__name", "child__full_name", "facility_name", "id")
+    names = ("child__village__name", "village__name", "child__full_name", "facility_name")
+    return needs.order_by(*map(collated, names), "id")
 
 
 def distribution_list(*, user):

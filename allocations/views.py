@@ -22,9 +22,11 @@ from allocations.models import AllocationBatch, DistributionList, DistributionSt
 from needs.models import Category, Need, Priority
 from portal.models import AdministrativeUnit, UnitLevel, Village
 from portal.money import parse_vnd
+from portal.numbers import read_grouped
 from portal.pdf import render_pdf
 from portal.permissions import Perm
 from portal.scoping import ALL_UNITS, get_for_user, scope_for
+from portal.text import collated
 from portal.uploads import serve_stored_file
 
 PER_PAGE = 50
@@ -383,7 +385,9 @@ def distribution_index(request):
 
 def _distribution_communes(user):
     units = scope_for(user).units(Perm.RECORD_DELIVERIES)
-    communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True).order_by("name")
+    communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True).order_by(
+        collated("name")
+    )
     return communes if units is ALL_UNITS else communes.filter(pk__in=units)
 
 
@@ -405,7 +409,7 @@ def distribution_create(request):
         raise Http404
     # Every commune's villages, grouped, for the village choice to follow the commune (static/js/villages.js on
     # main's forms); a village of another commune than the chosen one is ignored here.
-    villages = Village.objects.filter(commune__in=communes, active=True).order_by("name")
+    villages = Village.objects.filter(commune__in=communes, active=True).order_by(collated("name"))
     village = _pick(villages.filter(commune=commune), request.GET.get("village"))
     groups = [(c, [v for v in villages if v.commune_id == c.pk]) for c in communes]
     category = request.GET.get("category", "")
@@ -421,10 +425,11 @@ def distribution_create(request):
         lines = {}
         for need in candidates:
             if str(need.pk) in ticked:
-                try:
-                    lines[need.pk] = int(request.POST.get(f"quantity_{need.pk}", "").strip())
-                except ValueError:
+                quantity = read_grouped(request.POST.get(f"quantity_{need.pk}", "").strip())
+                if quantity is None:
                     line_errors[need.pk] = _("Nhập số lượng là số nguyên.")
+                else:
+                    lines[need.pk] = quantity
         if form.is_valid() and not line_errors:
             data = form.cleaned_data
             try:
@@ -470,7 +475,12 @@ def _distribution(request, pk, perm=Perm.VIEW_PERSONAL_DATA):
 def _lines(distribution):
     return distribution.lines.select_related(
         "need__child__village", "need__village", "need__commune", "delivery"
-    ).order_by("need__child__village__name", "need__village__name", "need__child__full_name", "need__facility_name")
+    ).order_by(
+        *map(
+            collated,
+            ("need__child__village__name", "need__village__name", "need__child__full_name", "need__facility_name"),
+        )
+    )
 
 
 @login_required
