@@ -117,6 +117,10 @@ def _agency(province):
             signer_name="Ma Thị Thu Hà",
             recipients="- UBND tỉnh (để báo cáo);\n- Bộ Y tế (để báo cáo);\n- Lưu: VT, BVTE.",
             contact_address="Thành phố Thái Nguyên, tỉnh Thái Nguyên",
+            # A made-up account at a real bank (Vietcombank's BIN), so the demo draws real VietQR codes.
+            bank_bin="970436",
+            bank_account_number="0011009988776",
+            bank_account_name="SO Y TE TINH THAI NGUYEN",
         ),
     )
 
