@@ -1,13 +1,18 @@
 """REST API of the ledger: allocations, batches (accept lines / reverse), matching runs and deliveries —
 all limited to the caller's scope through the same selectors and services as the pages."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404, not a 500
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from allocations import selectors, services
+from allocations.ledger import PER_PAGE as LEDGER_PER_PAGE
+from allocations.ledger import LedgerSearch, ledger_receipts, ledger_rows
 from allocations.models import Allocation, AllocationBatch, Delivery, MatchingRun
 from needs.models import Need
 from portal.drf import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
@@ -183,3 +188,54 @@ class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except services.LedgerError as error:
             raise ValidationError({"detail": error.message}) from error
         return Response(self.get_serializer(delivery).data, status=status.HTTP_201_CREATED)
+
+
+class LedgerDestinationSerializer(serializers.Serializer):
+    commune = serializers.CharField()
+    category = serializers.CharField()
+    allocated = serializers.IntegerField(help_text="đồng")
+    delivered = serializers.IntegerField(help_text="đồng")
+    children = serializers.SerializerMethodField(
+        help_text=f"children reached; null when fewer than {selectors.SMALL_COUNT} (not shown, as on the public page)"
+    )
+
+    def get_children(self, entry) -> int | None:
+        return entry["children"] if entry["children"] >= selectors.SMALL_COUNT else None
+
+
+class LedgerEntrySerializer(serializers.Serializer):
+    received_on = serializers.DateField()
+    amount = serializers.IntegerField(help_text="đồng")
+    donor = serializers.CharField(allow_null=True, help_text="null: the donor asked not to be named publicly")
+    anonymous = serializers.SerializerMethodField()
+    code = serializers.CharField(help_text="the transfer code")
+    destinations = LedgerDestinationSerializer(many=True)
+    unallocated = serializers.IntegerField(help_text="đồng not yet allocated")
+
+    def get_anonymous(self, entry) -> bool:
+        return entry["donor"] is None
+
+
+class LedgerPagination(PageNumberPagination):
+    page_size = LEDGER_PER_PAGE
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("q", str, description="transfer code, amount (10.000.000), dd/mm/yyyy or donor name")]
+)
+class PublicLedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The public ledger (/transparency/ledger/) for machines: money received, newest first, and where each sum
+    went. Read-only, open to everyone without logging in; the same search and the same rows as the page."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = LedgerEntrySerializer
+    pagination_class = LedgerPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        return ledger_receipts(LedgerSearch.parse(self.request.query_params.get("q", "")))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(ledger_rows(page), many=True).data)

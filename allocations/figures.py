@@ -12,6 +12,7 @@ report counted children with any allocation — the same year showed 4.957.238 �
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest, Least
@@ -164,3 +165,28 @@ def children_reached_by(
 def children_reached(needs=None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
     """CHILDREN REACHED in total (see children_reached_by)."""
     return children_reached_by(Need.objects.all() if needs is None else needs, (), start, end)[()]
+
+
+def children_reached_per_receipt(allocations, keys: tuple[str, ...] = ()) -> dict:
+    """CHILDREN REACHED (children_reached_by) for each receipt of these allocations: the children reached through
+    the needs the receipt paid for — each child once per receipt, group needs with their `reached` — grouped by
+    `keys` (field paths of the needs). {(receipt id, key values…): children reached}.
+
+    A need paid for by several receipts reached its children through each of them, so the counts of several
+    receipts may add up to more than the children reached in total.
+    """
+    pairs = set(allocations.order_by().values_list("receipt_id", "need_id").distinct())
+    needs = reached_needs(Need.objects.filter(pk__in=allocations.order_by().values("need_id")))
+    reached = {row["pk"]: row for row in needs.values("pk", "child_id", "reached", *keys)}
+    children: dict[tuple, set] = defaultdict(set)
+    groups: dict[tuple, int] = defaultdict(int)
+    for receipt_id, need_id in pairs:
+        need = reached.get(need_id)
+        if need is None:  # nothing handed over yet
+            continue
+        key = (receipt_id, *(need[field] for field in keys))
+        if need["child_id"] is None:
+            groups[key] += need["reached"]
+        else:
+            children[key].add(need["child_id"])
+    return {key: len(children[key]) + groups[key] for key in children.keys() | groups.keys()}

@@ -32,7 +32,7 @@ from allocations.models import (
 )
 from allocations.rules import need_facts, receipt_facts
 from donors.figures import received_in, received_receipts
-from donors.models import Donor, Pledge, Receipt
+from donors.models import Campaign, Donor, Pledge, Receipt
 from needs.models import AgeBand, Category, ConsentPurpose, Need, NeedStatus
 from needs.models.children import age_on
 from needs.models.needs import FUNDABLE_STATUSES
@@ -362,6 +362,32 @@ def public_figures(year: int) -> dict:
             donors.filter(anonymous_publicly=False).order_by(collated("name")).values_list("name", flat=True)
         ),
         "anonymous_donors": donors.filter(anonymous_publicly=True).count(),
+        "campaigns": public_campaigns(year),
+    }
+
+
+def public_campaigns(year: int) -> list[dict]:
+    """The campaigns running in a year, for the public page's links to each one's page."""
+    campaigns = Campaign.objects.filter(start_date__year__lte=year, end_date__year__gte=year).order_by("start_date")
+    return list(campaigns.values("pk", "name", "start_date", "end_date"))
+
+
+def campaign_figures(campaign) -> dict:
+    """A campaign's public aggregates, over all time: RECEIVED through its pledges (and from how many donors),
+    ALLOCATED and DELIVERED from those receipts, and the CHILDREN REACHED through the needs they paid for."""
+    received = (
+        received_receipts()
+        .filter(pledge__campaign=campaign)
+        .aggregate(total=Coalesce(Sum("amount"), 0), donors=Count("pledge__donor", distinct=True))
+    )
+    allocations = allocations_made().filter(receipt__pledge__campaign=campaign)
+    funded = Need.objects.filter(pk__in=allocations.values("need_id"))
+    return {
+        "received": received["total"],
+        "donors": received["donors"],
+        "allocated": allocations.aggregate(total=Coalesce(Sum("amount"), 0))["total"],
+        "delivered": delivered_amount(allocations),
+        "children": children_reached(funded)["reached"],
     }
 
 

@@ -22,4 +22,6 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("pledges/<int:pk>/trace/", views.pledge_trace_view, name="pledge-trace"),
     path("transparency/", views.public_page, name="public"),
+    path("transparency/ledger/", views.public_ledger, name="public-ledger"),
+    path("transparency/campaigns/<int:pk>/", views.public_campaign, name="public-campaign"),
 ]

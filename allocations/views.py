@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from allocations import selectors, services
 from allocations.figures import notes as figure_notes
 from allocations.forms import AllocationForm, DeliveryForm, DistributionForm, DistributionRecordForm, ReverseForm
+from allocations.ledger import PER_PAGE as LEDGER_PER_PAGE
+from allocations.ledger import LedgerSearch, ledger_receipts, ledger_rows
 from allocations.models import AllocationBatch, DistributionList, DistributionStatus, MatchingRun, RunStatus
+from donors.models import Campaign
+from donors.selectors import campaign_transfer
+from donors.transfer_codes import campaign_code
 from needs.models import Category, Need, Priority
 from portal.models import AdministrativeUnit, UnitLevel, Village
 from portal.money import parse_vnd
@@ -33,6 +38,7 @@ PER_PAGE = 50
 PLAN_PER_PAGE = 100  # lines of a matching plan per page: a few tens of KB on a slow mountain link
 EXPLAINED_SHOWN = 100  # unmet needs and leftover receipts listed under a plan
 PUBLIC_CACHE_SECONDS = 300
+LEDGER_CACHE_SECONDS = 60  # a donor checking for a transfer that has just been matched should not wait long
 POLL_SECONDS = 2
 
 WHY = {
@@ -599,7 +605,7 @@ def public_page(request):
     if not 2019 <= year <= this_year:  # a bounded key space: the cache cannot be flooded with years
         year = this_year
     figures = cache.get_or_set(
-        f"allocations:public:v2:{year}", lambda: selectors.public_figures(year), PUBLIC_CACHE_SECONDS
+        f"allocations:public:v3:{year}", lambda: selectors.public_figures(year), PUBLIC_CACHE_SECONDS
     )
     context = {
         "figures": figures,
@@ -609,4 +615,38 @@ def public_page(request):
     }
     response = render(request, "allocations/public.html", context)
     response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
+    return response
+
+
+@require_GET
+def public_ledger(request):
+    """Money received, searchable by transfer code, amount, day or donor name; where each sum went."""
+    search = LedgerSearch.parse(request.GET.get("q", ""))
+    page = Paginator(ledger_receipts(search), LEDGER_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "search": search,
+        "page": page,
+        "rows": ledger_rows(page.object_list),
+        "small": selectors.SMALL_COUNT,
+        "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
+    }
+    response = render(request, "allocations/public_ledger.html", context)
+    response["Cache-Control"] = f"public, max-age={LEDGER_CACHE_SECONDS}"
+    return response
+
+
+@require_GET
+def public_campaign(request, pk):
+    """A campaign's public page: what it is, how to give (VietQR), and its aggregates."""
+    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
+    context = {
+        "campaign": campaign,
+        "figures": selectors.campaign_figures(campaign),
+        "transfer": campaign_transfer(campaign),
+        "code": campaign_code(campaign),
+        "small": selectors.SMALL_COUNT,
+        "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
+    }
+    response = render(request, "allocations/public_campaign.html", context)
+    response["Cache-Control"] = f"public, max-age={LEDGER_CACHE_SECONDS}"
     return response

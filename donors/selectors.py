@@ -20,11 +20,16 @@ from donors.models import (
     MobilisationPlan,
     Pledge,
     PledgeEvent,
+    PledgeKind,
+    PledgeStatus,
     Receipt,
     Sponsorship,
 )
+from donors.transfer_codes import campaign_code, pledge_code
+from donors.vietqr import Transfer, transfer_to
 from needs.models import ConsentPurpose
 from needs.selectors import consent_in_force
+from portal.models import Agency
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import collated, fold
@@ -111,6 +116,25 @@ def pledge_detail_queryset(*, user):
         .select_related("donor", "donor__province", "campaign", "submitted_by")
         .prefetch_related("items", "earmark_communes")
     )
+
+
+def pledge_transfer(pledge: Pledge, *, received: int | None = None) -> Transfer | None:
+    """How to pay into a pledge (VietQR and the details written out): its code, and for a money pledge the amount
+    not yet RECEIVED (`received`: the pledge's received total when already known). None for a cancelled or lapsed
+    pledge, and while the province has entered no charity account."""
+    if pledge.status in (PledgeStatus.CANCELLED, PledgeStatus.LAPSED):
+        return None
+    agency = Agency.objects.filter(province_id=pledge.donor.province_id).first()
+    amount = None
+    if pledge.kind == PledgeKind.CASH:
+        amount = pledge.amount - (received_total(pledge) if received is None else received)
+    return transfer_to(agency, pledge_code(pledge), amount)
+
+
+def campaign_transfer(campaign: Campaign) -> Transfer | None:
+    """How to give to a campaign: its code, no amount (each gives what they wish)."""
+    agency = Agency.objects.filter(province_id=campaign.province_id).first()
+    return transfer_to(agency, campaign_code(campaign))
 
 
 def pledge_events(pledge: Pledge):

@@ -29,7 +29,8 @@ from donors.forms import (
     SponsorshipForm,
     TransitionForm,
 )
-from donors.models import RECEIVABLE_STATUSES, Donor, DonorContact, Pledge, PledgeKind, Receipt
+from donors.models import RECEIVABLE_STATUSES, Donor, DonorContact, Pledge, PledgeKind, PledgeStatus, Receipt
+from donors.transfer_codes import pledge_code
 from needs.models import AgeBand, Category
 from portal import extensions
 from portal.forms import QueuedPasswordResetForm
@@ -239,6 +240,9 @@ def pledge_detail(request, pk):
         "transition_form": TransitionForm(),
         "earmark_categories": ", ".join(str(Category(c).label) for c in pledge.earmark_categories),
         "earmark_age_bands": ", ".join(str(AgeBand(b).label) for b in pledge.earmark_age_bands),
+        "transfer": selectors.pledge_transfer(pledge, received=pledge.received_total),
+        "code": pledge_code(pledge),
+        "closed": pledge.status in (PledgeStatus.CANCELLED, PledgeStatus.LAPSED),
     }
     return render(request, "donors/pledge_detail.html", context)
 
@@ -357,6 +361,7 @@ def receipt_letter(request, pk):
         "issued_on": timezone.localdate(),
         "number": f"{receipt.pk}/XN-{agency.department_abbreviation}",
         "recipients": [f"- {donor.name};", *agency.recipients.splitlines()],
+        "transfer": selectors.pledge_transfer(receipt.pledge),
     }
     pdf = render_pdf("donors/pdf/receipt_letter.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -5,11 +5,8 @@ every page except the code page and logout redirects there. API tokens are hande
 """
 
 import base64
-from io import BytesIO
 from urllib.parse import quote
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +25,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.permissions import Role
+from portal.qr import qr_svg
 from portal.scoping import scope_for
 
 # Roles offered two-factor login: those who allocate money, approve reports or read every record.
@@ -120,12 +118,5 @@ def otp_setup(request):
     return render(
         request,
         "registration/otp_setup.html",
-        {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": secret},
+        {"form": form, "qr_svg": qr_svg(device.config_url), "secret": secret},
     )
-
-
-def _qr_svg(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode().split("?>", 1)[-1]  # drop the XML declaration: it goes inside HTML

@@ -28,6 +28,7 @@ router.register("donors", donors_api.DonorViewSet, basename="api-donor")
 router.register("campaigns", donors_api.CampaignViewSet, basename="api-campaign")
 router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
 router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
+router.register("ledger", allocations_api.PublicLedgerViewSet, basename="api-ledger")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
