@@ -73,7 +73,9 @@ class LedgerSearch:
         if not search.codes and (spread := find_codes(text)):
             # A code typed with spaces inside ("TE19 P000 01234"): its pieces are not amounts or a name.
             return cls(text=text, codes=spread)
-        search.name = fold(" ".join(names))
+        # Words beside a code are the rest of a pasted transfer description ("MBVCB.123.<code>.CHUYEN TIEN"):
+        # the code alone says whose transfer it is.
+        search.name = "" if search.codes else fold(" ".join(names))
         return search
 
     def __bool__(self):

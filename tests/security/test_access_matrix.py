@@ -115,6 +115,12 @@ RULES = {
     "allocations:evidence": ("evidence", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:pledge-trace": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:public": (None, "200 200 200 200 200 200 200 200 200"),
+    # The public ledger and campaigns' pages (aggregates, donors only as they chose) are everyone's, every province's.
+    "allocations:public-ledger": (None, "200 200 200 200 200 200 200 200 200"),
+    "allocations:public-campaign": (
+        "campaign",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
     # Donor and pledge imports: staff who manage donors, each for their province; another import's token is 404.
     "donors-import": (None, "302 403 403 200 200 403 403 403 403"),
     "donors-import-template": (None, "302 403 403 200 200 403 403 403 403"),
@@ -180,6 +186,7 @@ RULES = {
     "api-receipt-detail": ("receipt", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "api-receipt-correct": ("receipt", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     "api-receipt-cancel": ("receipt", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "api-ledger-list": (None, "200 200 200 200 200 200 200 200 200"),  # the public ledger, no login
     "api-root": (None, "401 200 200 200 200 200 200 200 200"),
     "api-schema": (None, "200 200 200 200 200 200 200 200 200"),
 }

@@ -22,10 +22,11 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from donors.models import Sponsorship
+from donors.models import Donor, Sponsorship
 from needs.models import Child, ConsentPurpose, Need
 from portal.models import AdministrativeUnit, RoleAssignment
 from portal.permissions import Role
+from portal.text import fold
 
 pytestmark = pytest.mark.django_db
 
@@ -184,9 +185,18 @@ def test_distribution_lists_are_refused_to_donors_and_leadership(demo, username,
 
 
 def test_the_public_never_receives_a_child_identity(demo):
-    pages = _crawl(Client(), _starts())
+    """…nor the name of a donor who asked not to be named publicly: the transparency page, the ledger (searched for
+    those donors by name, as a visitor would type it), its JSON API and the campaigns' pages included."""
+    anonymous = dict.fromkeys(Donor.objects.filter(anonymous_publicly=True).values_list("name", flat=True), "donor")
+    assert anonymous, "the demo should have donors who asked for anonymity"
+    ledger = reverse("allocations:public-ledger")
+    searches = [f"{ledger}?q={fold(name).replace(' ', '+')}" for name in anonymous]
+    pages = _crawl(Client(), _starts([*searches, f"/api/v1/ledger/?q={fold(next(iter(anonymous)))}"]))
     assert reverse("allocations:public") in pages
-    assert _leaks(pages, _secrets()) == []
+    assert ledger in pages
+    assert any(url.startswith("/api/v1/ledger/") for url in pages)
+    assert any(url.startswith("/transparency/campaigns/") for url in pages)
+    assert _leaks(pages, {**_secrets(), **anonymous}) == []
 
 
 def test_lists_search_exports_and_the_api_hold_no_other_commune_for_an_officer(demo):
