@@ -1,6 +1,8 @@
 """REST API of the ledger: allocations, batches (accept lines / reverse), matching runs and deliveries —
 all limited to the caller's scope through the same selectors and services as the pages."""
 
+from functools import partial
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +14,7 @@ from rest_framework.response import Response
 
 from allocations import selectors, services
 from allocations.ledger import PER_PAGE as LEDGER_PER_PAGE
-from allocations.ledger import LedgerSearch, ledger_receipts, ledger_rows
+from allocations.ledger import LedgerPaginator, LedgerSearch, ledger_receipts, ledger_rows
 from allocations.models import Allocation, AllocationBatch, Delivery, MatchingRun
 from needs.models import Need
 from portal.drf import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
@@ -218,6 +220,11 @@ class LedgerEntrySerializer(serializers.Serializer):
 
 class LedgerPagination(PageNumberPagination):
     page_size = LEDGER_PER_PAGE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        unsearched = not LedgerSearch.parse(request.query_params.get("q", ""))
+        self.django_paginator_class = partial(LedgerPaginator, unsearched=unsearched)
+        return super().paginate_queryset(queryset, request, view)
 
 
 @extend_schema(

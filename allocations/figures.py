@@ -177,7 +177,7 @@ def children_reached_per_receipt(allocations, keys: tuple[str, ...] = ()) -> dic
     """
     pairs = set(allocations.order_by().values_list("receipt_id", "need_id").distinct())
     needs = reached_needs(Need.objects.filter(pk__in=allocations.order_by().values("need_id")))
-    reached = {row["pk"]: row for row in needs.values("pk", "child_id", "reached", *keys)}
+    reached = {row["pk"]: row for row in needs.values("pk", "child_id", "reached", *keys).order_by()}
     children: dict[tuple, set] = defaultdict(set)
     groups: dict[tuple, int] = defaultdict(int)
     for receipt_id, need_id in pairs:

@@ -19,7 +19,7 @@ from allocations import selectors, services
 from allocations.figures import notes as figure_notes
 from allocations.forms import AllocationForm, DeliveryForm, DistributionForm, DistributionRecordForm, ReverseForm
 from allocations.ledger import PER_PAGE as LEDGER_PER_PAGE
-from allocations.ledger import LedgerSearch, ledger_receipts, ledger_rows
+from allocations.ledger import LedgerPaginator, LedgerSearch, ledger_receipts, ledger_rows
 from allocations.models import AllocationBatch, DistributionList, DistributionStatus, MatchingRun, RunStatus
 from donors.models import Campaign
 from donors.selectors import campaign_transfer
@@ -622,7 +622,8 @@ def public_page(request):
 def public_ledger(request):
     """Money received, searchable by transfer code, amount, day or donor name; where each sum went."""
     search = LedgerSearch.parse(request.GET.get("q", ""))
-    page = Paginator(ledger_receipts(search), LEDGER_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = LedgerPaginator(ledger_receipts(search), LEDGER_PER_PAGE, unsearched=not search)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "search": search,
         "page": page,

@@ -578,6 +578,87 @@ def _peak_rss_mb(master_pid: int) -> int:
     return round(peak / 1024)
 
 
+def _top_up_receipts(wanted: int) -> int:
+    """Add money receipts spread over the generated pledges (and 2025–2026) until there are `wanted`, as a province
+    whose donors give in many small transfers would have; the balance trigger keeps each one's balance row."""
+    from django.db import connection
+
+    from donors.models import Receipt
+
+    missing = wanted - Receipt.all_objects.count()
+    if missing > 0:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO donors_receipt (pledge_id, kind, received_on, amount, method, bank_reference,
+                                            beyond_pledge_confirmed, note, recorded_at, cancel_reason)
+                SELECT p.ids[1 + ((n * 7919) %% array_length(p.ids, 1))::int], 'money',
+                       DATE '2025-02-01' + ((n * 37) %% 640)::int, 100000 + (n %% 500) * 50000, 'bank_transfer',
+                       'FT' || n, false, '', now(), ''
+                  FROM generate_series(1::bigint, %s) AS n,
+                       (SELECT array_agg(id ORDER BY id) AS ids FROM donors_pledge) AS p
+                """,
+                [missing],
+            )
+            cursor.execute("VACUUM ANALYZE donors_receipt")
+            cursor.execute("VACUUM ANALYZE allocations_receiptbalance")
+    return Receipt.all_objects.count()
+
+
+def public_ledger():
+    """The public ledger (/transparency/ledger/ and /api/v1/ledger/) at a few hundred thousand receipts
+    (BENCH_LEDGER_RECEIPTS, default 300,000: the large province's receipts topped up with small transfers, on a
+    throwaway copy), anonymous visitor, each way a donor searches: median and p95 over repeated requests, next to
+    the SQL those requests ran, timed with a bare cursor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.database import on_throwaway_copy
+    from donors.models import Donor, Receipt
+    from donors.transfer_codes import pledge_code
+
+    repeat = int(os.environ.get("BENCH_REPEAT", 20))
+    rows = []
+    with on_throwaway_copy():
+        total = _top_up_receipts(int(os.environ.get("BENCH_LEDGER_RECEIPTS", 300_000)))
+        allocated = Receipt.objects.filter(allocations__isnull=False).select_related("pledge__donor__province")
+        sample = allocated.order_by("id").first()
+        named = Donor.objects.filter(anonymous_publicly=False, pledges__receipts__isnull=False).order_by("id").first()
+        searches = {
+            "newest, no search": {},
+            "page 200": {"page": 200},
+            "transfer code": {"q": str(pledge_code(sample.pledge)).lower()},
+            "amount 10.000.000": {"q": "10.000.000"},
+            "date dd/mm/yyyy": {"q": sample.received_on.strftime("%d/%m/%Y")},
+            "donor name, no diacritics": {"q": named.name_key},
+        }
+        client = Client(SERVER_NAME="localhost")
+        for label, params in searches.items():
+            for kind, path in (("page", "/transparency/ledger/"), ("API", "/api/v1/ledger/")):
+                if kind == "API" and label not in ("newest, no search", "transfer code"):
+                    continue
+                assert client.get(path, params).status_code == 200, (path, params)
+                with CaptureQueriesContext(connection) as captured:
+                    client.get(path, params)
+                sql = [q["sql"] for q in captured.captured_queries]
+                samples = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    client.get(path, params)
+                    samples.append(time.perf_counter() - started)
+                median, p95 = _stats(samples)
+                rows.append(
+                    {
+                        "workload": f"public ledger ({total:,} receipts)".replace(",", "."),
+                        "measure": f"{kind}, {label}: median / p95 ms",
+                        "value": f"{median:.0f} / {p95:.0f}",
+                        "reference": f"{_time_sql(sql, repeat):.0f} ms bare SQL ({len(sql)} queries)",
+                        "note": "budget median 150 ms",
+                    }
+                )
+    return rows
+
+
 ALL = {
     "page_weight": page_weight,
     "excel_import": excel_import,
@@ -586,10 +667,12 @@ ALL = {
     "annual_report": annual_report,
     "concurrent_allocation": concurrent_allocation,
     "matching_accept": matching_accept,
+    "public_ledger": public_ledger,
 }
 LARGE = {
     "needs_list",
     "annual_report",
     "concurrent_allocation",
     "matching_accept",
+    "public_ledger",
 }  # need `seed_demo --size large` data

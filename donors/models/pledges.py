@@ -159,6 +159,10 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+# Receipts the public ledger lists: money, not cancelled.
+LEDGER_ROWS = Q(cancelled_at__isnull=True, kind="money")
+
+
 class ReceiptQuerySet(ScopedQuerySet):
     def counted(self):
         """Receipts that count as received: every one but those cancelled."""
@@ -232,7 +236,13 @@ class Receipt(models.Model):
         verbose_name = _("khoản tiếp nhận")
         verbose_name_plural = _("các khoản tiếp nhận")
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["pledge", "received_on"]), models.Index(fields=["received_on"])]
+        indexes = [
+            models.Index(fields=["pledge", "received_on"]),
+            models.Index(fields=["received_on"]),
+            # The public ledger (allocations.ledger): money received, newest first, or found by its amount.
+            models.Index(fields=["-received_on", "-id"], condition=LEDGER_ROWS, name="receipt_ledger_newest"),
+            models.Index(fields=["amount"], condition=LEDGER_ROWS, name="receipt_ledger_amount"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
             models.CheckConstraint(
