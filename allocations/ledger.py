@@ -30,6 +30,7 @@ from portal.money import parse_vnd
 from portal.text import collated, fold, nfc
 
 PER_PAGE = 25
+SHOWN_DESTINATIONS = 5
 COUNT_CACHE_SECONDS = 60
 _DAY = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}$")
 _AMOUNT = re.compile(r"^\d[\d.,]*(?:đ|đồng|d|dong|vnd|vnđ)?$", re.IGNORECASE)
@@ -160,6 +161,8 @@ def ledger_rows(receipts) -> list[dict]:
     for receipt in receipts:
         donor = receipt.pledge.donor
         went = list(destinations[receipt.pk].values())
+        largest = set(map(id, sorted(went, key=lambda entry: -entry["allocated"])[:SHOWN_DESTINATIONS]))
+        others = [entry for entry in went if id(entry) not in largest]
         result.append(
             {
                 "received_on": receipt.received_on,
@@ -167,6 +170,14 @@ def ledger_rows(receipts) -> list[dict]:
                 "donor": None if donor.anonymous_publicly else donor.name,
                 "code": str(pledge_code(receipt.pledge)),
                 "destinations": went,
+                # The page lists the largest few (a company's gift may reach a hundred communes and categories);
+                # the rest are summed in one line. The API gives them all.
+                "shown": [entry for entry in went if id(entry) in largest],
+                "others": {
+                    "count": len(others),
+                    "allocated": sum(entry["allocated"] for entry in others),
+                    "delivered": sum(entry["delivered"] for entry in others),
+                },
                 "unallocated": receipt.amount - sum(entry["allocated"] for entry in went),
             }
         )
