@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donors import services
+from donors.figures import awaiting_statement
 from donors.models import (
     MARKED_STATUSES,
     Campaign,
@@ -374,11 +375,6 @@ def _confirm_typed_receipts(lines, targets) -> dict[int, tuple[StatementLine, Re
         if candidates:
             confirmed[line.pk] = (line, candidates.pop(0))
     return confirmed
-
-
-def awaiting_statement(receipts):
-    """Of these receipts, the money receipts (not cash) no statement line has confirmed yet."""
-    return receipts.filter(kind=ReceiptKind.MONEY, statement_match__isnull=True).exclude(method=PaymentMethod.CASH)
 
 
 def campaign_gifts_pledge(*, campaign_id: int, amount: int, first_day) -> int:

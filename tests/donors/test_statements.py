@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from donors.figures import awaiting_statement
 from donors.models import LineStatus, PledgeStatus, Receipt, StatementLine, StatementMatch, Suggestion
 from donors.statements import services
 from donors.statements.parsing import PRESETS, Mapping, parse, read_amount, sniff_kind
@@ -193,9 +194,9 @@ def test_it_splits_a_line_across_pledges_only_when_the_parts_sum_to_the_dong(ban
 def test_it_flags_a_typed_receipt_until_a_statement_line_confirms_it(bank):
     pledge = bank.pledges["e"]
     typed = receive_money(pledge, 1_500_000, on=dt.date(2026, 5, 10))
-    assert services.awaiting_statement(Receipt.objects.filter(pk=typed.pk)).exists()
+    assert awaiting_statement(Receipt.objects.filter(pk=typed.pk)).exists()
     _import(bank, vcb_workbook([("11/05/2026", "FT7", "", "1.500.000", "", f"{pledge_code(pledge)}")]))
-    assert not services.awaiting_statement(Receipt.objects.filter(pk=typed.pk)).exists()
+    assert not awaiting_statement(Receipt.objects.filter(pk=typed.pk)).exists()
     assert Receipt.objects.filter(pledge=pledge).count() == 2  # the world's receipt and the typed one, no third
     assert StatementMatch.objects.get().confirmed_existing
 
