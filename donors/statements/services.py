@@ -135,8 +135,9 @@ def statement_mapping_set(*, actor, statement_id: int, mapping: Mapping, save_as
     return statement
 
 
-def statement_import_start(*, actor, statement_id: int) -> StatementImport:
-    """Queue the import (a Celery task: a bank's month can hold tens of thousands of lines)."""
+def statement_import_start(*, actor, statement_id: int, in_process: bool = False) -> StatementImport:
+    """Queue the import (a Celery task: a bank's month can hold tens of thousands of lines); `in_process` runs it
+    here and now instead (the demo data and the benchmark)."""
     from donors.tasks import import_statement
 
     with transaction.atomic():
@@ -146,7 +147,10 @@ def statement_import_start(*, actor, statement_id: int) -> StatementImport:
             raise StatementRefused(_("Sao kê này đang được nhập hoặc đã nhập xong."), code="imported")
         statement.status, statement.progress, statement.errors = ImportStatus.QUEUED, 0, []
         statement.save(update_fields=["status", "progress", "errors"])
-        transaction.on_commit(lambda: import_statement.delay(statement.pk))
+        if not in_process:
+            transaction.on_commit(lambda: import_statement.delay(statement.pk))
+    if in_process:
+        return statement_import_run(statement_id=statement.pk)
     return statement
 
 
