@@ -631,7 +631,8 @@ def receipt_bulk_record(*, actor, rows: list[dict], reason: str) -> tuple[dict[i
             )
             pledge.status = to_status
             moved.append(pledge)
-    Pledge.objects.bulk_update(moved, ["status"], batch_size=2000)
+    for status in {pledge.status for pledge in moved}:  # one UPDATE per status, not bulk_update's CASE per row
+        Pledge.objects.filter(pk__in=[p.pk for p in moved if p.status == status]).update(status=status)
     history_copy(Pledge, [pledge.pk for pledge in moved], user=actor, reason=reason, change=CHANGED)
     PledgeEvent.objects.bulk_create(events, batch_size=2000)
     return made, refused

@@ -40,7 +40,7 @@ from donors.models import (
 )
 from donors.statements.parsing import Mapping, StatementError, parse, sniff_kind
 from donors.transfer_codes import CAMPAIGN, PLEDGE, find_codes
-from portal.bulk import history_copy
+from portal.bulk import CHANGED, copy_rows, history_copy
 from portal.models import AdministrativeUnit, Agency
 from portal.money import format_vnd
 from portal.permissions import Perm
@@ -214,8 +214,8 @@ def _fail(statement: StatementImport, errors: list[str]) -> StatementImport:
 def _store_lines(statement: StatementImport, lines) -> list[int]:
     """Insert the credits this account has not stored yet; the ids of those inserted, in the file's order.
 
-    ON CONFLICT DO NOTHING on (account, key) makes a line brought at the same moment by another upload a
-    duplicate too, instead of an error."""
+    The keys already stored are left out first; a line another upload stores at the same moment makes the COPY
+    fail on the unique (account, key), and the lines are then inserted with ON CONFLICT DO NOTHING instead."""
     keys = [line.key for line in lines]
     known: set[str] = set()
     for start in range(0, len(keys), CHUNK):
@@ -224,23 +224,54 @@ def _store_lines(statement: StatementImport, lines) -> list[int]:
                 "key", flat=True
             )
         )
-    rows = [
-        StatementLine(
-            province_id=statement.province_id,
-            account=statement.account,
-            key=line.key,
-            statement=statement,
-            row=line.row,
-            booked_on=line.booked_on,
-            amount=line.amount,
-            description=line.description,
-            bank_reference=line.reference,
-            balance=line.balance,
+    new = [line for line in lines if line.key not in known]
+    columns = ["province_id", "account", "key", "statement_id", "row", "booked_on", "amount", "description"]
+    columns += ["bank_reference", "balance", "status", "reason", "suggestion", "auto"]
+    try:
+        with transaction.atomic():  # COPY: a 50,000-line statement in a second, where INSERTs took several
+            copy_rows(
+                StatementLine,
+                columns,
+                [
+                    (
+                        statement.province_id,
+                        statement.account,
+                        line.key,
+                        statement.pk,
+                        line.row,
+                        line.booked_on,
+                        line.amount,
+                        line.description,
+                        line.reference,
+                        line.balance,
+                        LineStatus.UNMATCHED,
+                        "",
+                        "",
+                        False,
+                    )
+                    for line in new
+                ],
+            )
+    except IntegrityError:  # another upload stored some of these lines meanwhile: keep theirs, add the rest
+        StatementLine.objects.bulk_create(
+            [
+                StatementLine(
+                    province_id=statement.province_id,
+                    account=statement.account,
+                    key=line.key,
+                    statement=statement,
+                    row=line.row,
+                    booked_on=line.booked_on,
+                    amount=line.amount,
+                    description=line.description,
+                    bank_reference=line.reference,
+                    balance=line.balance,
+                )
+                for line in new
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
         )
-        for line in lines
-        if line.key not in known
-    ]
-    StatementLine.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     ids = list(StatementLine.objects.filter(statement=statement).order_by("row").values_list("pk", flat=True))
     history_copy(StatementLine, ids, user=statement.uploaded_by, reason=_("Nhập sao kê %(name)s") % {"name": statement})
     return ids
@@ -342,28 +373,32 @@ def statement_lines_auto_match(*, line_ids: list[int], actor=None) -> int:
             StatementMatch(line=to_receive[i], part=1, receipt=receipt, amount=receipt.amount)
             for i, receipt in made.items()
         ]
-        StatementMatch.objects.bulk_create(matches, batch_size=2000)
-        now = timezone.now()
-        matched_lines = [match.line for match in matches]
-        for line in matched_lines:
-            line.status, line.auto, line.decided_at, line.decided_by = LineStatus.MATCHED, True, now, actor
-            line.suggestion, line.suggested_pledge_id = "", None
-        left = []
+        copy_rows(
+            StatementMatch,
+            ["line_id", "part", "receipt_id", "amount", "confirmed_existing"],
+            ((m.line.pk, m.part, m.receipt.pk, m.amount, m.confirmed_existing) for m in matches),
+        )
+        matched_ids = [match.line.pk for match in matches]
+        # One UPDATE per outcome rather than bulk_update, whose CASE per row costs quadratic time at 5,000 rows.
+        StatementLine.objects.filter(pk__in=matched_ids).update(
+            status=LineStatus.MATCHED, auto=True, decided_at=timezone.now(), decided_by=actor, suggestion=""
+        )
+        history_copy(StatementLine, matched_ids, user=actor, reason=reason, change=CHANGED)
+        refusals = {to_receive[i].pk: code for i, code in refused.items()}
+        left: dict[tuple, list[int]] = {}
+        done = set(matched_ids)
         for pk, target in targets.items():
-            line = by_line[pk]
-            if line.status == LineStatus.MATCHED:
+            if pk in done:
                 continue
-            line.suggested_pledge_id = target.pledge_id if not target.campaign_id else None
-            line.suggestion = target.suggestion or Suggestion.NOT_RECEIVABLE
-            left.append(line)
-        for i, code in refused.items():
-            to_receive[i].suggestion = (
-                Suggestion.BEYOND_PLEDGE if code == "beyond_pledge" else Suggestion.NOT_RECEIVABLE
+            code = refusals.get(pk)
+            suggestion = (
+                Suggestion.BEYOND_PLEDGE if code == "beyond_pledge" else target.suggestion or Suggestion.NOT_RECEIVABLE
             )
-        fields = ["status", "auto", "decided_at", "decided_by", "suggestion", "suggested_pledge"]
-        StatementLine.objects.bulk_update(matched_lines + left, fields, batch_size=2000)
-        history_copy(StatementLine, [line.pk for line in matched_lines], user=actor, reason=reason, change="~")
-        return len(matched_lines)
+            pledge_id = None if target.campaign_id else target.pledge_id
+            left.setdefault((suggestion, pledge_id), []).append(pk)
+        for (suggestion, pledge_id), ids in left.items():
+            StatementLine.objects.filter(pk__in=ids).update(suggestion=suggestion, suggested_pledge_id=pledge_id)
+        return len(matched_ids)
 
 
 def _confirm_typed_receipts(lines, targets) -> dict[int, tuple[StatementLine, Receipt]]:
