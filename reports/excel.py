@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from reports.figures import DEFINITIONS, Figures, reconciliation_for
 
 MONEY_FORMAT = "#,##0"
+SUB = "  – "  # a row that is part of the row above
 # A text cell starting with one of these would be read as a formula by spreadsheet programs (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -174,16 +175,16 @@ def _reconciliation_sheet(book, r: dict) -> None:
     """The reconciliation with the bank: the totals, then every line still waiting and every receipt not yet seen."""
     rows = [
         [_("Tiền vào theo sao kê"), r["credits"]["count"], r["credits"]["total"]],
-        *[[f"- {row['label']}", row["count"], row["total"]] for row in r["lines"]],
+        *[[SUB + row["label"], row["count"], row["total"]] for row in r["lines"]],
         [_("Tiền đã tiếp nhận"), None, r["money_received"]],
-        [_("- Đã thấy trên sao kê"), None, r["on_statement"]],
-        [_("- Chưa thấy trên sao kê"), None, r["awaiting"]],
-        [_("- Tiền mặt"), None, r["cash"]],
+        [SUB + _("Đã thấy trên sao kê"), None, r["on_statement"]],
+        [SUB + _("Chưa thấy trên sao kê"), None, r["awaiting"]],
+        [SUB + _("Tiền mặt"), None, r["cash"]],
         [_("Đã phân bổ trong kỳ"), None, r["allocated"]],
         [_("Đã nhận trong kỳ, chưa phân bổ"), None, r["unallocated"]],
         [_("Dòng đã khớp − tiền đã thấy trên sao kê"), None, r["matched_gap"]],
-        [_("- Chênh lệch số tiền (sửa, hủy sau khi khớp)"), None, r["amount_gap"]],
-        [_("- Chênh lệch kỳ"), None, r["date_gap"]],
+        [SUB + _("Chênh lệch số tiền (sửa, hủy sau khi khớp)"), None, r["amount_gap"]],
+        [SUB + _("Chênh lệch kỳ"), None, r["date_gap"]],
         [],
         [_("Dòng sao kê chờ đối chiếu")],
         *[

@@ -225,3 +225,40 @@ def test_it_never_matches_a_line_twice_under_concurrency(bank):
     assert StatementMatch.objects.filter(line=line).count() == 1
     assert Receipt.objects.filter(statement_match__line=line).count() == 1
     assert Receipt.objects.filter(amount=1_000_000).count() == 1
+
+
+# --- Pages ---------------------------------------------------------------------------------------------------
+
+
+def test_staff_upload_map_import_and_match_on_the_pages(bank, client, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(bank.staff)
+    data = bidv_csv([("15/04/2026", "FT1", "", "3,000,000", "", "Ong Tran Van B ung ho")])
+    response = client.post("/statements/", {"file": SimpleUploadedFile("bidv.csv", data), "mapping": "p:vietcombank"})
+    detail = response["Location"]
+    page = client.get(detail).content.decode()
+    # Read with Vietcombank's mapping, BIDV's file misses a column: the preview says which, and shows the rows.
+    assert "Không tìm thấy dòng tiêu đề có đủ các cột: Nội dung, diễn giải" in page
+    assert "Ong Tran Van B ung ho" in page
+    mapping = {**PRESETS["bidv"].as_dict(), "save_as": "BIDV chi nhánh Thái Nguyên"}
+    client.post(detail, mapping)
+    assert "3.000.000" in client.get(detail).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(detail, {"import": "1"})
+    assert "Dòng mới lưu" in client.get(detail).content.decode()
+    line = StatementLine.objects.get()
+    page = client.get("/statements/queue/").content.decode()
+    assert "Ong Tran Van B ung ho" in page
+    pledge = bank.pledges["e"]
+    response = client.post(f"/statements/lines/{line.pk}/", {"pledge_1": str(pledge_code(pledge))})
+    assert response.status_code == 302
+    assert Receipt.objects.filter(pledge=pledge, amount=3_000_000, statement_match__line=line).exists()
+    # The saved mapping is offered at the next upload.
+    assert "BIDV chi nhánh Thái Nguyên" in client.get("/statements/").content.decode()
+
+
+def test_the_pledge_page_flags_a_receipt_typed_by_hand(bank, client):
+    pledge = bank.pledges["e"]
+    client.force_login(bank.staff)
+    assert "chưa thấy trên sao kê" in client.get(f"/pledges/{pledge.pk}/").content.decode()
