@@ -44,6 +44,13 @@ NOTES = {
     ),
     "plan_progress": DONOR_NOTES["plan_progress"],
     "commendation": DONOR_NOTES["commendation"],
+    "statement_credits": DONOR_NOTES["statement_credits"],
+    "on_statement": DONOR_NOTES["on_statement"],
+    # Not yet allocated: what of the money received is still waiting for a need.
+    "unallocated": _(
+        "Đã nhận, chưa phân bổ: phần tiền của các khoản tiếp nhận trong kỳ chưa được giao cho nhu cầu nào (tính "
+        "theo các đợt phân bổ còn hiệu lực đến nay, bất kể ngày phân bổ)."
+    ),
 }
 
 
@@ -68,6 +75,19 @@ def allocations_made(start: dt.date | None = None, end: dt.date | None = None):
     """ALLOCATED: active allocations (a reversed batch no longer counts) made in [start, end], each worth `amount`
     đồng (money, or goods at the value recorded when they were received)."""
     return Allocation.objects.filter(_in_range("created_at__date", start, end), active=True)
+
+
+def unallocated_amount(receipts) -> int:
+    """NOT YET ALLOCATED: đồng of these receipts that no active allocation (to this day) has given to a need."""
+    allocated = (
+        Allocation.objects.filter(receipt=OuterRef("pk"), active=True)
+        .order_by()
+        .values("receipt")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    remaining = F("amount") - Coalesce(Subquery(allocated, output_field=BigIntegerField()), 0)
+    return receipts.aggregate(total=Coalesce(Sum(remaining, output_field=BigIntegerField()), 0))["total"]
 
 
 # --- Delivered ------------------------------------------------------------------------------------------------

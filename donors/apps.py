@@ -18,6 +18,7 @@ class DonorsConfig(AppConfig):
                 (_("Kế hoạch năm"), reverse("plan-current")),
                 (_("Đỡ đầu"), reverse("sponsorship-list")),
                 (_("Khen thưởng"), reverse("commendation")),
+                (_("Sao kê"), reverse("statement-list")),
             ]
         if scope.has_perm(Perm.VIEW_OWN_DONATIONS):
             return [

@@ -67,6 +67,7 @@ def seed(context):
     _plan(province, communes)
     _pledges(donors, campaigns, communes, staff)
     _sponsorships(donors, staff)
+    _statements(province, campaigns, staff)
     context.data["donors"] = donors
 
 
@@ -280,3 +281,69 @@ def _sponsorships(donors, staff):
             child=child,
             defaults=dict(start_date=dt.date(YEAR, 3, 1), end_date=dt.date(YEAR + 1, 2, 28), monthly_amount=500_000),
         )
+
+
+def _statements(province, campaigns, staff):
+    """Two overlapping Vietcombank statements of the demo account: lines that match by their transfer code (one
+    confirms the receipt staff typed by hand), a campaign gift without a pledge, a transfer with no code and the
+    account's interest waiting in the queue, a fee (money out, not stored) and a line both statements carry."""
+    from donors.models import StatementImport
+    from donors.statements.parsing import PRESETS
+    from donors.statements.services import statement_import_start, statement_line_mark, statement_upload
+    from donors.transfer_codes import campaign_code, pledge_code
+
+    if StatementImport.objects.filter(province=province, original_name__startswith="sao-ke-vcb-demo").exists():
+        return
+    coats = Pledge.objects.get(note="[demo] áo ấm Tết")
+    gift = f"NGUYEN VAN HUNG UNG HO {campaign_code(campaigns[CampaignKind.MID_AUTUMN])} TRUNG THU"
+    second_transfer = ("FT26288001", "", 20_000_000, f"CT CP CHE TAN CUONG XANH {pledge_code(coats)} CK DOT 2")
+    day = lambda month, d: demo_date(dt.date(YEAR, month, d)).strftime("%d/%m/%Y")  # noqa: E731
+    first = [
+        (day(1, 20), "FT26020ABC", "", 80_000_000, f"CT CP CHE TAN CUONG XANH {pledge_code(coats)} AO AM TET"),
+        (day(6, 10), "SWIFT-2606-0042", "", 250_000_000, "SAKURA KIDS FOUNDATION SCHOOL MEALS"),
+        (day(9, 12), "FT26255007", "", 200_000, gift),
+        (day(10, 15), *second_transfer),
+        (day(10, 20), "FT26293002", 22_000, "", "PHI QUAN LY TAI KHOAN"),
+    ]
+    second = [
+        (day(10, 15), *second_transfer),
+        (day(10, 25), "FT26298013", "", 500_000, "NGUYEN THI MAI CHUYEN TIEN UNG HO TRE EM VUNG CAO"),
+        (day(10, 31), "", "", 12_345, "LAI TIEN GUI THANG 10"),
+    ]
+    for number, lines in ((1, first), (2, second)):
+        statement = statement_upload(
+            actor=staff,
+            province=province,
+            data=_vcb_file(lines),
+            original_name=f"sao-ke-vcb-demo-{number}.xlsx",
+            mapping=PRESETS["vietcombank"],
+        )
+        statement_import_start(actor=staff, statement_id=statement.pk, in_process=True)
+    interest = statement.lines.get(description__startswith="LAI TIEN GUI")
+    statement_line_mark(
+        line_id=interest.pk,
+        actor=staff,
+        status="not_donation",
+        reason="Lãi tiền gửi không kỳ hạn, không phải tiền tài trợ.",
+    )
+
+
+def _vcb_file(lines) -> bytes:
+    """A statement laid out as Vietcombank's export: lines about the account, the table, a total."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for text in ("NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM", "SAO KÊ TÀI KHOẢN", "Số tài khoản: 0011009988776", ""):
+        sheet.append([text])
+    sheet.append(
+        ["STT", "Ngày giao dịch", "Số tham chiếu", "Số tiền ghi nợ", "Số tiền ghi có", "Số dư", "Nội dung chi tiết"]
+    )
+    for number, (day, reference, debit, credit, description) in enumerate(lines, start=1):
+        money = lambda amount: f"{amount:,}".replace(",", ".") if amount else ""  # noqa: E731
+        sheet.append([number, day, reference, money(debit), money(credit), "", description])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from donors.models import Pledge, Receipt, ReceiptKind
+from donors.models import PaymentMethod, Pledge, Receipt, ReceiptKind, StatementLine
 
 NOTES = {
     # Received: only money and goods actually received count; a pledge is a promise and never does.
@@ -27,6 +27,18 @@ NOTES = {
         "Thực hiện kế hoạch: giá trị thực nhận trong kỳ tính cho chỉ tiêu — hiện vật theo loại hỗ trợ của hiện "
         "vật, tiền theo loại hỗ trợ và xã nhà tài trợ chỉ định; tiền không chỉ định chỉ tính cho chỉ tiêu chung. "
         "Số trẻ thực hiện là số trẻ đã được nhận hỗ trợ."
+    ),
+    # Statement credits: the bank's own record of money in, each transfer once whatever statements carried it.
+    "statement_credits": _(
+        "Tiền vào theo sao kê: các dòng ghi có trên sao kê tài khoản tiếp nhận của tỉnh, theo ngày giao dịch; mỗi "
+        "giao dịch tính một lần dù có mặt trong nhiều sao kê. Dòng đã khớp tạo ra (hoặc xác nhận) khoản tiếp nhận; "
+        "dòng không phải tiền tài trợ hoặc đã trả lại người chuyển được ghi rõ lý do."
+    ),
+    # On a statement: a money receipt that a statement line created or confirmed.
+    "on_statement": _(
+        "Đã thấy trên sao kê: khoản tiếp nhận bằng tiền do một dòng sao kê tạo ra hoặc xác nhận. Khoản nhập tay "
+        "(chuyển khoản) chưa có dòng sao kê nào xác nhận là “chưa thấy trên sao kê”; tiền mặt không đối chiếu với "
+        "sao kê."
     ),
     # Commendation: donors ranked by what was received from them in the period.
     "commendation": _(
@@ -52,6 +64,23 @@ def received_in(start: dt.date | None = None, end: dt.date | None = None):
     if end is not None:
         receipts = receipts.filter(received_on__lte=end)
     return receipts
+
+
+def statement_credits(*, province_id: int, start: dt.date | None = None, end: dt.date | None = None):
+    """STATEMENT CREDITS: the credit lines of the province's charity account booked in [start, end], each
+    transfer stored once (StatementLine's key per account)."""
+    lines = StatementLine.objects.filter(province_id=province_id)
+    if start is not None:
+        lines = lines.filter(booked_on__gte=start)
+    if end is not None:
+        lines = lines.filter(booked_on__lte=end)
+    return lines
+
+
+def awaiting_statement(receipts):
+    """NOT YET SEEN ON A STATEMENT: of these receipts, those of money not handed over in cash that no statement
+    line has created or confirmed (a receipt typed by hand, until its line arrives)."""
+    return receipts.filter(kind=ReceiptKind.MONEY, statement_match__isnull=True).exclude(method=PaymentMethod.CASH)
 
 
 def plan_progress_totals(*, province_id: int, start: dt.date, end: dt.date) -> dict[tuple[str, int | None], int]:

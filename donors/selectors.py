@@ -10,10 +10,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from donors.figures import plan_progress_totals, plan_year, received_in, received_receipts
+from donors.figures import awaiting_statement, plan_progress_totals, plan_year, received_in, received_receipts
 from donors.models import (
     Campaign,
     Donor,
@@ -145,6 +145,10 @@ def receipt_list(*, user, pledge_id: int | None = None, include_cancelled: bool 
     """Receipts in the user's scope; cancelled ones only when asked (the pledge page shows them struck out)."""
     manager = Receipt.all_objects if include_cancelled else Receipt.objects
     receipts = manager.visible_to(user).select_related("pledge__donor", "item", "recorded_by", "cancelled_by")
+    # The flag "not yet seen on a statement" (donors.figures.awaiting_statement) beside each receipt.
+    receipts = receipts.annotate(
+        not_on_statement=Exists(awaiting_statement(Receipt.all_objects.filter(pk=OuterRef("pk"))))
+    )
     if pledge_id:
         receipts = receipts.filter(pledge_id=pledge_id)
     return receipts.order_by("-received_on", "-id")

@@ -35,7 +35,7 @@ from donors.models import (
 )
 from donors.rules import check_pledge_dates
 from portal import extensions
-from portal.bulk import RowsRefused, history_copy
+from portal.bulk import CHANGED, RowsRefused, history_copy
 from portal.models import RoleAssignment
 from portal.money import format_vnd, vnd_in_words
 from portal.permissions import Perm, Role
@@ -559,3 +559,80 @@ def pledge_bulk_create(*, actor, rows: list[tuple[Pledge, list[PledgeItem]]], re
         batch_size=1000,
     )
     return pledges
+
+
+@transaction.atomic
+def receipt_bulk_record(*, actor, rows: list[dict], reason: str) -> tuple[dict[int, Receipt], dict[int, str]]:
+    """Record many money receipts at once, for lines of a bank statement: each row a dict with `pledge_id`,
+    `amount`, `received_on`, `bank_reference` and `note`.
+
+    The rules of receipt_record, row by row in the given order (a pledge receiving several rows counts the earlier
+    ones): the pledge must be receivable, the day not after today, the amount positive and, unless the row says
+    `confirm_beyond_pledge`, within what the pledge still awaits. An amount far below the pledge is not asked
+    about: the bank says what came. The same side effects, with a few bulk statements: the pledges are locked (in
+    id order), receipts and their history rows written, each pledge moved to partly received / received with an
+    event. Returns ({row index: receipt}, {row index: refusal code}) — a refused row writes nothing.
+    """
+    if not rows:
+        return {}, {}
+    pledge_ids = sorted({row["pledge_id"] for row in rows})
+    pledges = {p.pk: p for p in Pledge.objects.select_for_update().filter(pk__in=pledge_ids).order_by("pk")}
+    received = dict(
+        Receipt.objects.filter(pledge_id__in=pledge_ids)
+        .values("pledge_id")
+        .annotate(total=Sum("amount"))
+        .values_list("pledge_id", "total")
+        .order_by()
+    )
+    today = timezone.localdate()
+    made: dict[int, Receipt] = {}
+    refused: dict[int, str] = {}
+    for index, row in enumerate(rows):
+        pledge = pledges.get(row["pledge_id"])
+        amount = row["amount"]
+        so_far = received.get(row["pledge_id"], 0)
+        if pledge is None or pledge.status not in RECEIVABLE_STATUSES:
+            refused[index] = "not_receivable"
+        elif row["received_on"] > today:
+            refused[index] = "future_date"
+        elif not amount or amount <= 0:
+            refused[index] = "amount_required"
+        elif so_far + amount > pledge.amount and not row.get("confirm_beyond_pledge"):
+            refused[index] = "beyond_pledge"
+        else:
+            received[pledge.pk] = so_far + amount
+            made[index] = Receipt(
+                pledge=pledge,
+                kind=ReceiptKind.MONEY,
+                received_on=row["received_on"],
+                amount=amount,
+                method="bank_transfer",
+                bank_reference=row.get("bank_reference", "")[:80],
+                beyond_pledge_confirmed=so_far + amount > pledge.amount,
+                note=row.get("note", "")[:250],
+                recorded_by=actor,
+            )
+    Receipt.objects.bulk_create(made.values(), batch_size=2000)
+    history_copy(Receipt, [receipt.pk for receipt in made.values()], user=actor, reason=reason)
+    moved, events = [], []
+    for pledge_id in {receipt.pledge_id for receipt in made.values()}:
+        pledge = pledges[pledge_id]
+        to_status = S.RECEIVED if received[pledge_id] >= pledge.amount else S.PARTLY_RECEIVED
+        if to_status != pledge.status:
+            events.append(
+                PledgeEvent(
+                    pledge=pledge,
+                    action="receive",
+                    from_status=pledge.status,
+                    to_status=to_status,
+                    actor=actor,
+                    reason=reason,
+                )
+            )
+            pledge.status = to_status
+            moved.append(pledge)
+    for status in {pledge.status for pledge in moved}:  # one UPDATE per status, not bulk_update's CASE per row
+        Pledge.objects.filter(pk__in=[p.pk for p in moved if p.status == status]).update(status=status)
+    history_copy(Pledge, [pledge.pk for pledge in moved], user=actor, reason=reason, change=CHANGED)
+    PledgeEvent.objects.bulk_create(events, batch_size=2000)
+    return made, refused

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from donors import views
+from donors.statements import views as statements
 
 urlpatterns = [
     path("donors/", views.donor_list, name="donor-list"),
@@ -21,4 +22,8 @@ urlpatterns = [
     path("plans/<int:year>/", views.plan_detail, name="plan-detail"),
     path("sponsorships/", views.sponsorship_list, name="sponsorship-list"),
     path("commendation/", views.commendation, name="commendation"),
+    path("statements/", statements.statement_list, name="statement-list"),
+    path("statements/<int:pk>/", statements.statement_detail, name="statement-detail"),
+    path("statements/queue/", statements.statement_queue, name="statement-queue"),
+    path("statements/lines/<int:pk>/", statements.statement_line, name="statement-line"),
 ]

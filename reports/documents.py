@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from portal.models import Agency, UnitLevel
 from portal.pdf import render_pdf
 from reports import charts
-from reports.figures import DEFINITIONS, Figures, figures_for
+from reports.figures import DEFINITIONS, Figures, figures_for, reconciliation_for
 from reports.models import Report, ReportKind
 
 NEED_SERIES = [
@@ -73,6 +73,11 @@ def report_context(report: Report, figures: Figures) -> dict:
         "donors": figures.donors,
         "totals": figures.totals(),
         "definitions": list(DEFINITIONS.values()),
+        # The province's money reconciled with the bank's statements (a commune's report has no account).
+        "reconciliation": reconciliation_for(province=report.unit, start=report.period_start, end=report.period_end)
+        if figures.is_province
+        else None,
+        "reconciliation_number": 5 + bool(figures.plan) + bool(figures.donors),
     }
 
 

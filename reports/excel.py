@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from reports.figures import DEFINITIONS, Figures
+from reports.figures import DEFINITIONS, Figures, reconciliation_for
 
 MONEY_FORMAT = "#,##0"
+SUB = "  – "  # a row that is part of the row above
 # A text cell starting with one of these would be read as a formula by spreadsheet programs (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -154,6 +155,10 @@ def figures_workbook(figures: Figures) -> bytes:
         [[row["name"], row["type"], row["total"]] for row in figures.donors],
         {2},
     )
+    if figures.is_province:
+        _reconciliation_sheet(
+            book, reconciliation_for(province=figures.unit, start=figures.period_start, end=figures.period_end)
+        )
     _sheet(
         book,
         _("Cách tính số liệu"),
@@ -164,3 +169,33 @@ def figures_workbook(figures: Figures) -> bytes:
     stream = BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+def _reconciliation_sheet(book, r: dict) -> None:
+    """The reconciliation with the bank: the totals, then every line still waiting and every receipt not yet seen."""
+    rows = [
+        [_("Tiền vào theo sao kê"), r["credits"]["count"], r["credits"]["total"]],
+        *[[SUB + row["label"], row["count"], row["total"]] for row in r["lines"]],
+        [_("Tiền đã tiếp nhận"), None, r["money_received"]],
+        [SUB + _("Đã thấy trên sao kê"), None, r["on_statement"]],
+        [SUB + _("Chưa thấy trên sao kê"), None, r["awaiting"]],
+        [SUB + _("Tiền mặt"), None, r["cash"]],
+        [_("Đã phân bổ trong kỳ"), None, r["allocated"]],
+        [_("Đã nhận trong kỳ, chưa phân bổ"), None, r["unallocated"]],
+        [_("Dòng đã khớp − tiền đã thấy trên sao kê"), None, r["matched_gap"]],
+        [SUB + _("Chênh lệch số tiền (sửa, hủy sau khi khớp)"), None, r["amount_gap"]],
+        [SUB + _("Chênh lệch kỳ"), None, r["date_gap"]],
+        [],
+        [_("Dòng sao kê chờ đối chiếu")],
+        *[
+            [f"{row['booked_on']:%d/%m/%Y} {row['bank_reference']} {row['description']}", None, row["amount"]]
+            for row in r["unmatched_lines"]["rows"]
+        ],
+        [_("Khoản tiếp nhận chưa thấy trên sao kê")],
+        *[
+            [f"{row['received_on']:%d/%m/%Y} #{row['pledge_id']} {row['donor']}", None, row["amount"]]
+            for row in r["awaiting_receipts"]["rows"]
+        ],
+    ]
+    sheet = _sheet(book, _("Đối chiếu sao kê"), [_("Nội dung"), _("Số dòng"), _("Số tiền (đồng)")], rows, {2})
+    sheet.column_dimensions["A"].width = 70

@@ -37,9 +37,10 @@ from allocations.figures import (
     delivered_share_expression,
     deliveries_made,
     reached_needs,
+    unallocated_amount,
 )
-from donors.figures import plan_progress_totals, received_in
-from donors.models import DonorType, MobilisationPlan, ReceiptKind
+from donors.figures import awaiting_statement, plan_progress_totals, received_in, statement_credits
+from donors.models import DonorType, LineStatus, MobilisationPlan, PaymentMethod, ReceiptKind, StatementMatch
 from needs.models import AgeBand, Category, Need, NeedStatus, Sex
 from portal.models import AdministrativeUnit, EthnicGroup, UnitLevel
 from portal.text import collated, vietnamese_key
@@ -606,3 +607,116 @@ def _plan(figures: Figures) -> list[dict]:
             }
         )
     return rows
+
+
+# --- Reconciliation with the bank ----------------------------------------------------------------------------
+
+RECONCILIATION_LIST_LIMIT = 50
+
+
+def reconciliation_for(*, province: AdministrativeUnit, start: dt.date, end: dt.date) -> dict:
+    """The bank's statement credits, the money receipts and the allocations of a province for [start, end], side
+    by side, with every difference listed and explained (STATEMENT CREDITS, ON A STATEMENT, NOT YET SEEN ON A
+    STATEMENT, RECEIVED, ALLOCATED, NOT YET ALLOCATED: donors.figures, allocations.figures). Identities that hold
+    to the đồng:
+    - credits = matched + awaiting matching (the queue) + not a donation + returned to sender;
+    - money received = on a statement + not yet seen on a statement + cash;
+    - matched credits − receipts on a statement = the amount differences (a receipt corrected or cancelled after
+      its line matched) + the date differences (a receipt dated in another period than its line; counted + for
+      a line of the period, − for a receipt of the period).
+    """
+    lines = statement_credits(province_id=province.pk, start=start, end=end)
+    by_status = {
+        row["status"]: row for row in lines.values("status").annotate(count=Count("pk"), total=Sum("amount")).order_by()
+    }
+    statuses = [
+        {
+            "key": status.value,
+            "label": str(status.label),
+            "count": by_status.get(status.value, {}).get("count", 0),
+            "total": by_status.get(status.value, {}).get("total", 0),
+        }
+        for status in LineStatus
+    ]
+    money = received_in(start, end).filter(pledge__donor__province=province, kind=ReceiptKind.MONEY)
+    in_period = Q(receipt__received_on__gte=start, receipt__received_on__lte=end)
+    counted = Q(receipt__cancelled_at__isnull=True)
+    parts = StatementMatch.objects.filter(line__province=province, line__booked_on__gte=start, line__booked_on__lte=end)
+    amount_differences = parts.filter(~counted | (in_period & ~Q(receipt__amount=F("amount"))))
+    dated_out = parts.filter(counted & ~in_period)
+    dated_in = StatementMatch.objects.filter(counted, in_period, receipt__pledge__donor__province=province).exclude(
+        line__booked_on__gte=start, line__booked_on__lte=end
+    )
+    money_total = _total(money)
+    on_statement = _total(money.filter(statement_match__isnull=False))
+    matched = next(row["total"] for row in statuses if row["key"] == LineStatus.MATCHED)
+    allocated = _total(allocations_made(start, end).filter(receipt__in=money.values("pk")))
+    amount_gap = sum(row["line_part"] - row["counted"] for row in _match_rows(amount_differences))
+    date_gap = _part_total(dated_out) - _receipt_total(dated_in)
+    return {
+        "period_start": start,
+        "period_end": end,
+        "credits": {"count": sum(row["count"] for row in statuses), "total": sum(row["total"] for row in statuses)},
+        "lines": statuses,
+        "money_received": money_total,
+        "on_statement": on_statement,
+        "awaiting": _total(awaiting_statement(money)),
+        "cash": _total(money.filter(method=PaymentMethod.CASH, statement_match__isnull=True)),
+        "allocated": allocated,
+        "unallocated": unallocated_amount(money),
+        "matched": matched,
+        "matched_gap": matched - on_statement,
+        "amount_gap": amount_gap,
+        "date_gap": date_gap,
+        "unmatched_lines": _limited(
+            lines.filter(status=LineStatus.UNMATCHED)
+            .order_by("booked_on", "pk")
+            .values("pk", "booked_on", "amount", "description", "bank_reference")
+        ),
+        "awaiting_receipts": _limited(
+            awaiting_statement(money)
+            .order_by("received_on", "pk")
+            .values("pk", "pledge_id", "received_on", "amount", "bank_reference", donor=F("pledge__donor__name"))
+        ),
+        "amount_differences": _limited(_match_rows(amount_differences.order_by("line__booked_on", "pk"))),
+        "dated_apart": _limited(
+            list(_match_rows(dated_out.order_by("line__booked_on", "pk"))[: RECONCILIATION_LIST_LIMIT + 1])
+            + list(_match_rows(dated_in.order_by("receipt__received_on", "pk"))[: RECONCILIATION_LIST_LIMIT + 1])
+        ),
+    }
+
+
+def _total(receipts) -> int:
+    return receipts.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+
+
+def _part_total(parts) -> int:
+    return parts.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+
+
+def _receipt_total(parts) -> int:
+    return parts.aggregate(total=Coalesce(Sum("receipt__amount"), 0))["total"]
+
+
+def _match_rows(parts):
+    """Rows of statement parts with their receipts; `counted` is what the receipt counts as received (0 once
+    cancelled)."""
+    return parts.annotate(
+        counted=Case(When(receipt__cancelled_at__isnull=True, then=F("receipt__amount")), default=Value(0)),
+        line_part=F("amount"),
+    ).values(
+        "line_id",
+        "line_part",
+        "counted",
+        "receipt_id",
+        booked_on=F("line__booked_on"),
+        received_on=F("receipt__received_on"),
+        receipt_amount=F("receipt__amount"),
+        cancelled=F("receipt__cancelled_at"),
+        pledge_id=F("receipt__pledge_id"),
+    )
+
+
+def _limited(rows) -> dict:
+    rows = list(rows[: RECONCILIATION_LIST_LIMIT + 1]) if not isinstance(rows, list) else rows
+    return {"rows": rows[:RECONCILIATION_LIST_LIMIT], "more": len(rows) > RECONCILIATION_LIST_LIMIT}

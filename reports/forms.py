@@ -64,3 +64,16 @@ class CycleTextsForm(forms.ModelForm):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Lý do mở lại"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PeriodForm(forms.Form):
+    """A period to reconcile; empty, the current reporting cycle's."""
+
+    start = DayField(label=_("Từ ngày"), required=False)
+    end = DayField(label=_("Đến ngày"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise forms.ValidationError(_("Ngày kết thúc trước ngày bắt đầu."))
+        return cleaned

@@ -18,8 +18,15 @@ from portal.selectors import history_entries
 from reports import charts, services
 from reports.checklists import approval_checklist, confirmation_checklist, reopen_checklist, report_changes
 from reports.excel import figures_workbook
-from reports.figures import DEFINITIONS, figures_for
-from reports.forms import CycleCreateForm, CycleDatesForm, CycleTextsForm, ReopenForm, ReportRequestForm
+from reports.figures import DEFINITIONS, figures_for, reconciliation_for
+from reports.forms import (
+    CycleCreateForm,
+    CycleDatesForm,
+    CycleTextsForm,
+    PeriodForm,
+    ReopenForm,
+    ReportRequestForm,
+)
 from reports.models import CommuneConfirmation, ConfirmationStatus, Report, ReportingCycle
 from reports.selectors import (
     completeness,
@@ -391,3 +398,23 @@ def confirmation_reopen_view(request, pk):
         "confirmed": confirmation.status == ConfirmationStatus.CONFIRMED,
     }
     return render(request, "reports/confirmation_reopen.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def reconciliation(request):
+    """Statement credits vs receipts vs allocations of the province for a period (default: the current cycle's),
+    with every difference listed and explained (reports.figures.reconciliation_for)."""
+    _require(request, Perm.VIEW_DASHBOARDS)
+    cycle = cycle_current(user=request.user)
+    if cycle is None:
+        raise Http404
+    form = PeriodForm(request.GET or None)
+    start, end = cycle.period_start, cycle.period_end
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"] or start, form.cleaned_data["end"] or end
+    elif not form.is_bound:
+        form = PeriodForm(initial={"start": start, "end": end})
+    figures = reconciliation_for(province=cycle.province, start=start, end=end)
+    notes = [DEFINITIONS[key] for key in ("statement_credits", "on_statement", "received", "allocated", "unallocated")]
+    context = {"cycle": cycle, "form": form, "r": figures, "notes": notes}
+    return render(request, "reports/reconciliation.html", context)

@@ -20,15 +20,32 @@ from donors.models.registry import (
     MobilisationPlan,
     PlanTarget,
 )
+from donors.models.statements import (
+    MARKED_STATUSES,
+    DateFormat,
+    ImportStatus,
+    LineStatus,
+    NumberFormat,
+    StatementFormat,
+    StatementImport,
+    StatementLine,
+    StatementMatch,
+    Suggestion,
+)
 
 __all__ = [
+    "MARKED_STATUSES",
     "RECEIVABLE_STATUSES",
     "Campaign",
     "CampaignKind",
+    "DateFormat",
     "Donor",
     "DonorContact",
     "DonorType",
+    "ImportStatus",
+    "LineStatus",
     "MobilisationPlan",
+    "NumberFormat",
     "PaymentMethod",
     "PlanTarget",
     "Pledge",
@@ -40,4 +57,9 @@ __all__ = [
     "ReceiptKind",
     "Sponsorship",
     "SponsorshipStatus",
+    "StatementFormat",
+    "StatementImport",
+    "StatementLine",
+    "StatementMatch",
+    "Suggestion",
 ]

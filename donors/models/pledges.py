@@ -68,6 +68,9 @@ class Pledge(models.Model):
         _("trạng thái"), max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.PLEDGED, db_index=True
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    # The pledge that collects a campaign's gifts sent with its transfer code by people who never pledged: one per
+    # campaign, created with the first such gift; its amount grows with what arrives (donors.statements.services).
+    anonymous_gifts = models.BooleanField(_("nhận quà tặng vô danh của đợt vận động"), default=False, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người gửi"),
@@ -88,7 +91,12 @@ class Pledge(models.Model):
         verbose_name_plural = _("cam kết tài trợ")
         ordering = ["-pledged_on", "-id"]
         indexes = [models.Index(fields=["donor", "status"])]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pledge_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="pledge_amount_positive"),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=Q(anonymous_gifts=True), name="one_anonymous_gifts_pledge_per_campaign"
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.donor}"

@@ -97,6 +97,11 @@ def read_dataset(data: bytes, *, columns: list[Column], sheet_name: str) -> tabl
     return dataset
 
 
+def check_xlsx(data: bytes) -> None:
+    """Refuse what is not a plain .xlsx (legacy, password-protected, macros, another zip, a zip bomb)."""
+    _open_xlsx(data)
+
+
 def _open_xlsx(data: bytes) -> zipfile.ZipFile:
     if data.startswith(OLE_SIGNATURE):
         if "EncryptedPackage".encode("utf-16-le") in data:

@@ -67,3 +67,64 @@ def receive_goods(pledge, item, quantity, *, actor=None, on=dt.date(2026, 2, 1),
         unit_value=unit_value,
         confirm_beyond_pledge=confirm,
     )
+
+
+# --- Bank statements ---------------------------------------------------------------------------------------
+
+VCB_HEADER = [
+    "STT",
+    "Ngày giao dịch",
+    "Số tham chiếu",
+    "Số tiền ghi nợ",
+    "Số tiền ghi có",
+    "Số dư",
+    "Nội dung chi tiết",
+]
+
+
+def vcb_workbook(lines, *, preamble=("NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM", "SAO KÊ TÀI KHOẢN", "")) -> bytes:
+    """A statement as Vietcombank exports it: a few lines about the account, then the table. `lines` are
+    (day "dd/mm/yyyy", reference, debit, credit, balance, description) with amounts as text or numbers."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for text in preamble:
+        sheet.append([text])
+    sheet.append(VCB_HEADER)
+    for number, line in enumerate(lines, start=1):
+        sheet.append([number, *line])
+    sheet.append(["", "Tổng cộng", "", "", "", "", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def bidv_csv(lines) -> bytes:
+    """A statement as BIDV exports it to CSV: commas between fields, amounts with commas between thousands.
+    `lines` are (day, reference, debit, credit, balance, description)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["STT", "Ngày giao dịch", "Số tham chiếu", "Ghi nợ", "Ghi có", "Số dư", "Diễn giải"])
+    for number, line in enumerate(lines, start=1):
+        writer.writerow([number, *line])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def import_statement(*, actor, province, data: bytes, preset: str = "vietcombank", name: str = "sao-ke.xlsx"):
+    """Upload and import a statement as staff do (the task runs in-process in tests); the StatementImport."""
+    from django.test import TestCase
+
+    from donors.statements.parsing import PRESETS
+    from donors.statements.services import statement_import_start, statement_upload
+
+    statement = statement_upload(actor=actor, province=province, data=data, original_name=name, mapping=PRESETS[preset])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        statement_import_start(actor=actor, statement_id=statement.pk)
+    statement.refresh_from_db()
+    return statement

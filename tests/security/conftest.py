@@ -23,7 +23,8 @@ from allocations.models import (
     DistributionStatus,
     MatchingRun,
 )
-from donors.models import MobilisationPlan, Sponsorship
+from donors.models import ImportStatus, MobilisationPlan, Sponsorship, StatementImport, StatementLine
+from donors.statements.parsing import PRESETS
 from needs.models import NeedAttachment, NeedStatus
 from portal.models import ImportRecord, Village
 from portal.permissions import Role
@@ -73,6 +74,8 @@ class Side:
     village: object
     campaign: object
     distribution: object = None
+    statement: object = None
+    line: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -127,13 +130,30 @@ def _side(*, commune, province, donor_name, importer, officer, members=()) -> Si
         scan=ContentFile(PDF, name="ky-nhan.pdf"), scan_name="ky-nhan.pdf", scan_type="application/pdf",
     )  # fmt: skip
     DistributionLine.objects.create(distribution=distribution, need=need, planned_quantity=1)
+    statement, line = _statement(province)
     return Side(
+        statement=statement, line=line,
         distribution=distribution,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
         attachment=attachment, donor=donor,
         pledge=pledge, receipt=receipt, batch=batch, allocation=allocation, delivery=delivery, evidence=evidence,
         run=run, cycle=cycle, confirmation=confirmation, report=report, imported=imported, sponsorship=sponsorship,
     )  # fmt: skip
+
+
+def _statement(province):
+    """An imported statement of the province's account and its one credit line, waiting in the queue."""
+    account = f"970436:{province.code}"
+    statement = StatementImport.objects.create(
+        province=province, account=account, mapping={**PRESETS["vietcombank"].as_dict(), "kind": "xlsx"},
+        file=ContentFile(b"PK", name="sao-ke.xlsx"), original_name="sao-ke.xlsx", sha256="0" * 64, size=2,
+        status=ImportStatus.DONE, counts={"credits": 1, "new": 1, "duplicates": 0, "matched": 0, "queued": 1},
+    )  # fmt: skip
+    line = StatementLine.objects.create(
+        province=province, account=account, key="r:20261101:FT1", statement=statement, row=5,
+        booked_on=dt.date(2026, 11, 1), amount=1_000_000, description="NGUYEN VAN A UNG HO", bank_reference="FT1",
+    )  # fmt: skip
+    return statement, line
 
 
 @pytest.fixture

@@ -46,6 +46,12 @@ RULES = {
     "receipt-correct": ("receipt", "302/302 404/404 404/404 200/404 404/200 403/404 403/404 403/404 404/404"),
     "receipt-letter": ("receipt", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "campaign-list": (None, "302 200 200 200 200 200 200 200 200"),
+    # Bank statements are the department's books (they name who gave): staff of the province upload, map, match
+    # and mark; leadership and auditors read (403 on a change); communes and donors have nothing here (404).
+    "statement-list": (None, "302 404 404 200 200 200 200 404 404"),
+    "statement-queue": (None, "302 404 404 200 200 200 200 404 404"),
+    "statement-detail": ("statement", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "statement-line": ("line", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
     "plan-current": (None, "302 404 404 200 200 200 200 404 404"),
     "plan-detail": (None, "302 404 404 200 200 200 200 404 404"),
     "sponsorship-list": (None, "302 200 200 200 200 200 200 200 200"),
@@ -77,6 +83,7 @@ RULES = {
     "report-download": ("report", "302/302 403/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
     "report-approve": ("report", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     "report-excel": (None, "302 403 403 200 200 200 200 404 404"),
+    "reconciliation": (None, "302 404 404 200 200 200 200 404 404"),
     # Reporting cycles: staff open and change them in their province; leadership and auditors read them.
     "cycle-list": (None, "302 404 404 200 200 200 200 404 404"),
     "cycle-create": (None, "302 404 404 200 200 403 403 404 404"),
@@ -402,3 +409,31 @@ def test_key_mutations_record_a_distribution_list(world, role, status):
     assert distribution.status == DistributionStatus.PRINTED
     assert distribution.lines.exists()
     assert Delivery.objects.count() == deliveries
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("officer_a", 404), ("staff_q", 404), ("leader", 403), ("auditor", 403), ("donor", 404)],
+)
+@pytest.mark.parametrize(
+    "data", [{"pledge_1": "PLEDGE"}, {"mark-status": "not_donation", "mark-reason": "Lãi tiền gửi"}]
+)
+def test_key_mutations_match_or_mark_a_statement_line(world, role, status, data):
+    """Only the province's staff match a bank line to a pledge or mark it; for everyone else nothing moves."""
+    from donors.models import LineStatus, StatementLine
+
+    line = world.a.line
+    data = {key: str(world.a.pledge.pk) if value == "PLEDGE" else value for key, value in data.items()}
+    assert _post(world, role, "statement-line", data, pk=line.pk) == status
+    assert StatementLine.objects.get(pk=line.pk).status == LineStatus.UNMATCHED
+    assert not line.parts.exists()
+
+
+def test_key_mutations_staff_match_a_statement_line(world):
+    from donors.models import LineStatus, StatementLine
+
+    line = world.a.line
+    assert _post(world, "staff", "statement-line", {"pledge_1": str(world.a.pledge.pk)}, pk=line.pk) == 302
+    line = StatementLine.objects.get(pk=line.pk)
+    assert line.status == LineStatus.MATCHED
+    assert line.parts.get().receipt.amount == 1_000_000
