@@ -664,6 +664,8 @@ def public_ledger():
                     }
                 )
     return rows
+
+
 def statement_import():
     """A bank statement of 50,000 credit lines (BENCH_LINES) uploaded by the demo staff user and imported as the
     task does (read, stored once, auto-matched: 40,000 carry a pledge's transfer code, 5,000 a campaign's, 5,000
