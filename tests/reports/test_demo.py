@@ -12,7 +12,7 @@ def test_the_demo_has_the_2026_cycle_due_30_november_with_communes_confirmed_on_
     call_command("seed_demo")
 
     assert set(Programme.objects.values_list("code", flat=True)) == {"588-2019", "CTMTQG-2026"}
-    cycle = ReportingCycle.objects.get(year=2026)
+    cycle = ReportingCycle.objects.get(year=2026, kind="annual")
     assert cycle.due_on == dt.date(2026, 11, 30)
     assert cycle.difficulties
     assert cycle.proposals
@@ -40,7 +40,7 @@ def test_the_demo_has_real_figures_in_its_cycle_whatever_day_it_is_seeded(today,
     now = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 0)))
     monkeypatch.setattr(timezone, "now", lambda: now)
     call_command("seed_demo", verbosity=0)
-    cycle = ReportingCycle.objects.get(year=2026)
+    cycle = ReportingCycle.objects.get(year=2026, kind="annual")
     last = min(cycle.period_end, today)
 
     for day in [
