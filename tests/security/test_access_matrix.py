@@ -115,6 +115,8 @@ RULES = {
     "allocations:evidence": ("evidence", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:pledge-trace": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:public": (None, "200 200 200 200 200 200 200 200 200"),
+    # An approved Decree 03/2026 disclosure is published: its PDF, CSV and JSON are anyone's, in every province.
+    "disclosure-public": ("disclosure", "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200"),
     # Donor and pledge imports: staff who manage donors, each for their province; another import's token is 404.
     "donors-import": (None, "302 403 403 200 200 403 403 403 403"),
     "donors-import-template": (None, "302 403 403 200 200 403 403 403 403"),
@@ -196,6 +198,7 @@ def _kwargs(params: list[str], source: str | None, side) -> dict:
         "token": lambda: row.token,
         "action": lambda: "cancel",
         "year": lambda: 2026,
+        "fmt": lambda: "pdf",
         "uidb64": lambda: "MQ",
         "token_": lambda: "set-password",
     }
