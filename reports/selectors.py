@@ -95,8 +95,20 @@ def _programme_in(year: int) -> Programme | None:
 
 
 def _next_due(cycles, today: dt.date) -> ReportingCycle | None:
-    """The cycle due next; once every due date passed, the latest one."""
-    return cycles.filter(due_on__gte=today).order_by("due_on").first() or cycles.order_by("-due_on").first()
+    """Of these cycles (a province's or a user's few dozen), the one due next; once every due date passed, the
+    latest one."""
+    cycles = list(cycles)
+    ahead = [cycle for cycle in cycles if cycle.due_on >= today]
+    if ahead:
+        return min(ahead, key=lambda cycle: (cycle.due_on, cycle.pk))
+    return max(cycles, key=lambda cycle: (cycle.due_on, cycle.pk), default=None)
+
+
+def cycles_current(cycles, today: dt.date | None = None) -> list[ReportingCycle]:
+    """The current cycle of each kind among these (as cycle_current chooses it), without another query."""
+    today = today or timezone.localdate()
+    current = (_next_due([c for c in cycles if c.kind == kind], today) for kind in CycleKind)
+    return [cycle for cycle in current if cycle is not None]
 
 
 def cycle_current(*, user, kind: str = CycleKind.ANNUAL, today: dt.date | None = None) -> ReportingCycle | None:

@@ -30,6 +30,7 @@ from reports.selectors import (
     cycle_list,
     cycle_next_defaults,
     cycle_provinces,
+    cycles_current,
     disclosures_published,
     final_reports_outdated,
     officer_communes,
@@ -242,10 +243,10 @@ def excel_download(request):
 @login_required
 def cycle_list_view(request):
     _require(request, Perm.VIEW_DASHBOARDS)
-    current = [cycle_current(user=request.user, kind=kind) for kind in CycleKind]
+    cycles = list(cycle_list(user=request.user))
     context = {
-        "cycles": cycle_list(user=request.user),
-        "current_ids": {cycle.pk for cycle in current if cycle},
+        "cycles": cycles,
+        "current_ids": {cycle.pk for cycle in cycles_current(cycles)},
         "may_create": scope_for(request.user).has_perm(Perm.PREPARE_REPORTS),
     }
     return render(request, "reports/cycle_list.html", context)
