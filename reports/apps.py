@@ -46,6 +46,6 @@ class ReportsConfig(AppConfig):
         ]
 
     def public_panels(self, request):
-        from reports.selectors import disclosures_published
+        from reports.selectors import disclosures_public
 
-        return [{"template": "reports/_public_disclosures.html", "disclosures": list(disclosures_published()[:20])}]
+        return [{"template": "reports/_public_disclosures.html", "disclosures": disclosures_public()}]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -252,3 +253,26 @@ def disclosures_published():
         .select_related("unit")
         .order_by("-period_end", collated("unit__name"), "pk")
     )
+
+
+PUBLIC_DISCLOSURES_KEY = "reports:public:disclosures:v1"
+
+
+def disclosures_public() -> list[dict]:
+    """The transparency page's list of approved disclosures, as plain data cached like the page's figures; an
+    approval clears it (services.report_approve)."""
+
+    def rows():
+        return [
+            {
+                "pk": report.pk,
+                "year": report.period_end.year,
+                "unit": report.unit.name,
+                "received": report.figures.get("received", {}).get("total", 0),
+                "approved_on": timezone.localdate(report.approved_at),
+                "version": report.version,
+            }
+            for report in disclosures_published()[:20]
+        ]
+
+    return cache.get_or_set(PUBLIC_DISCLOSURES_KEY, rows, 300)

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -33,6 +34,7 @@ from reports.models import (
     ReportKind,
     ReportStatus,
 )
+from reports.selectors import PUBLIC_DISCLOSURES_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -537,4 +539,8 @@ def report_approve(*, report: Report, user, acknowledged: str = "") -> Report:
             actor=user,
             reason=_acknowledgement(checklist, _("Phê duyệt dù còn cảnh báo:")),
         )
+        if report.kind == ReportKind.DISCLOSURE:  # published now: the transparency page's list is out of date
+            cache.delete(PUBLIC_DISCLOSURES_KEY)
+            # Again once committed: a page read meanwhile may have cached the list without it.
+            transaction.on_commit(lambda: cache.delete(PUBLIC_DISCLOSURES_KEY))
     return report
