@@ -22,16 +22,10 @@ from tests.pdf import pdf_text
 from tests.reports.factories import CycleFactory, ProgrammeFactory, ReceiptFactory, approve_acknowledged
 from tests.workers import celery_worker, worker_database_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reports_root")]
 
 YEAR_START, YEAR_END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 TODAY = dt.date(2027, 2, 10)  # inside the window: the 2026 disclosure is due on 31/3/2027
-
-
-@pytest.fixture(autouse=True)
-def _reports_root(settings, tmp_path, monkeypatch):
-    settings.REPORTS_ROOT = tmp_path / "reports"
-    monkeypatch.setenv("REPORTS_ROOT", str(tmp_path / "reports"))  # for the worker subprocess
 
 
 @pytest.fixture
