@@ -18,6 +18,13 @@ def test_the_demo_has_the_2026_cycle_due_30_november_with_communes_confirmed_on_
     assert cycle.proposals
     state = completeness(cycle=cycle, today=dt.date(2026, 11, 23))
     assert (state["on_time"], state["late"]) == (1, 1)
+    # The disclosure of the year the demo's data fall in, due 31 March of the next one.
+    disclosure = ReportingCycle.objects.get(kind="disclosure")
+    assert (disclosure.year, disclosure.period_start, disclosure.due_on) == (
+        2026,
+        dt.date(2026, 1, 1),
+        dt.date(2027, 3, 31),
+    )
 
 
 @pytest.mark.django_db

@@ -280,9 +280,16 @@ def test_staff_build_it_from_its_cycle_and_the_dashboard_counts_the_days_to_31_m
 
     report = Report.objects.get(cycle=cycle)
     assert (report.kind, report.unit) == (ReportKind.DISCLOSURE, world.personas.province)
+    page = staff.get(reverse("cycle-detail", args=[cycle.pk])).content.decode()
+    assert "Lập bản công khai" in page
+    assert "Hạn xã xác nhận" not in page  # no commune confirms a disclosure
+    staff.post(reverse("cycle-detail", args=[cycle.pk]),
+               {"period_start": "01/01/2026", "period_end": "31/12/2026", "due_on": "30/03/2027"})  # fmt: skip
+    cycle.refresh_from_db()
+    assert (cycle.due_on, cycle.confirm_by) == (dt.date(2027, 3, 30), dt.date(2027, 3, 30))
     leader = Client()
     leader.force_login(world.personas.leader)
     assert leader.post(reverse("report-request"), {"cycle": cycle.pk}).status_code == 404
     page = leader.get(reverse("report-dashboard")).content.decode()
     assert "Công khai theo Nghị định 03/2026 — năm 2026" in page
-    assert "còn <strong>49</strong> ngày" in page  # 10/2 → 31/3/2027
+    assert "còn <strong>48</strong> ngày" in page  # 10/2 → 30/3/2027
