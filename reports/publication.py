@@ -24,6 +24,7 @@ BALANCE_LABELS = {
     "closing": "Số dư chuyển kỳ sau",
 }
 CSV_HEADER = ("section", "key", "label", "measure", "value")
+SECTIONS = ("unit", "period", "received", "use", "balance", "definitions")  # jsonb stores keys in its own order
 
 
 def disclosure_rows(figures: dict) -> list[tuple]:
@@ -70,6 +71,6 @@ def disclosure_json(report: Report) -> bytes:
             "approved_at": report.approved_at.isoformat() if report.approved_at else None,
             "pdf_sha256": report.sha256,
         },
-        **report.figures,
+        **{key: report.figures[key] for key in SECTIONS if key in report.figures},
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
