@@ -25,6 +25,7 @@ from donors.models import Campaign
 from donors.selectors import campaign_transfer
 from donors.transfer_codes import campaign_code
 from needs.models import Category, Need, Priority
+from portal.extensions import public_panels
 from portal.models import AdministrativeUnit, UnitLevel, Village
 from portal.money import parse_vnd
 from portal.numbers import read_grouped
@@ -612,6 +613,7 @@ def public_page(request):
         "years": range(this_year, 2018, -1),
         "small": selectors.SMALL_COUNT,
         "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
+        "panels": public_panels(request),
     }
     response = render(request, "allocations/public.html", context)
     response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"

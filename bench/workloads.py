@@ -360,7 +360,9 @@ def annual_report():
     from reports.documents import report_context, report_figures
     from reports.models import Report, ReportingCycle
 
-    cycle = ReportingCycle.objects.select_related("province").get(province__code=PROVINCE_CODE, year=2026)
+    cycle = ReportingCycle.objects.select_related("province").get(
+        province__code=PROVINCE_CODE, year=2026, kind="annual"
+    )
     started = time.perf_counter()
     worker = subprocess.run(
         [sys.executable, "-c", BUILD_REPORT_WITH_PEAK], cwd=settings.BASE_DIR, capture_output=True, text=True

@@ -4,6 +4,8 @@ An app's AppConfig may define:
 - `nav_items(scope) -> list[(label, url)]`: menu entries for a user with this scope;
 - `home_panels(request, scope) -> list[dict]`: panels for the home page, each a dict with a "template"
   key (rendered with the dict as `panel`) and whatever that template needs;
+- `public_panels(request) -> list[dict]`: panels for the public transparency page, as home_panels (no scope: the
+  public sees only what is published);
 - `child_record_sections(child) -> list[dict]`: what the app holds about a child, for the guardian's copy of the
   record, each a dict with "title", "columns" (headings) and "rows" (lists of cells);
 - `child_history(child) -> list[QuerySet]`: the change history (simple_history rows) of what the app holds about a
@@ -35,6 +37,10 @@ def nav_items(scope) -> list[tuple[str, str]]:
 
 def home_panels(request, scope) -> list[dict]:
     return _collect("home_panels", request, scope)
+
+
+def public_panels(request) -> list[dict]:
+    return _collect("public_panels", request)
 
 
 def child_record_sections(child) -> list[dict]:

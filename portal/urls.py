@@ -46,6 +46,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("needs.urls")),
     path("reports/", include("reports.urls")),
+    path("transparency/disclosures/", include("reports.public_urls")),
     path("", include("allocations.urls")),
     path("needs/excel/", include("needs.excel_urls")),
     path(

@@ -11,8 +11,8 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReportingCycle)
 class ReportingCycleAdmin(SimpleHistoryAdmin):
-    list_display = ["programme", "province", "year", "period_start", "period_end", "confirm_by", "due_on"]
-    list_filter = ["programme", "year"]
+    list_display = ["programme", "province", "kind", "year", "period_start", "period_end", "confirm_by", "due_on"]
+    list_filter = ["programme", "kind", "year"]
 
 
 @admin.register(CommuneConfirmation)

@@ -44,3 +44,8 @@ class ReportsConfig(AppConfig):
                 "completeness": completeness(cycle=cycle),
             }
         ]
+
+    def public_panels(self, request):
+        from reports.selectors import disclosures_public
+
+        return [{"template": "reports/_public_disclosures.html", "disclosures": disclosures_public()}]

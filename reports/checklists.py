@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,13 +26,14 @@ from django.utils.translation import ngettext
 from needs.models import Need, NeedStatus
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.text import collated
-from reports.figures import Figures, Lineage, figures_for
+from reports.figures import Figures, Lineage, disclosure_figures, figures_for
 from reports.models import (
     BUILT_STATUSES,
     CommuneConfirmation,
     ConfirmationStatus,
     Report,
     ReportingCycle,
+    ReportKind,
     ReportStatus,
 )
 from reports.selectors import confirmation_changes_since
@@ -102,14 +103,18 @@ class Checklist:
 def approval_checklist(*, report: Report) -> Checklist:
     """Before leadership approve a draft as final: communes that have not confirmed the figures the report states,
     totals that are zero, needs the department has not verified, and a PDF older than the figures or a newer
-    version."""
+    version. A Decree 03/2026 disclosure, which no commune confirms and which is published as it is, is checked
+    instead for a period not over yet and for figures that changed since its PDF was built."""
     cycle = report.cycle
     figures = figures_for(unit=report.unit, period_start=report.period_start, period_end=report.period_end, cycle=cycle)
     checks = []
-    if _is_cycle_period(report, cycle):
-        checks += _unconfirmed(cycle=cycle, unit=report.unit)
-    checks += _zero_totals(figures)
-    checks += _awaiting_verification(figures)
+    if report.kind == ReportKind.DISCLOSURE:
+        checks += _zero_totals(figures) + _disclosure_checks(report)
+    else:
+        if _is_cycle_period(report, cycle):
+            checks += _unconfirmed(cycle=cycle, unit=report.unit)
+        checks += _zero_totals(figures)
+        checks += _awaiting_verification(figures)
     checks += _outdated(report)
     newer = (
         Report.objects.filter(
@@ -311,6 +316,40 @@ def _outdated(report: Report) -> list[Check]:
                     )
                     % {"when": _when(changed)},
                     f"cycle:{changed.isoformat()}",
+                )
+            )
+    return checks
+
+
+def _disclosure_checks(report: Report) -> list[Check]:
+    """A disclosure published before its year is over, or whose figures moved since its PDF was built (money
+    received or allocated recorded later with a date in the period)."""
+    checks = []
+    if report.period_end >= timezone.localdate():
+        checks.append(
+            Check(
+                "period_open",
+                _(
+                    "Kỳ số liệu chưa kết thúc (đến ngày %(end)s): công bố bây giờ thì số liệu còn có thể thay đổi sau "
+                    "khi đã công khai."
+                )
+                % {"end": report.period_end.strftime("%d/%m/%Y")},
+                f"open:{report.period_end.isoformat()}",
+            )
+        )
+    if report.is_built:
+        with translation.override("vi"):  # as the build computed them, definitions included
+            now = disclosure_figures(unit=report.unit, period_start=report.period_start, period_end=report.period_end)
+        if now != report.figures:
+            checks.append(
+                Check(
+                    "figures_changed",
+                    _(
+                        "Số liệu đã thay đổi từ khi bản PDF được lập lúc %(when)s (có khoản tiếp nhận hoặc phân bổ "
+                        "được ghi sau đó): bản công khai không còn đúng số liệu hiện tại. Hãy lập lại."
+                    )
+                    % {"when": _when(report.started_at)},
+                    f"figures:{report.pk}",
                 )
             )
     return checks

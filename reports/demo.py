@@ -1,4 +1,6 @@
-"""Demo reporting: the two programmes, the 2026 cycle due 30/11/2026 with its texts, two communes confirmed."""
+"""Demo reporting: the two programmes, the 2026 cycle due 30/11/2026 with its texts, two communes confirmed, and the
+Decree 03/2026 disclosure of 2026 (due 31/3/2027): the demo's money and support all fall in 2026, so that is the
+disclosure with real figures; staff build it and leadership approve it to publish it (2025 holds no demo data)."""
 
 import datetime as dt
 
@@ -6,7 +8,14 @@ from django.utils import timezone
 
 from portal.demo import DEMO_PERIOD, DEMO_YEAR, ensure
 from reports.figures import commune_snapshot
-from reports.models import CommuneConfirmation, ConfirmationEvent, ConfirmationStatus, Programme, ReportingCycle
+from reports.models import (
+    CommuneConfirmation,
+    ConfirmationEvent,
+    ConfirmationStatus,
+    CycleKind,
+    Programme,
+    ReportingCycle,
+)
 
 PROGRAMMES = [
     (
@@ -48,6 +57,7 @@ def seed(context):
         programme=programmes["CTMTQG-2026"],
         province=context.data["province"],
         year=DEMO_YEAR,
+        kind=CycleKind.ANNUAL,
         defaults=dict(
             period_start=DEMO_PERIOD[0],
             period_end=DEMO_PERIOD[1],
@@ -79,3 +89,11 @@ def seed(context):
                 confirmation=confirmation, action=ConfirmationStatus.CONFIRMED, actor=officer
             )
     context.data["reporting_cycle"] = cycle
+    context.data["disclosure_cycle"] = ensure(
+        ReportingCycle,
+        programme=programmes["CTMTQG-2026"],
+        province=context.data["province"],
+        year=DEMO_YEAR,
+        kind=CycleKind.DISCLOSURE,
+        defaults=ReportingCycle.disclosure_dates(DEMO_YEAR),
+    )

@@ -1,4 +1,8 @@
-"""The report as a Decree 30/2020/NĐ-CP document (PDF) — context built from the figures module only."""
+"""Reports as Decree 30/2020/NĐ-CP documents (PDF) — context built from the figures module only.
+
+The annual (or any period's) report reads `Figures`; the Decree 03/2026 disclosure reads the dictionary of
+`disclosure_figures`, which its build stores so that the CSV and JSON published with it state the same figures.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from django.utils import timezone, translation
 from portal.models import Agency, UnitLevel
 from portal.pdf import render_pdf
 from reports import charts
-from reports.figures import DEFINITIONS, Figures, figures_for, reconciliation_for
+from reports.figures import ANONYMOUS, DEFINITIONS, Figures, disclosure_figures, figures_for, reconciliation_for
 from reports.models import Report, ReportKind
 
 NEED_SERIES = [
@@ -43,12 +47,10 @@ def report_figures(report: Report) -> Figures:
     )
 
 
-def report_context(report: Report, figures: Figures) -> dict:
+def _document_context(report: Report) -> dict:
+    """What every report's Decree 30 header and closing read: the agency, number/symbol, date and recipients."""
     agency = Agency.objects.get(province_id=report.cycle.province_id)
-    needs_by_category = figures.needs_by_category()
-    active_communes = [row for row in figures.children_by_commune() if figures.is_active(row["key"])]
     return {
-        # The shared Decree 30 header and closing read these five names.
         "agency": agency,
         "number": report.number,
         "symbol": f"BC-{agency.department_abbreviation}",
@@ -56,6 +58,14 @@ def report_context(report: Report, figures: Figures) -> dict:
         "recipients": [line for line in agency.recipients.splitlines() if line.strip()],
         "report": report,
         "cycle": report.cycle,
+    }
+
+
+def report_context(report: Report, figures: Figures) -> dict:
+    needs_by_category = figures.needs_by_category()
+    active_communes = [row for row in figures.children_by_commune() if figures.is_active(row["key"])]
+    return {
+        **_document_context(report),
         "subject": report_subject(report),
         "figures": figures,
         "resources": figures.resources,
@@ -81,11 +91,32 @@ def report_context(report: Report, figures: Figures) -> dict:
     }
 
 
-def report_pdf(report: Report, *, progress=lambda percent: None) -> bytes:
-    """The PDF bytes of a report; official documents are in Vietnamese whatever the requester's language."""
+def disclosure_subject(report: Report) -> str:
+    return f"Công khai tình hình tiếp nhận và kết quả sử dụng các khoản đóng góp năm {report.period_end.year}"
+
+
+def disclosure_context(report: Report, figures: dict) -> dict:
+    return {
+        **_document_context(report),
+        "subject": disclosure_subject(report),
+        "figures": figures,
+        "anonymous": ANONYMOUS,
+        "definitions": list(figures["definitions"].values()),
+    }
+
+
+def report_document(report: Report, *, progress=lambda percent: None) -> tuple[bytes, dict]:
+    """The PDF bytes of a report and the figures to keep with it (a disclosure's; none for other reports).
+
+    Official documents are in Vietnamese whatever the requester's language.
+    """
     with translation.override("vi"):
+        if report.kind == ReportKind.DISCLOSURE:
+            kept = disclosure_figures(unit=report.unit, period_start=report.period_start, period_end=report.period_end)
+            progress(40)
+            return render_pdf("reports/pdf/disclosure.html", disclosure_context(report, kept)), kept
         figures = report_figures(report)
         progress(40)
         context = report_context(report, figures)
         progress(60)
-        return render_pdf("reports/pdf/report.html", context)
+        return render_pdf("reports/pdf/report.html", context), {}

@@ -19,6 +19,9 @@ footnotes on the dashboard, in the PDF and the workbook, and in the API's "defin
 - Plan progress is donors.figures.plan_progress_totals for the period; its children are children reached.
 - Per-commune figures ("local" figures) of a commune that confirmed them for a cycle come from the snapshot
   taken at confirmation, when the figures asked for are that cycle's period; the province adds communes up.
+- The Decree 03/2026 disclosure (`disclosure_figures`) reads the same figures (live, never a commune's snapshot)
+  and adds the BALANCE carried forward, defined below from RECEIVED and ALLOCATED; being public, it names no
+  donor who asked for anonymity and shows children counts of 1 to 4 as "<5".
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 from django.db.models import BigIntegerField, Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from allocations.figures import (
     NOTES,
@@ -36,9 +40,11 @@ from allocations.figures import (
     children_reached_by,
     delivered_share_expression,
     deliveries_made,
+    notes,
     reached_needs,
     unallocated_amount,
 )
+from allocations.selectors import SMALL_COUNT
 from donors.figures import awaiting_statement, plan_progress_totals, received_in, statement_credits
 from donors.models import DonorType, LineStatus, MobilisationPlan, PaymentMethod, ReceiptKind, StatementMatch
 from needs.models import AgeBand, Category, Need, NeedStatus, Sex
@@ -73,6 +79,19 @@ NEED_MEASURES = (
 # The definition of every figure, shown with them (one text per figure: allocations.figures.NOTES).
 DEFINITIONS = NOTES
 UNCATEGORISED = ""  # money received without a category (goods carry the category of their item)
+ANONYMOUS = "ẩn danh"  # how a public document names a donor who asked not to be named
+DISCLOSURE_NOTES = {
+    # Balance: what was received and not yet given to a need, carried to the next period.
+    "balance": gettext_lazy(
+        "Số dư chuyển kỳ sau: giá trị tiền, hiện vật đã tiếp nhận nhưng chưa phân bổ cho nhu cầu nào, bằng số dư "
+        "đầu kỳ cộng đã tiếp nhận trong kỳ trừ đã phân bổ trong kỳ; số dư đầu kỳ là tổng đã tiếp nhận trừ tổng đã "
+        "phân bổ trước ngày đầu kỳ. Tiền và hiện vật tính riêng (phân bổ tính theo khoản tiếp nhận được dùng)."
+    ),
+    "anonymous": gettext_lazy(
+        "Nhà tài trợ đề nghị không công khai tên được ghi là «ẩn danh» và cộng chung theo loại nhà tài trợ."
+    ),
+    "small_counts": gettext_lazy("Số trẻ từ 1 đến 4 được ghi là «<5» để không thể nhận ra trẻ."),
+}
 
 
 @dataclass
@@ -452,6 +471,7 @@ def _money_in(unit, commune_ids, start, end):
                 campaign_name=Coalesce("pledge__campaign__name", Value("")),
                 category=Coalesce("item__category", Value(UNCATEGORISED)),
                 month=TruncMonth("received_on"),
+                donor_anonymous=F("pledge__donor__anonymous_publicly"),
             )
         )
     return (
@@ -466,6 +486,7 @@ def _money_in(unit, commune_ids, start, end):
             campaign_name=Coalesce("receipt__pledge__campaign__name", Value("")),
             category=F("need__category"),
             month=TruncMonth("created_at"),
+            donor_anonymous=F("receipt__pledge__donor__anonymous_publicly"),
         )
     )
 
@@ -720,3 +741,140 @@ def _match_rows(parts):
 def _limited(rows) -> dict:
     rows = list(rows[: RECONCILIATION_LIST_LIMIT + 1]) if not isinstance(rows, list) else rows
     return {"rows": rows[:RECONCILIATION_LIST_LIMIT], "more": len(rows) > RECONCILIATION_LIST_LIMIT}
+
+
+# --- The Decree 03/2026 disclosure ---------------------------------------------------------------------------
+
+
+def public_count(n: int) -> int | None:
+    """A count the public reads: None (shown "<5") for 1 to 4 children, so that no child can be singled out."""
+    return None if 0 < n < SMALL_COUNT else n
+
+
+def disclosure_figures(*, unit: AdministrativeUnit, period_start: dt.date, period_end: dt.date) -> dict:
+    """What a province publishes under Decree 03/2026 for a period, JSON-ready: the contributions RECEIVED (money
+    and goods, by donor kind, each donor named unless they asked to be anonymous), the results of their use
+    (ALLOCATED, DELIVERED and CHILDREN REACHED, by commune and by category), the BALANCE carried forward and the
+    definitions. The PDF, the CSV and the JSON of a disclosure are all this dictionary."""
+    figures = figures_for(unit=unit, period_start=period_start, period_end=period_end)
+    commune_ids = set(figures.commune_names) | set(Lineage.of(figures.commune_names).root_of)
+    money_in = _money_in(unit, commune_ids, period_start, period_end)
+    resources = figures.resources
+    totals = figures.totals()
+    codes = dict(AdministrativeUnit.objects.filter(pk__in=figures.commune_names).values_list("pk", "code"))
+    reached = {row["key"]: row["beneficiaries"] for row in figures.children_by_commune()}
+    by_commune = [
+        {
+            "code": codes[row["key"]],
+            "name": row["label"],
+            "allocated": row["allocated"],
+            "delivered": row["delivered_value"],
+            "children_reached": public_count(reached.get(row["key"], 0)),
+        }
+        for row in figures.needs_by_commune()
+        if figures.is_active(row["key"])
+    ]
+    reached = {row["key"]: row["beneficiaries"] for row in figures.children_by_category()}
+    by_category = [
+        {
+            "key": row["key"],
+            "label": row["label"],
+            "allocated": row["allocated"],
+            "delivered": row["delivered_value"],
+            "children_reached": public_count(reached[row["key"]]),
+        }
+        for row in figures.needs_by_category()
+    ]
+    money = ("cash", "in_kind", "total")
+    return {
+        "unit": {"code": unit.code, "name": unit.name},
+        "period": {"start": period_start.isoformat(), "end": period_end.isoformat()},
+        "received": {
+            **{key: resources[key] for key in money},
+            "by_donor_type": [
+                {key: row[key] for key in ("key", "label", *money)} for row in resources["by_donor_type"]
+            ],
+            "donors": _donors_disclosed(money_in),
+        },
+        "use": {
+            "allocated": totals["allocated"],
+            "delivered": totals["delivered"],
+            "children_reached": public_count(totals["children_reached"]),
+            "by_commune": by_commune,
+            "by_category": by_category,
+        },
+        "balance": _balance(unit, commune_ids, period_start, period_end),
+        "definitions": {
+            key: str(text)
+            for key, text in zip(
+                ("received", "allocated", "delivered", "children_reached"),
+                notes("received", "allocated", "delivered", "children_reached"),
+                strict=True,
+            )
+        }
+        | {key: str(text) for key, text in DISCLOSURE_NOTES.items()},
+    }
+
+
+def _donors_disclosed(money_in) -> list[dict]:
+    """Every donor whose gifts were received in the period, by name; those who asked for anonymity as one row
+    "ẩn danh" per donor kind. Named donors by value received, largest first."""
+    rows = money_in.values("donor_key", "donor_name", "donor_type", "donor_anonymous").annotate(
+        cash=Coalesce(Sum("value", filter=Q(is_cash=1)), 0),
+        in_kind=Coalesce(Sum("value", filter=Q(is_cash=0)), 0),
+    )
+    types = {t.value: str(t.label) for t in DonorType}
+    named, anonymous = [], {}
+    for row in rows.order_by():
+        entry = {"cash": row["cash"], "in_kind": row["in_kind"], "total": row["cash"] + row["in_kind"]}
+        if row["donor_anonymous"]:
+            group = anonymous.setdefault(row["donor_type"], {"cash": 0, "in_kind": 0, "total": 0, "donors": 0})
+            group["donors"] += 1
+            for key, value in entry.items():
+                group[key] += value
+        else:
+            named.append({"name": row["donor_name"], "type": row["donor_type"], "donors": 1, **entry})
+    named.sort(key=lambda row: (-row["total"], vietnamese_key(row["name"])))
+    order = [t.value for t in DonorType]
+    grouped = [
+        {"name": ANONYMOUS, "type": kind, **anonymous[kind]}
+        for kind in sorted(anonymous, key=lambda k: order.index(k) if k in order else len(order))
+    ]
+    return [
+        {"name": row["name"], "type": row["type"], "type_label": types.get(row["type"], row["type"]),
+         **{key: row[key] for key in ("donors", "cash", "in_kind", "total")}}
+        for row in named + grouped
+    ]  # fmt: skip
+
+
+def _by_kind(rows) -> dict:
+    cash = sum(total for kind, total in rows if kind == ReceiptKind.MONEY)
+    in_kind = sum(total for kind, total in rows if kind != ReceiptKind.MONEY)
+    return {"cash": cash, "in_kind": in_kind, "total": cash + in_kind}
+
+
+def _balance(unit, commune_ids, start: dt.date, end: dt.date) -> dict:
+    """BALANCE carried forward (DISCLOSURE_NOTES["balance"]): opening, received and allocated in the period, closing;
+    each in money, goods and total. Received is the province's donors' (as everywhere), allocated what went to the
+    needs of its communes, split by the kind of the receipt it came from."""
+    before = start - dt.timedelta(days=1)
+
+    def received(a, b):
+        rows = received_in(a, b).filter(pledge__donor__province=unit).values("kind").annotate(total=Sum("amount"))
+        return _by_kind(rows.order_by().values_list("kind", "total"))
+
+    def allocated(a, b):
+        rows = allocations_made(a, b).filter(need__commune_id__in=commune_ids)
+        rows = rows.values("receipt__kind").annotate(total=Sum("amount")).order_by()
+        return _by_kind(rows.values_list("receipt__kind", "total"))
+
+    opening_in, opening_out = received(None, before), allocated(None, before)
+    balance = {
+        "opening": {key: opening_in[key] - opening_out[key] for key in opening_in},
+        "received": received(start, end),
+        "allocated": allocated(start, end),
+    }
+    balance["closing"] = {
+        key: balance["opening"][key] + balance["received"][key] - balance["allocated"][key] for key in opening_in
+    }
+    return balance

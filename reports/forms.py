@@ -6,14 +6,19 @@ from portal.dates import DayField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
 from portal.text import collated
-from reports.models import ReportingCycle, ReportKind
+from reports.models import CycleKind, ReportingCycle, ReportKind
 
 
 class ReportRequestForm(forms.Form):
     """Which report to build: the province or one commune, for the cycle's period or any other."""
 
     unit = forms.ModelChoiceField(label=_("Phạm vi"), queryset=AdministrativeUnit.objects.none(), to_field_name="code")
-    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportKind.choices, initial=ReportKind.ANNUAL)
+    # A disclosure is built from its own cycle's page.
+    kind = forms.ChoiceField(
+        label=_("Loại báo cáo"),
+        choices=[choice for choice in ReportKind.choices if choice[0] != ReportKind.DISCLOSURE],
+        initial=ReportKind.ANNUAL,
+    )
     period_start = DayField(label=_("Từ ngày"), required=False, help_text=_("Để trống: theo kỳ báo cáo."))
     period_end = DayField(label=_("Đến ngày"), required=False)
 
@@ -39,12 +44,24 @@ class ReportRequestForm(forms.Form):
 
 
 class CycleDatesForm(forms.ModelForm):
-    """The dates of a cycle; the model's clean() says which one is out of order."""
+    """The dates of a cycle; the model's clean() says which one is out of order. A disclosure cycle has no
+    communes' confirmation: its confirm_by is its due date."""
 
     class Meta:
         model = ReportingCycle
         fields = ["period_start", "period_end", "confirm_by", "due_on"]
         field_classes = dict.fromkeys(fields, DayField)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind == CycleKind.DISCLOSURE:
+            del self.fields["confirm_by"]
+
+    def clean(self):
+        data = super().clean()
+        if "confirm_by" not in self.fields:
+            data["confirm_by"] = data.get("due_on")
+        return data
 
 
 class CycleCreateForm(CycleDatesForm):

@@ -17,6 +17,14 @@ DEFAULT_DUE = (11, 30)  # the annual report reaches the People's Committee and t
 # leaves two weeks to build and approve the report.
 DEFAULT_PERIOD_END = (11, 15)
 DEFAULT_CONFIRM_BY = (11, 15)
+# Decree 03/2026/NĐ-CP: social and charity funds publish what they received and how it was used in a calendar year
+# before 31 March of the next one.
+DISCLOSURE_DUE = (3, 31)
+
+
+class CycleKind(models.TextChoices):
+    ANNUAL = "annual", _("Báo cáo năm")
+    DISCLOSURE = "disclosure", _("Công khai theo Nghị định 03/2026")
 
 
 class Programme(models.Model):
@@ -43,7 +51,12 @@ class Programme(models.Model):
 
 
 class ReportingCycle(models.Model):
-    """One year of reporting for a province: the period covered, the communes' confirmation date and the due date."""
+    """One year of reporting for a province: the period covered, the communes' confirmation date and the due date.
+
+    An annual cycle is the programme's report to the People's Committee (due 30 November); a disclosure cycle is the
+    yearly public disclosure of Decree 03/2026 (the previous calendar year, due 31 March), whose figures no commune
+    confirms (its `confirm_by` is its due date).
+    """
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("chương trình"), on_delete=models.PROTECT, related_name="cycles"
@@ -55,6 +68,7 @@ class ReportingCycle(models.Model):
         related_name="reporting_cycles",
         limit_choices_to={"level": "province"},
     )
+    kind = models.CharField(_("loại kỳ"), max_length=12, choices=CycleKind.choices, default=CycleKind.ANNUAL)
     year = models.PositiveSmallIntegerField(_("năm báo cáo"))
     period_start = models.DateField(_("số liệu từ ngày"))
     period_end = models.DateField(_("số liệu đến ngày"))
@@ -72,13 +86,21 @@ class ReportingCycle(models.Model):
         verbose_name_plural = _("kỳ báo cáo")
         ordering = ["-year"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "province", "year"], name="cycle_once_per_programme_year"),
+            models.UniqueConstraint(
+                fields=["programme", "province", "year", "kind"], name="cycle_once_per_programme_year_kind"
+            ),
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="cycle_period_ordered"),
             models.CheckConstraint(condition=Q(due_on__gte=models.F("confirm_by")), name="cycle_confirm_before_due"),
         ]
 
     def __str__(self):
+        if self.kind == CycleKind.DISCLOSURE:
+            return f"{self.get_kind_display()} {self.year}"
         return f"{self.programme.code} {self.year}"
+
+    @property
+    def is_disclosure(self) -> bool:
+        return self.kind == CycleKind.DISCLOSURE
 
     def clean(self):
         """The dates in the order the work happens, each error on its own field (all of them on the dates form)."""
@@ -103,6 +125,17 @@ class ReportingCycle(models.Model):
     @staticmethod
     def default_confirm_by(year: int) -> dt.date:
         return dt.date(year, *DEFAULT_CONFIRM_BY)
+
+    @staticmethod
+    def disclosure_dates(year: int) -> dict:
+        """The disclosure of a year: the whole calendar year, due 31 March of the next one."""
+        due = dt.date(year + 1, *DISCLOSURE_DUE)
+        return {
+            "period_start": dt.date(year, 1, 1),
+            "period_end": dt.date(year, 12, 31),
+            "confirm_by": due,
+            "due_on": due,
+        }
 
 
 class ConfirmationStatus(models.TextChoices):
@@ -191,6 +224,7 @@ class ReportKind(models.TextChoices):
     ANNUAL = "annual", _("Báo cáo năm")
     SEMI_ANNUAL = "semi_annual", _("Báo cáo 6 tháng")
     AD_HOC = "ad_hoc", _("Báo cáo đột xuất")
+    DISCLOSURE = "disclosure", _("Công khai tiếp nhận và sử dụng đóng góp")
 
 
 class Report(models.Model):
@@ -248,6 +282,8 @@ class Report(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    # A disclosure's figures as its build read them: the PDF states them, the CSV and JSON publish exactly them.
+    figures = models.JSONField(_("số liệu công khai"), default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "unit"

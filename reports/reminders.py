@@ -14,7 +14,7 @@ from django.utils import translation
 
 from portal.models import AdministrativeUnit, RoleAssignment, UnitLevel
 from portal.permissions import GRANTS, Perm
-from reports.models import CommuneConfirmation, ConfirmationStatus, ReminderSent, ReportingCycle
+from reports.models import CommuneConfirmation, ConfirmationStatus, CycleKind, ReminderSent, ReportingCycle
 
 STEPS = (14, 7, 2)
 
@@ -54,7 +54,9 @@ def _claim_and_send(*, cycle, commune, step: str, recipients: list[str], subject
 def reminders_send(*, today: dt.date) -> int:
     sent = 0
     with translation.override("vi"):
-        for cycle in ReportingCycle.objects.filter(due_on__gte=today).select_related("province", "programme"):
+        # Annual cycles: a disclosure has no communes' confirmation, and its messages would speak of one.
+        cycles = ReportingCycle.objects.filter(due_on__gte=today, kind=CycleKind.ANNUAL)
+        for cycle in cycles.select_related("province", "programme"):
             sent += _commune_reminders(cycle, today) + _staff_reminders(cycle, today)
     return sent
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -17,9 +18,11 @@ from reports.models import (
     CommuneConfirmation,
     ConfirmationEvent,
     ConfirmationStatus,
+    CycleKind,
     Programme,
     Report,
     ReportingCycle,
+    ReportKind,
     ReportStatus,
 )
 
@@ -54,13 +57,24 @@ def cycle_provinces(*, user):
     )
 
 
-def cycle_next_defaults(*, province: AdministrativeUnit, today: dt.date | None = None) -> dict:
-    """What the form to open the next cycle proposes: the year after the province's latest cycle (at the earliest
-    this year), the programme in force that year, a period that continues the previous one without a gap (from
-    1 January when there is none) and the usual dates (15 November; due 30 November)."""
+def cycle_next_defaults(
+    *, province: AdministrativeUnit, kind: str = CycleKind.ANNUAL, today: dt.date | None = None
+) -> dict:
+    """What the form to open the next cycle proposes.
+
+    Annual: the year after the province's latest annual cycle (at the earliest this year), the programme in force
+    that year, a period that continues the previous one without a gap (from 1 January when there is none) and the
+    usual dates (15 November; due 30 November).
+    Disclosure (Decree 03/2026): the first year after the latest disclosure cycle whose 31 March deadline has not
+    passed — on 10 February 2027 the 2026 disclosure, due 31/3/2027; from 1 April 2027 the 2027 one, due 31/3/2028.
+    """
     today = today or timezone.localdate()
-    cycles = ReportingCycle.objects.filter(province=province)
+    cycles = ReportingCycle.objects.filter(province=province, kind=kind)
     latest = cycles.order_by("-year").first()
+    if kind == CycleKind.DISCLOSURE:
+        earliest = today.year - 1 if today <= ReportingCycle.disclosure_dates(today.year - 1)["due_on"] else today.year
+        year = max(earliest, latest.year + 1) if latest else earliest
+        return {"programme": _programme_in(year), "year": year, **ReportingCycle.disclosure_dates(year)}
     year = max(today.year, latest.year + 1) if latest else today.year
     previous = cycles.filter(year=year - 1).order_by("-period_end").first()
     period_end = ReportingCycle.default_period_end(year)
@@ -68,7 +82,7 @@ def cycle_next_defaults(*, province: AdministrativeUnit, today: dt.date | None =
     if previous is not None and previous.period_end < period_end:
         period_start = previous.period_end + dt.timedelta(days=1)
     return {
-        "programme": Programme.objects.filter(start_year__lte=year, end_year__gte=year).order_by("-start_year").first(),
+        "programme": _programme_in(year),
         "year": year,
         "period_start": period_start,
         "period_end": period_end,
@@ -77,19 +91,38 @@ def cycle_next_defaults(*, province: AdministrativeUnit, today: dt.date | None =
     }
 
 
-def cycle_current(*, user, today: dt.date | None = None) -> ReportingCycle | None:
-    """The cycle whose report is due next; once every due date passed, the latest one."""
+def _programme_in(year: int) -> Programme | None:
+    return Programme.objects.filter(start_year__lte=year, end_year__gte=year).order_by("-start_year").first()
+
+
+def _next_due(cycles, today: dt.date) -> ReportingCycle | None:
+    """Of these cycles (a province's or a user's few dozen), the one due next; once every due date passed, the
+    latest one."""
+    cycles = list(cycles)
+    ahead = [cycle for cycle in cycles if cycle.due_on >= today]
+    if ahead:
+        return min(ahead, key=lambda cycle: (cycle.due_on, cycle.pk))
+    return max(cycles, key=lambda cycle: (cycle.due_on, cycle.pk), default=None)
+
+
+def cycles_current(cycles, today: dt.date | None = None) -> list[ReportingCycle]:
+    """The current cycle of each kind among these (as cycle_current chooses it), without another query."""
     today = today or timezone.localdate()
-    cycles = ReportingCycle.objects.visible_to(user).select_related("programme", "province")
-    return cycles.filter(due_on__gte=today).order_by("due_on").first() or cycles.order_by("-due_on").first()
+    current = (_next_due([c for c in cycles if c.kind == kind], today) for kind in CycleKind)
+    return [cycle for cycle in current if cycle is not None]
+
+
+def cycle_current(*, user, kind: str = CycleKind.ANNUAL, today: dt.date | None = None) -> ReportingCycle | None:
+    """The cycle of this kind whose report is due next; once every due date passed, the latest one."""
+    cycles = ReportingCycle.objects.visible_to(user).filter(kind=kind).select_related("programme", "province")
+    return _next_due(cycles, today or timezone.localdate())
 
 
 def cycle_for_unit(*, unit: AdministrativeUnit, today: dt.date | None = None) -> ReportingCycle | None:
-    """The current cycle of the province a unit (the province itself or one of its communes) belongs to."""
-    today = today or timezone.localdate()
+    """The current annual cycle of the province a unit (the province itself or one of its communes) belongs to."""
     province_id = unit.pk if unit.level == UnitLevel.PROVINCE else unit.province_id
-    cycles = ReportingCycle.objects.filter(province_id=province_id).select_related("programme", "province")
-    return cycles.filter(due_on__gte=today).order_by("due_on").first() or cycles.order_by("-due_on").first()
+    cycles = ReportingCycle.objects.filter(province_id=province_id, kind=CycleKind.ANNUAL)
+    return _next_due(cycles.select_related("programme", "province"), today or timezone.localdate())
 
 
 def report_list(*, user):
@@ -211,3 +244,35 @@ def officer_communes(*, user):
         .filter(level=UnitLevel.COMMUNE, valid_to__isnull=True)
         .order_by(collated("name"), "pk")
     )
+
+
+def disclosures_published():
+    """The approved disclosures, one per cycle (the final version), newest period first: what the public reads."""
+    return (
+        Report.objects.filter(kind=ReportKind.DISCLOSURE, status=ReportStatus.FINAL)
+        .select_related("unit")
+        .order_by("-period_end", collated("unit__name"), "pk")
+    )
+
+
+PUBLIC_DISCLOSURES_KEY = "reports:public:disclosures:v1"
+
+
+def disclosures_public() -> list[dict]:
+    """The transparency page's list of approved disclosures, as plain data cached like the page's figures; an
+    approval clears it (services.report_approve)."""
+
+    def rows():
+        return [
+            {
+                "pk": report.pk,
+                "year": report.period_end.year,
+                "unit": report.unit.name,
+                "received": report.figures.get("received", {}).get("total", 0),
+                "approved_on": timezone.localdate(report.approved_at),
+                "version": report.version,
+            }
+            for report in disclosures_published()[:20]
+        ]
+
+    return cache.get_or_set(PUBLIC_DISCLOSURES_KEY, rows, 300)

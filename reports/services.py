@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -25,6 +26,7 @@ from reports.models import (
     CommuneConfirmation,
     ConfirmationEvent,
     ConfirmationStatus,
+    CycleKind,
     Programme,
     Report,
     ReportEvent,
@@ -32,6 +34,7 @@ from reports.models import (
     ReportKind,
     ReportStatus,
 )
+from reports.selectors import PUBLIC_DISCLOSURES_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +74,17 @@ def cycle_create(
     period_end: dt.date,
     confirm_by: dt.date,
     due_on: dt.date,
+    kind: str = CycleKind.ANNUAL,
 ) -> ReportingCycle:
-    """Department staff open a province's reporting cycle for a year (one per programme, province and year)."""
+    """Department staff open a province's reporting cycle for a year: one annual cycle and one Decree 03/2026
+    disclosure cycle per programme, province and year."""
     _require(user, Perm.PREPARE_REPORTS, province.pk)
     if province.level != UnitLevel.PROVINCE:
         raise ReportError(_("Kỳ báo cáo chỉ mở cho tỉnh, thành phố."))
     cycle = ReportingCycle(
         programme=programme,
         province=province,
+        kind=kind,
         year=year,
         period_start=period_start,
         period_end=period_end,
@@ -93,7 +99,7 @@ def cycle_create(
             }
         )
     taken = ValidationError({"year": _("Tỉnh đã có kỳ báo cáo năm %(year)s của chương trình này.") % {"year": year}})
-    if ReportingCycle.objects.filter(programme=programme, province=province, year=year).exists():
+    if ReportingCycle.objects.filter(programme=programme, province=province, year=year, kind=kind).exists():
         raise taken
     cycle.full_clean()
     cycle._history_user = user
@@ -260,8 +266,13 @@ def report_request(
 ) -> Report:
     """A new version of the report, queued; call report_enqueue after the transaction to hand it to a worker.
 
+    A disclosure cycle's report is the province's disclosure of the cycle's period, whatever was asked.
     `user` is None only for the build_report command, run by the operator on the server.
     """
+    if cycle.is_disclosure:
+        kind, unit, period_start, period_end = ReportKind.DISCLOSURE, cycle.province, None, None
+    elif kind == ReportKind.DISCLOSURE:
+        raise ReportError(_("Bản công khai theo Nghị định 03/2026 được lập từ kỳ công khai của nó."))
     _require(user, Perm.PREPARE_REPORTS, unit.pk)
     period_start = period_start or cycle.period_start
     period_end = period_end or cycle.period_end
@@ -396,7 +407,7 @@ def report_build_claimed(*, report_id: int, attempt: int) -> Report | None:
     The PDF is written to a temporary file, fsynced and renamed; only then does one UPDATE record its name and
     checksum and make it a draft. A failure leaves no file and never touches the previous versions.
     """
-    from reports.documents import report_pdf
+    from reports.documents import report_document
 
     mine = Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING, attempts=attempt)
     report = Report.objects.select_related("cycle__programme", "cycle__province", "unit").get(pk=report_id)
@@ -404,7 +415,7 @@ def report_build_claimed(*, report_id: int, attempt: int) -> Report | None:
     def progress(percent: int) -> None:
         mine.update(progress=percent)
 
-    content = report_pdf(report, progress=progress)
+    content, figures = report_document(report, progress=progress)
     progress(90)
     name = _file_name(report, attempt)
     target = reports_root() / name
@@ -414,6 +425,7 @@ def report_build_claimed(*, report_id: int, attempt: int) -> Report | None:
         file_name=str(name),
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
+        figures=figures,
         built_at=timezone.now(),
         progress=100,
     )
@@ -434,8 +446,9 @@ def _directory(report: Report) -> Path:
 def _file_name(report: Report, attempt: int) -> Path:
     # A retry writes its own file: an attempt taken over while still running must not overwrite the one that won.
     retry = f"-{attempt}" if attempt > 1 else ""
+    prefix = "cong-khai" if report.kind == ReportKind.DISCLOSURE else "bao-cao"
     return _directory(report) / (
-        f"bao-cao-{report.unit.code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+        f"{prefix}-{report.unit.code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
         f"-v{report.version}-{report.pk}{retry}.pdf"
     )
 
@@ -526,4 +539,8 @@ def report_approve(*, report: Report, user, acknowledged: str = "") -> Report:
             actor=user,
             reason=_acknowledgement(checklist, _("Phê duyệt dù còn cảnh báo:")),
         )
+        if report.kind == ReportKind.DISCLOSURE:  # published now: the transparency page's list is out of date
+            cache.delete(PUBLIC_DISCLOSURES_KEY)
+            # Again once committed: a page read meanwhile may have cached the list without it.
+            transaction.on_commit(lambda: cache.delete(PUBLIC_DISCLOSURES_KEY))
     return report

@@ -27,7 +27,8 @@ from reports.forms import (
     ReopenForm,
     ReportRequestForm,
 )
-from reports.models import CommuneConfirmation, ConfirmationStatus, Report, ReportingCycle
+from reports.models import CommuneConfirmation, ConfirmationStatus, CycleKind, Report, ReportingCycle
+from reports.publication import disclosure_csv, disclosure_json
 from reports.selectors import (
     completeness,
     cycle_current,
@@ -36,6 +37,8 @@ from reports.selectors import (
     cycle_list,
     cycle_next_defaults,
     cycle_provinces,
+    cycles_current,
+    disclosures_published,
     final_reports_outdated,
     officer_communes,
     report_list,
@@ -59,11 +62,17 @@ def _period(request, cycle) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _deadline(cycle) -> dict:
+    days_left = (cycle.due_on - timezone.localdate()).days
+    return {"cycle": cycle, "days_left": days_left, "days_late": -days_left}
+
+
 @login_required
 def dashboard(request):
     _require(request, Perm.VIEW_DASHBOARDS)
     cycle = cycle_current(user=request.user)
-    context = {"cycle": cycle}
+    disclosure = cycle_current(user=request.user, kind=CycleKind.DISCLOSURE)
+    context = {"cycle": cycle, "disclosure": _deadline(disclosure) if disclosure else None}
     if cycle is not None:
         figures = figures_for(
             unit=cycle.province, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle
@@ -123,22 +132,21 @@ def archive(request):
 @login_required
 @require_POST
 def report_request_view(request):
+    """Build the current annual cycle's report as the form asks, or a disclosure cycle's (its page posts `cycle`)."""
     _require(request, Perm.PREPARE_REPORTS)
-    cycle = cycle_current(user=request.user)
-    if cycle is None:
-        raise Http404
-    form = ReportRequestForm(request.POST, user=request.user, cycle=cycle)
-    if not form.is_valid():
-        reports = report_list(user=request.user)[:200]
-        return render(request, "reports/archive.html", {"reports": reports, "form": form, "cycle": cycle}, status=400)
-    report = services.report_request(
-        user=request.user,
-        cycle=cycle,
-        unit=form.cleaned_data["unit"],
-        kind=form.cleaned_data["kind"],
-        period_start=form.cleaned_data["period_start"],
-        period_end=form.cleaned_data["period_end"],
-    )
+    if request.POST.get("cycle"):
+        cycle = get_for_user(ReportingCycle.objects.select_related("province"), request.user, Perm.PREPARE_REPORTS,
+                             pk=request.POST["cycle"], kind=CycleKind.DISCLOSURE)  # fmt: skip
+        report = services.report_request(user=request.user, cycle=cycle, unit=cycle.province)
+    else:
+        cycle = cycle_current(user=request.user)
+        if cycle is None:
+            raise Http404
+        form = ReportRequestForm(request.POST, user=request.user, cycle=cycle)
+        if not form.is_valid():
+            context = {"reports": report_list(user=request.user)[:200], "form": form, "cycle": cycle}
+            return render(request, "reports/archive.html", context, status=400)
+        report = services.report_request(user=request.user, cycle=cycle, **form.cleaned_data)
     if services.report_enqueue(report):
         messages.success(request, _("Đã đưa báo cáo vào hàng đợi; trang này tự cập nhật tiến độ."))
     else:
@@ -185,6 +193,31 @@ def report_download(request, pk):
     return response
 
 
+PUBLIC_FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def disclosure_public(request, pk, fmt):
+    """An approved Decree 03/2026 disclosure, for anyone: its PDF, or the same figures as CSV or JSON."""
+    report = get_object_or_404(disclosures_published(), pk=pk)
+    if fmt not in PUBLIC_FORMATS:
+        raise Http404
+    filename = f"cong-khai-{report.unit.code}-{report.period_end.year}-v{report.version}.{fmt}"
+    if fmt == "pdf":
+        path = services.report_path(report)
+        if not path.exists():
+            raise Http404
+        response = FileResponse(
+            path.open("rb"), as_attachment=True, filename=filename, content_type=PUBLIC_FORMATS[fmt]
+        )
+        response["X-Content-SHA256"] = report.sha256
+    else:
+        content = disclosure_csv(report.figures) if fmt == "csv" else disclosure_json(report)
+        response = HttpResponse(content, content_type=PUBLIC_FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 @login_required
 @require_POST
 def report_approve_view(request, pk):
@@ -217,10 +250,10 @@ def excel_download(request):
 @login_required
 def cycle_list_view(request):
     _require(request, Perm.VIEW_DASHBOARDS)
-    current = cycle_current(user=request.user)
+    cycles = list(cycle_list(user=request.user))
     context = {
-        "cycles": cycle_list(user=request.user),
-        "current_id": current.pk if current else None,
+        "cycles": cycles,
+        "current_ids": {cycle.pk for cycle in cycles_current(cycles)},
         "may_create": scope_for(request.user).has_perm(Perm.PREPARE_REPORTS),
     }
     return render(request, "reports/cycle_list.html", context)
@@ -229,25 +262,36 @@ def cycle_list_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cycle_create_view(request):
-    """Staff open the next cycle of their province; the form proposes the dates the portal would use."""
+    """Staff open the next cycle of their province, annual or (?kind=disclosure) the Decree 03/2026 disclosure;
+    the form proposes the dates the portal would use."""
     _require(request, Perm.VIEW_DASHBOARDS)
+    kind = CycleKind.DISCLOSURE if request.GET.get("kind") == CycleKind.DISCLOSURE else CycleKind.ANNUAL
     provinces = list(cycle_provinces(user=request.user))
     if not provinces:  # leadership and auditors read the cycles; opening one is the department's work
         raise PermissionDenied
     province = provinces[0]
     if len(provinces) > 1:  # an administrator: which province comes from the query string
         province = next((p for p in provinces if p.code == request.GET.get("province")), province)
-    form = CycleCreateForm(request.POST or None, initial=cycle_next_defaults(province=province))
+    form = CycleCreateForm(
+        request.POST or None,
+        initial=cycle_next_defaults(province=province, kind=kind),
+        instance=ReportingCycle(kind=kind),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.cycle_create(user=request.user, province=province, **form.cleaned_data)
+            cycle = services.cycle_create(user=request.user, province=province, kind=kind, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Đã mở kỳ báo cáo năm %(year)s.") % {"year": cycle.year})
             return redirect("cycle-detail", pk=cycle.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "province": province, "provinces": provinces if len(provinces) > 1 else None}
+    context = {
+        "form": form,
+        "province": province,
+        "provinces": provinces if len(provinces) > 1 else None,
+        "kind": kind,
+    }
     return render(request, "reports/cycle_form.html", context, status=status)
 
 
@@ -294,6 +338,7 @@ def cycle_detail(request, pk):
         "form": form,
         "final": final,
         "may_change": may_change,
+        "reports": report_list(user=request.user).filter(cycle=cycle)[:20] if cycle.is_disclosure else None,
         "history": history_entries(cycle.history.select_related("history_user"))
         if scope.allows(Perm.VIEW_AUDIT_TRAIL, cycle.province_id)
         else None,

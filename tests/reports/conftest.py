@@ -28,6 +28,14 @@ from tests.reports.factories import (
 START, END = dt.date(2026, 1, 1), dt.date(2026, 11, 15)
 
 
+@pytest.fixture
+def reports_root(settings, tmp_path, monkeypatch):
+    """Built reports go to the test's own folder, for this process and for a worker subprocess started by it."""
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    monkeypatch.setenv("REPORTS_ROOT", str(tmp_path / "reports"))
+    return settings.REPORTS_ROOT
+
+
 @dataclass
 class World:
     personas: object

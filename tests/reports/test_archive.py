@@ -17,13 +17,7 @@ from reports.selectors import report_latest
 from tests.reports.factories import approve_acknowledged
 from tests.workers import celery_worker, worker_database_url
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _reports_root(settings, tmp_path, monkeypatch):
-    settings.REPORTS_ROOT = tmp_path / "reports"
-    monkeypatch.setenv("REPORTS_ROOT", str(tmp_path / "reports"))  # for the worker subprocess
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reports_root")]
 
 
 @pytest.fixture

@@ -12,12 +12,19 @@ def test_the_demo_has_the_2026_cycle_due_30_november_with_communes_confirmed_on_
     call_command("seed_demo")
 
     assert set(Programme.objects.values_list("code", flat=True)) == {"588-2019", "CTMTQG-2026"}
-    cycle = ReportingCycle.objects.get(year=2026)
+    cycle = ReportingCycle.objects.get(year=2026, kind="annual")
     assert cycle.due_on == dt.date(2026, 11, 30)
     assert cycle.difficulties
     assert cycle.proposals
     state = completeness(cycle=cycle, today=dt.date(2026, 11, 23))
     assert (state["on_time"], state["late"]) == (1, 1)
+    # The disclosure of the year the demo's data fall in, due 31 March of the next one.
+    disclosure = ReportingCycle.objects.get(kind="disclosure")
+    assert (disclosure.year, disclosure.period_start, disclosure.due_on) == (
+        2026,
+        dt.date(2026, 1, 1),
+        dt.date(2027, 3, 31),
+    )
 
 
 @pytest.mark.django_db
@@ -40,7 +47,7 @@ def test_the_demo_has_real_figures_in_its_cycle_whatever_day_it_is_seeded(today,
     now = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 0)))
     monkeypatch.setattr(timezone, "now", lambda: now)
     call_command("seed_demo", verbosity=0)
-    cycle = ReportingCycle.objects.get(year=2026)
+    cycle = ReportingCycle.objects.get(year=2026, kind="annual")
     last = min(cycle.period_end, today)
 
     for day in [

@@ -29,7 +29,8 @@ from needs.models import NeedAttachment, NeedStatus
 from portal.models import ImportRecord, Village
 from portal.permissions import Role
 from reports.checklists import confirmation_checklist
-from reports.models import Report, ReportStatus
+from reports.figures import disclosure_figures
+from reports.models import CycleKind, Report, ReportingCycle, ReportKind, ReportStatus
 from reports.services import confirmation_confirm
 from tests.factories import user_with_role
 from tests.reports.factories import (
@@ -76,6 +77,7 @@ class Side:
     distribution: object = None
     statement: object = None
     line: object = None
+    disclosure: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -131,8 +133,19 @@ def _side(*, commune, province, donor_name, importer, officer, members=()) -> Si
     )  # fmt: skip
     DistributionLine.objects.create(distribution=distribution, need=need, planned_quantity=1)
     statement, line = _statement(province)
+    # The province's Decree 03/2026 disclosure, approved: published for anyone.
+    disclosure_cycle = CycleFactory(
+        province=province, kind=CycleKind.DISCLOSURE, **ReportingCycle.disclosure_dates(2026)
+    )
+    disclosure = Report.objects.create(
+        cycle=disclosure_cycle, unit=province, kind=ReportKind.DISCLOSURE, period_start=disclosure_cycle.period_start,
+        period_end=disclosure_cycle.period_end, version=1, status=ReportStatus.FINAL,
+        file_name=f"cong-khai-{province.code}.pdf", sha256=hashlib.sha256(PDF).hexdigest(), size=len(PDF),
+        figures=disclosure_figures(unit=province, period_start=disclosure_cycle.period_start,
+                                   period_end=disclosure_cycle.period_end),
+    )  # fmt: skip
     return Side(
-        statement=statement, line=line,
+        statement=statement, line=line, disclosure=disclosure,
         distribution=distribution,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
         attachment=attachment, donor=donor,
@@ -173,5 +186,6 @@ def world(personas, settings, tmp_path):
         officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"),
     )  # fmt: skip
     for side in (p.a, p.c):
-        (settings.REPORTS_ROOT / side.report.file_name).write_bytes(PDF)
+        for report in (side.report, side.disclosure):
+            (settings.REPORTS_ROOT / report.file_name).write_bytes(PDF)
     return p

@@ -128,6 +128,8 @@ RULES = {
         "campaign",
         "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200",
     ),
+    # An approved Decree 03/2026 disclosure is published: its PDF, CSV and JSON are anyone's, in every province.
+    "disclosure-public": ("disclosure", "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200"),
     # Donor and pledge imports: staff who manage donors, each for their province; another import's token is 404.
     "donors-import": (None, "302 403 403 200 200 403 403 403 403"),
     "donors-import-template": (None, "302 403 403 200 200 403 403 403 403"),
@@ -210,6 +212,7 @@ def _kwargs(params: list[str], source: str | None, side) -> dict:
         "token": lambda: row.token,
         "action": lambda: "cancel",
         "year": lambda: 2026,
+        "fmt": lambda: "pdf",
         "uidb64": lambda: "MQ",
         "token_": lambda: "set-password",
     }

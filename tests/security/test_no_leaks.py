@@ -184,6 +184,19 @@ def test_distribution_lists_are_refused_to_donors_and_leadership(demo, username,
     assert _leaks(pages, _secrets(shown_to=user)) == []
 
 
+def _publish_disclosure() -> list[str]:
+    """The demo's Decree 03/2026 disclosure built and approved, as leadership would: its public downloads."""
+    from reports.checklists import approval_checklist
+    from reports.models import CycleKind, ReportingCycle
+    from reports.services import report_approve, report_build, report_request
+
+    cycle = ReportingCycle.objects.get(kind=CycleKind.DISCLOSURE)
+    staff, leader = (get_user_model().objects.get(username=name) for name in ("staff", "leader"))
+    report = report_build(report_id=report_request(user=staff, cycle=cycle, unit=cycle.province).pk)
+    report_approve(report=report, user=leader, acknowledged=approval_checklist(report=report).fingerprint)
+    return [reverse("disclosure-public", args=[report.pk, fmt]) for fmt in ("pdf", "csv", "json")]
+
+
 def test_the_public_never_receives_a_child_identity(demo):
     """…nor the name of a donor who asked not to be named publicly: the transparency page, the ledger (searched for
     those donors by name, as a visitor would type it), its JSON API and the campaigns' pages included."""
@@ -197,6 +210,11 @@ def test_the_public_never_receives_a_child_identity(demo):
     assert any(url.startswith("/api/v1/ledger/") for url in pages)
     assert any(url.startswith("/transparency/campaigns/") for url in pages)
     assert _leaks(pages, {**_secrets(), **anonymous}) == []
+    downloads = _publish_disclosure()
+    pages = _crawl(Client(), _starts())
+    assert reverse("allocations:public") in pages
+    assert all(pages.get(url) for url in downloads), "the crawl should read the published disclosure"
+    assert _leaks(pages, _secrets()) == []
 
 
 def test_lists_search_exports_and_the_api_hold_no_other_commune_for_an_officer(demo):

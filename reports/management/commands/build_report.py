@@ -5,27 +5,29 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.models import AdministrativeUnit, Agency, UnitLevel
 from reports import services
-from reports.models import ReportingCycle, ReportStatus
+from reports.models import CycleKind, ReportingCycle, ReportStatus
 
 
 class Command(BaseCommand):
     help = (
         "Build the report of a year for the province (or one commune with --unit) and print the stored PDF's path. "
-        "Without --sync the Celery worker builds it and the command waits; with --sync it builds here."
+        "Without --sync the Celery worker builds it and the command waits; with --sync it builds here. With "
+        "--disclosure: the year's Decree 03/2026 disclosure of the province instead."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--unit", metavar="CODE", help="province (2 digits) or commune (5 digits) code")
         parser.add_argument("--sync", action="store_true", help="build in this process instead of the worker")
+        parser.add_argument("--disclosure", action="store_true", help="the Decree 03/2026 disclosure of the year")
         parser.add_argument("--timeout", type=int, default=600, help="seconds to wait for the worker")
 
-    def handle(self, *args, year, unit=None, sync=False, timeout=600, **options):
+    def handle(self, *args, year, unit=None, sync=False, timeout=600, disclosure=False, **options):
         target = self._unit(unit)
         province_id = target.pk if target.level == UnitLevel.PROVINCE else target.province_id
-        cycle = (
-            ReportingCycle.objects.filter(province_id=province_id, year=year).order_by("-programme__start_year").first()
-        )
+        kind = CycleKind.DISCLOSURE if disclosure else CycleKind.ANNUAL
+        cycles = ReportingCycle.objects.filter(province_id=province_id, year=year, kind=kind)
+        cycle = cycles.order_by("-programme__start_year").first()
         if cycle is None:
             raise CommandError(f"No reporting cycle for {year} in this province: create one in the admin first.")
         report = services.report_request(user=None, cycle=cycle, unit=target)
