@@ -51,6 +51,9 @@ class ReceiptFacts:
     item_category: str = ""
     item_size: str = ""
     item_age_band: str = ""
+    # Received for an appeal: its affected communes, whose needs the matching assistant offers it first. Not a
+    # rule (the appeal's pledges are earmarked for the communes where its money may go, `communes`).
+    preferred_communes: frozenset = frozenset()
 
     @property
     def is_goods(self) -> bool:
@@ -68,6 +71,7 @@ class ReceiptFacts:
             self.item_size,
             self.item_age_band,
             self.unit_value if self.is_goods else 0,
+            tuple(sorted(self.preferred_communes)),
         )
 
 
@@ -126,7 +130,7 @@ def refusals(receipt: ReceiptFacts, need: NeedFacts, today: dt.date) -> list[str
 
 def receipt_facts(receipts) -> list[ReceiptFacts]:
     """Facts for a queryset of receipts, in three queries whatever their number."""
-    from donors.models import Pledge
+    from donors.models import Appeal, Pledge
 
     rows = list(
         receipts.annotate(
@@ -136,6 +140,7 @@ def receipt_facts(receipts) -> list[ReceiptFacts]:
         ).values(
             "id",
             "pledge_id",
+            "pledge__campaign_id",
             "pledge__donor_id",
             "kind",
             "remaining",
@@ -154,6 +159,11 @@ def receipt_facts(receipts) -> list[ReceiptFacts]:
     through = Pledge.earmark_communes.through.objects.filter(pledge_id__in=pledge_ids)
     for pledge_id, unit_id in through.values_list("pledge_id", "administrativeunit_id"):
         communes.setdefault(pledge_id, set()).add(unit_id)
+    affected: dict[int, set] = {}
+    campaign_ids = {row["pledge__campaign_id"] for row in rows} - {None}
+    appeal_communes = Appeal.communes.through.objects.filter(appeal__campaign_id__in=campaign_ids)
+    for campaign_id, unit_id in appeal_communes.values_list("appeal__campaign_id", "administrativeunit_id"):
+        affected.setdefault(campaign_id, set()).add(unit_id)
     return [
         ReceiptFacts(
             id=row["id"],
@@ -169,6 +179,7 @@ def receipt_facts(receipts) -> list[ReceiptFacts]:
             item_category=row["item__category"] or "",
             item_size=row["item__clothing_size"] or "",
             item_age_band=row["item__age_band"] or "",
+            preferred_communes=frozenset(affected.get(row["pledge__campaign_id"], ())),
         )
         for row in rows
     ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allocations import selectors, services
+from allocations.appeals import public_appeal_list
 from allocations.figures import notes as figure_notes
 from allocations.forms import AllocationForm, DeliveryForm, DistributionForm, DistributionRecordForm, ReverseForm
 from allocations.models import AllocationBatch, DistributionList, DistributionStatus, MatchingRun, RunStatus
@@ -41,6 +42,7 @@ WHY = {
     "earmark:age_band": gettext_lazy("đúng độ tuổi nhà tài trợ chỉ định"),
     "goods:size": gettext_lazy("hiện vật đúng loại và đúng cỡ"),
     "goods:category": gettext_lazy("hiện vật đúng loại"),
+    "appeal:commune": gettext_lazy("tiền của cuộc vận động, dành trước cho xã bị ảnh hưởng"),
     "whole": gettext_lazy("đủ toàn bộ nhu cầu"),
     "part": gettext_lazy("một phần nhu cầu"),
 }
@@ -601,8 +603,15 @@ def public_page(request):
     figures = cache.get_or_set(
         f"allocations:public:v2:{year}", lambda: selectors.public_figures(year), PUBLIC_CACHE_SECONDS
     )
+    today = timezone.localdate()
+    appeals = cache.get_or_set(
+        f"allocations:public-appeals:v1:{today.isoformat()}",
+        lambda: public_appeal_list(today),
+        PUBLIC_CACHE_SECONDS,
+    )
     context = {
         "figures": figures,
+        "appeals": appeals,
         "years": range(this_year, 2018, -1),
         "small": selectors.SMALL_COUNT,
         "notes": figure_notes("received", "allocated", "delivered", "children_reached"),

@@ -28,6 +28,12 @@ NOTES = {
         "vật, tiền theo loại hỗ trợ và xã nhà tài trợ chỉ định; tiền không chỉ định chỉ tính cho chỉ tiêu chung. "
         "Số trẻ thực hiện là số trẻ đã được nhận hỗ trợ."
     ),
+    # Received for an appeal: what came in through the appeal's pledges (see received_for_appeal).
+    "appeal_received": _(
+        "Đã tiếp nhận cho cuộc vận động: tiền và hiện vật thực nhận theo các cam kết gắn với cuộc vận động "
+        "(chuyển khoản ghi mã của cuộc vận động, tiền mặt, hiện vật tính theo giá trị ghi khi nhận); cam kết chưa "
+        "nhận không được tính."
+    ),
     # Commendation: donors ranked by what was received from them in the period.
     "commendation": _(
         "Đề xuất khen thưởng: nhà tài trợ xếp theo giá trị tiền và hiện vật thực nhận trong kỳ (không tính cam kết)."
@@ -52,6 +58,12 @@ def received_in(start: dt.date | None = None, end: dt.date | None = None):
     if end is not None:
         receipts = receipts.filter(received_on__lte=end)
     return receipts
+
+
+def received_for_appeal(appeal):
+    """RECEIVED FOR AN APPEAL: the received receipts (received_receipts) of pledges to the appeal's campaign —
+    transfers carrying the appeal's code, cash and goods recorded against its pledges — whatever their date."""
+    return received_receipts().filter(pledge__campaign_id=appeal.campaign_id)
 
 
 def plan_progress_totals(*, province_id: int, start: dt.date, end: dt.date) -> dict[tuple[str, int | None], int]:

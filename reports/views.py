@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from allocations.appeals import open_appeals
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 from portal.selectors import history_entries
@@ -56,7 +57,7 @@ def _period(request, cycle) -> tuple[dt.date, dt.date]:
 def dashboard(request):
     _require(request, Perm.VIEW_DASHBOARDS)
     cycle = cycle_current(user=request.user)
-    context = {"cycle": cycle}
+    context = {"cycle": cycle, "appeals": open_appeals(user=request.user, today=timezone.localdate())}
     if cycle is not None:
         figures = figures_for(
             unit=cycle.province, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle

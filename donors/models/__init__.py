@@ -1,3 +1,4 @@
+from donors.models.appeals import Appeal, AppealDocument, AppealKind, AppealRelease
 from donors.models.pledges import (
     RECEIVABLE_STATUSES,
     PaymentMethod,
@@ -23,6 +24,10 @@ from donors.models.registry import (
 
 __all__ = [
     "RECEIVABLE_STATUSES",
+    "Appeal",
+    "AppealDocument",
+    "AppealKind",
+    "AppealRelease",
     "Campaign",
     "CampaignKind",
     "Donor",
