@@ -148,7 +148,15 @@ def appeal_release(request, pk):
 @login_required
 @require_GET
 def appeal_document(request, pk, document_pk):
-    document = get_for_user(AppealDocument.objects.all(), request.user, pk=document_pk, appeal_id=pk)
+    """A document of a critically ill child's appeal may name the child: unless staff marked it as showing nothing
+    of the child (or the publication consents are in force), only people who see children's personal data get it."""
+    document = get_for_user(
+        AppealDocument.objects.select_related("appeal__child"), request.user, pk=document_pk, appeal_id=pk
+    )
+    appeal = document.appeal
+    if appeal.child_id and not selectors.public_documents(appeal).filter(pk=document.pk).exists():
+        if not scope_for(request.user).allows(Perm.VIEW_PERSONAL_DATA, appeal.child.commune_id):
+            raise PermissionDenied
     return serve_stored_file(document.file, content_type=document.content_type, download_name=document.original_name)
 
 

@@ -38,6 +38,8 @@ tens of thousands of nodes.
   normal phase, where the appeal's earmark still keeps its money inside the communes it may reach (the affected
   ones and those staff released with a reason). Each such line is explained ("appeal:commune"). Like goods before
   money, the phases are each optimal, not jointly: the appeal's priority claim on its communes is the point.
+  What a critically ill child's appeal received goes only to that child's needs (a rule, allocations.rules), most
+  urgent first, before anything else; the flow phases never see it (their kinds of need do not tell children apart).
 
 The greedy baseline (`greedy_plan`) funds needs one by one in priority order from the first receipts allowed;
 the bench and the tests compare both on covered value.
@@ -144,7 +146,9 @@ class _State:
             why.append("earmark:commune")
         if receipt.age_bands:
             why.append("earmark:age_band")
-        if need.commune_id in receipt.preferred_communes:
+        if receipt.for_child:
+            why.append("appeal:child")
+        elif need.commune_id in receipt.preferred_communes:
             why.append("appeal:commune")
         if receipt.is_goods:
             why.append("goods:size" if receipt.item_size else "goods:category")
@@ -352,12 +356,32 @@ def _solve_phase(
                 flow -= state.take(rq[r_pos[g_key]], nq[n_pos[h_key]], flow)
 
 
+def _child_appeals(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFacts], today, seen) -> None:
+    """What a critically ill child's appeal received, to that child's needs only: most urgent first."""
+    by_child: dict[int, list[NeedFacts]] = defaultdict(list)
+    for need in needs:
+        if need.child_id:
+            by_child[need.child_id].append(need)
+    for receipt in sorted(receipts, key=_receipt_order):
+        allowed = [n for n in by_child.get(receipt.for_child, ()) if not refusals(receipt, n, today)]
+        if allowed:
+            seen[1].add(receipt.id)
+            seen[0].update(n.id for n in allowed)
+        for need in sorted(allowed, key=lambda n: (-n.priority, *_need_order(n, n.remaining))):
+            room = state.goods_room(need) if receipt.is_goods else state.cost_left[need.id]
+            left = state.goods[receipt.id] if receipt.is_goods else state.money[receipt.id]
+            if room > 0 and left > 0:
+                state.take(receipt, need, room)
+
+
 def solve_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.date, progress=None) -> Plan:
     """The optimised plan (min-cost flow): goods first, then money, each starting with what appeals received on their
     affected communes. `progress(percent)` is called as it goes."""
     started = time.monotonic()
     state = _State(receipts, needs)
     seen = (set(), set())
+    _child_appeals(state, [r for r in receipts if r.for_child], needs, today, seen)
+    receipts = [r for r in receipts if not r.for_child]
     goods = [r for r in receipts if r.is_goods]
     money = [r for r in receipts if not r.is_goods]
     for is_goods, group in ((True, goods), (False, money)):
@@ -380,8 +404,10 @@ def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.
     started = time.monotonic()
     state = _State(receipts, needs)
     compatible_needs, compatible_groups = set(), set()
+    child_seen = (set(), set())
+    _child_appeals(state, [r for r in receipts if r.for_child], needs, today, child_seen)
     groups: dict[tuple, list] = defaultdict(list)
-    for receipt in sorted(receipts, key=_receipt_order):
+    for receipt in sorted((r for r in receipts if not r.for_child), key=_receipt_order):
         groups[receipt.signature].append(receipt)
     ordered = sorted(groups.values(), key=lambda members: (not members[0].is_goods, *_receipt_order(members[0])))
     position = [0] * len(ordered)
@@ -410,5 +436,5 @@ def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.
                 if left > 0:
                     break  # the need is as full as this receipt can make it
                 position[index] += 1
-    compatible_receipts = {receipt.id for index in compatible_groups for receipt in ordered[index]}
-    return state.plan("greedy", compatible_needs, compatible_receipts, today, started)
+    compatible_receipts = {receipt.id for index in compatible_groups for receipt in ordered[index]} | child_seen[1]
+    return state.plan("greedy", compatible_needs | child_seen[0], compatible_receipts, today, started)

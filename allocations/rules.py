@@ -23,6 +23,7 @@ MESSAGES = {
     "allocation_item_category": _("Hiện vật thuộc loại hỗ trợ khác."),
     "allocation_item_size": _("Hiện vật khác cỡ với nhu cầu."),
     "allocation_item_age_band": _("Hiện vật dành cho độ tuổi khác."),
+    "allocation_appeal_child": _("Tiền của cuộc vận động cho một trẻ chỉ dùng cho nhu cầu của trẻ đó."),
     "allocation_need_fundable": _("Nhu cầu không còn ở trạng thái nhận tài trợ."),
     "allocation_units_only_for_goods": _("Hiện vật phân bổ theo số lượng, tiền phân bổ theo số đồng."),
     "allocation_goods_at_receipt_value": _("Giá trị hiện vật phải bằng số lượng nhân đơn giá khi tiếp nhận."),
@@ -54,6 +55,8 @@ class ReceiptFacts:
     # Received for an appeal: its affected communes, whose needs the matching assistant offers it first. Not a
     # rule (the appeal's pledges are earmarked for the communes where its money may go, `communes`).
     preferred_communes: frozenset = frozenset()
+    # Received for a critically ill child's appeal: only that child's needs may take it.
+    for_child: int | None = None
 
     @property
     def is_goods(self) -> bool:
@@ -72,6 +75,7 @@ class ReceiptFacts:
             self.item_age_band,
             self.unit_value if self.is_goods else 0,
             tuple(sorted(self.preferred_communes)),
+            self.for_child,
         )
 
 
@@ -118,6 +122,8 @@ def refusals(receipt: ReceiptFacts, need: NeedFacts, today: dt.date) -> list[str
         codes.append("allocation_earmark_commune")
     if receipt.age_bands and need.age_band not in receipt.age_bands:
         codes.append("allocation_earmark_age_band")
+    if receipt.for_child and need.child_id != receipt.for_child:
+        codes.append("allocation_appeal_child")
     if receipt.is_goods:
         if receipt.item_category != need.category:
             codes.append("allocation_item_category")
@@ -164,6 +170,9 @@ def receipt_facts(receipts) -> list[ReceiptFacts]:
     appeal_communes = Appeal.communes.through.objects.filter(appeal__campaign_id__in=campaign_ids)
     for campaign_id, unit_id in appeal_communes.values_list("appeal__campaign_id", "administrativeunit_id"):
         affected.setdefault(campaign_id, set()).add(unit_id)
+    children = dict(
+        Appeal.objects.filter(campaign_id__in=campaign_ids, child__isnull=False).values_list("campaign_id", "child_id")
+    )
     return [
         ReceiptFacts(
             id=row["id"],
@@ -180,6 +189,7 @@ def receipt_facts(receipts) -> list[ReceiptFacts]:
             item_size=row["item__clothing_size"] or "",
             item_age_band=row["item__age_band"] or "",
             preferred_communes=frozenset(affected.get(row["pledge__campaign_id"], ())),
+            for_child=children.get(row["pledge__campaign_id"]),
         )
         for row in rows
     ]

@@ -43,6 +43,7 @@ WHY = {
     "goods:size": gettext_lazy("hiện vật đúng loại và đúng cỡ"),
     "goods:category": gettext_lazy("hiện vật đúng loại"),
     "appeal:commune": gettext_lazy("tiền của cuộc vận động, dành trước cho xã bị ảnh hưởng"),
+    "appeal:child": gettext_lazy("tiền của cuộc vận động cho chính trẻ này"),
     "whole": gettext_lazy("đủ toàn bộ nhu cầu"),
     "part": gettext_lazy("một phần nhu cầu"),
 }

@@ -202,6 +202,14 @@ class AppealSerializer(ScopedModelSerializer):
             "support_levels",
         ]
 
+    def to_representation(self, appeal):
+        data = super().to_representation(appeal)
+        request = self.context.get("request")
+        child = appeal.child
+        if child is not None and not scope_for(request.user).allows(Perm.VIEW_PERSONAL_DATA, child.commune_id):
+            data["child"] = None  # leadership reads the appeal, not which child it is for
+        return data
+
     def get_transfer_code(self, appeal) -> str:
         return str(campaign_code(appeal.campaign))
 

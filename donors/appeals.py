@@ -20,6 +20,7 @@ from donors.rules import appeal_window_problems
 from needs.models import Child
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from portal.text import fold
 from portal.uploads import CheckedUpload, random_name
 
 
@@ -46,6 +47,13 @@ def appeal_validate(appeal: Appeal, campaign: Campaign, communes: list) -> None:
             errors.setdefault("child", []).append(_("Xã của trẻ phải nằm trong các xã của cuộc vận động."))
     elif appeal.child is not None:
         errors.setdefault("child", []).append(_("Chỉ cuộc vận động cho một trẻ mắc bệnh hiểm nghèo mới chọn trẻ."))
+    if appeal.child is not None and _names_the_child(appeal.child, campaign):
+        # The campaign's name travels where consent does not reach (campaign lists, pledges, letters, transfer
+        # descriptions): the child's identity is published only through the appeal, and only with consent.
+        errors.setdefault("name", []).append(
+            _("Tên và mô tả cuộc vận động không được nêu tên trẻ hoặc người giám hộ; trang công khai chỉ nêu danh "
+              "tính trẻ khi đã có đồng ý công khai.")
+        )
     for instance, exclude in ((campaign, ["province"]), (appeal, ["campaign", "child", "opened_by"])):
         try:
             instance.full_clean(exclude=exclude, validate_constraints=False)
@@ -57,6 +65,11 @@ def appeal_validate(appeal: Appeal, campaign: Campaign, communes: list) -> None:
         )
     if errors:
         raise ValidationError(errors)
+
+
+def _names_the_child(child: Child, campaign: Campaign) -> bool:
+    text = fold(f"{campaign.name} {campaign.description}")
+    return any(fold(name) in text for name in (child.full_name, child.guardian_name) if name and name.strip())
 
 
 @transaction.atomic

@@ -105,13 +105,17 @@ def test_the_service_refuses_91_days_whoever_calls_it(personas):
     assert open_appeal(personas.staff, province=personas.province, communes=[personas.commune_a], days=90)
 
 
-def test_a_child_appeal_needs_the_child_in_one_of_its_communes(personas):
+def test_a_child_appeal_needs_the_child_in_its_communes_and_a_name_that_does_not_name_the_child(personas):
     from tests.factories import ChildFactory
 
-    child = ChildFactory(commune=personas.commune_b)
+    child = ChildFactory(commune=personas.commune_b, full_name="Lò Thị Bí Mật")
     with pytest.raises(ValidationError) as refused:
         open_appeal(personas.staff, province=personas.province, communes=[personas.commune_a], child=child)
     assert "child" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        open_appeal(personas.staff, province=personas.province, communes=[personas.commune_b], child=child,
+                    name="Cứu bé LO THI BI MAT")  # fmt: skip
+    assert "name" in refused.value.message_dict
 
 
 def test_pledges_to_an_appeal_stay_in_its_communes_until_staff_release_one_with_a_reason(personas):

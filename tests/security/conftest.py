@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from allocations.models import (
     Allocation,
@@ -30,6 +31,7 @@ from portal.permissions import Role
 from reports.checklists import confirmation_checklist
 from reports.models import Report, ReportStatus
 from reports.services import confirmation_confirm
+from tests.donors.factories import open_appeal
 from tests.factories import user_with_role
 from tests.reports.factories import (
     AgencyFactory,
@@ -73,10 +75,11 @@ class Side:
     village: object
     campaign: object
     distribution: object = None
+    appeal: object = None
     extra: dict = field(default_factory=dict)
 
 
-def _side(*, commune, province, donor_name, importer, officer, members=()) -> Side:
+def _side(*, commune, province, donor_name, importer, officer, manager, members=()) -> Side:
     AgencyFactory(province=province)
     child = ChildFactory(commune=commune, guardian_name="Phụ Huynh Bí Mật", guardian_phone="0912345678")
     need = NeedFactory(commune=commune, child=child, status=NeedStatus.OPEN)
@@ -127,8 +130,9 @@ def _side(*, commune, province, donor_name, importer, officer, members=()) -> Si
         scan=ContentFile(PDF, name="ky-nhan.pdf"), scan_name="ky-nhan.pdf", scan_type="application/pdf",
     )  # fmt: skip
     DistributionLine.objects.create(distribution=distribution, need=need, planned_quantity=1)
+    appeal = open_appeal(manager, province=province, communes=[commune], start=timezone.localdate() - dt.timedelta(days=9))
     return Side(
-        distribution=distribution,
+        distribution=distribution, appeal=appeal,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
         attachment=attachment, donor=donor,
         pledge=pledge, receipt=receipt, batch=batch, allocation=allocation, delivery=delivery, evidence=evidence,
@@ -147,10 +151,10 @@ def world(personas, settings, tmp_path):
     DonorFactory(province=p.province, name="Quỹ Ánh Dương").members.add(p.donor2)
     p.a = _side(
         commune=p.commune_a, province=p.province, donor_name="Công ty Chè Tân Cương", importer=p.officer_a,
-        officer=p.officer_a, members=[p.donor],
+        officer=p.officer_a, members=[p.donor], manager=p.staff,
     )  # fmt: skip
     p.c = _side(commune=p.commune_c, province=p.other_province, donor_name="Công ty Ngoài Tỉnh", importer=p.staff_q,
-        officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"),
+        officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"), manager=p.staff_q,
     )  # fmt: skip
     for side in (p.a, p.c):
         (settings.REPORTS_ROOT / side.report.file_name).write_bytes(PDF)

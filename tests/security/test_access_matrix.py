@@ -115,6 +115,28 @@ RULES = {
     "allocations:evidence": ("evidence", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:pledge-trace": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:public": (None, "200 200 200 200 200 200 200 200 200"),
+    # Appeals (Decree 93/2021): the public reads every appeal's disclosure and documents; staff open and change
+    # them in their province, leadership and auditors read them; officers and donors have no appeal pages.
+    "allocations:public-appeal": ("appeal", "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200"),
+    "allocations:public-appeal-document": (
+        "appeal",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
+    "allocations:appeal-list": (None, "302 200 200 200 200 200 200 200 200"),
+    "allocations:appeal-create": (None, "302 403 403 200 200 403 403 403 403"),
+    "allocations:appeal-detail": ("appeal", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "allocations:appeal-document": (
+        "appeal",
+        "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404",
+    ),
+    "allocations:appeal-document-add": (
+        "appeal",
+        "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405",
+    ),
+    "allocations:appeal-release": (
+        "appeal",
+        "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405",
+    ),
     # Donor and pledge imports: staff who manage donors, each for their province; another import's token is 404.
     "donors-import": (None, "302 403 403 200 200 403 403 403 403"),
     "donors-import-template": (None, "302 403 403 200 200 403 403 403 403"),
@@ -174,6 +196,8 @@ RULES = {
     "api-donor-detail": ("donor", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "api-campaign-list": (None, "401 200 200 200 200 200 200 200 200"),
     "api-campaign-detail": ("campaign", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-appeal-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-appeal-detail": ("appeal", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
     "api-pledge-list": (None, "401 200 200 200 200 200 200 200 200"),
     "api-pledge-detail": ("pledge", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "api-receipt-list": (None, "401 200 200 200 200 200 200 200 200"),
@@ -192,6 +216,7 @@ def _kwargs(params: list[str], source: str | None, side) -> dict:
         "code": lambda: (row if source == "commune" else row.commune).code,
         "pk": lambda: (row.need if source == "attachment" else row).pk,
         "attachment_pk": lambda: row.pk,
+        "document_pk": lambda: row.documents.first().pk,
         "need_pk": lambda: row.pk,
         "token": lambda: row.token,
         "action": lambda: "cancel",
@@ -395,3 +420,15 @@ def test_key_mutations_record_a_distribution_list(world, role, status):
     assert distribution.status == DistributionStatus.PRINTED
     assert distribution.lines.exists()
     assert Delivery.objects.count() == deliveries
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("officer_a", 404), ("staff_q", 404), ("leader", 403), ("auditor", 403), ("donor", 404)],
+)
+def test_key_mutations_release_an_appeals_money_to_another_commune(world, role, status):
+    """Only the province's staff let an appeal's money reach a commune it was not opened for."""
+    appeal = world.a.appeal
+    data = {"commune": world.commune_b.pk, "reason": "Lũ lan sang"}
+    assert _post(world, role, "allocations:appeal-release", data, pk=appeal.pk) == status
+    assert not appeal.releases.exists()
