@@ -56,7 +56,11 @@ def appeal_create(request):
     form = AppealForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         campaign, appeal, communes = form.instances()
-        document = (form.cleaned_data["document_title"], form.cleaned_data["document"], form.cleaned_data["identity_removed"])
+        document = (
+            form.cleaned_data["document_title"],
+            form.cleaned_data["document"],
+            form.cleaned_data["identity_removed"],
+        )
         try:
             appeal = services.appeal_open(
                 user=request.user, campaign=campaign, appeal=appeal, communes=communes, documents=[document]
@@ -133,7 +137,10 @@ def appeal_release(request, pk):
     if form.is_valid():
         try:
             release = services.appeal_release_commune(
-                user=request.user, appeal=appeal, commune=form.cleaned_data["commune"], reason=form.cleaned_data["reason"]
+                user=request.user,
+                appeal=appeal,
+                commune=form.cleaned_data["commune"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -154,9 +161,9 @@ def appeal_document(request, pk, document_pk):
         AppealDocument.objects.select_related("appeal__child"), request.user, pk=document_pk, appeal_id=pk
     )
     appeal = document.appeal
-    if appeal.child_id and not selectors.public_documents(appeal).filter(pk=document.pk).exists():
-        if not scope_for(request.user).allows(Perm.VIEW_PERSONAL_DATA, appeal.child.commune_id):
-            raise PermissionDenied
+    private = appeal.child_id and not selectors.public_documents(appeal).filter(pk=document.pk).exists()
+    if private and not scope_for(request.user).allows(Perm.VIEW_PERSONAL_DATA, appeal.child.commune_id):
+        raise PermissionDenied
     return serve_stored_file(document.file, content_type=document.content_type, download_name=document.original_name)
 
 
@@ -180,6 +187,8 @@ def public_appeal(request, pk):
 @require_GET
 def public_appeal_document(request, pk, document_pk):
     document = selectors.public_document(pk, document_pk, timezone.localdate())
-    response = serve_stored_file(document.file, content_type=document.content_type, download_name=document.original_name)
+    response = serve_stored_file(
+        document.file, content_type=document.content_type, download_name=document.original_name
+    )
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -14,11 +14,10 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
 from donors import appeals, selectors, services
-from donors.rules import appeal_window_problems
 from donors.models import Appeal, Campaign, Donor, Pledge, PledgeItem, PledgeKind, Receipt, ReceiptKind
+from donors.rules import appeal_window_problems
 from donors.transfer_codes import campaign_code
-from needs.models import Child
-from needs.models import AgeBand, Category
+from needs.models import AgeBand, Category, Child
 from portal.drf import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.money_api import VndSerializerField

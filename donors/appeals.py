@@ -51,8 +51,10 @@ def appeal_validate(appeal: Appeal, campaign: Campaign, communes: list) -> None:
         # The campaign's name travels where consent does not reach (campaign lists, pledges, letters, transfer
         # descriptions): the child's identity is published only through the appeal, and only with consent.
         errors.setdefault("name", []).append(
-            _("Tên và mô tả cuộc vận động không được nêu tên trẻ hoặc người giám hộ; trang công khai chỉ nêu danh "
-              "tính trẻ khi đã có đồng ý công khai.")
+            _(
+                "Tên và mô tả cuộc vận động không được nêu tên trẻ hoặc người giám hộ; trang công khai chỉ nêu danh "
+                "tính trẻ khi đã có đồng ý công khai."
+            )
         )
     for instance, exclude in ((campaign, ["province"]), (appeal, ["campaign", "child", "opened_by"])):
         try:

@@ -348,7 +348,9 @@ def _appeal(province, staff, *, name, kind, window, communes, decision, descript
     campaign = Campaign(province=province, name=name, start_date=window[0], end_date=window[1], description=description)
     appeal = Appeal(kind=kind, child=child, decision_reference=decision, beneficiary_criteria=criteria,
                     support_levels=levels)  # fmt: skip
-    upload = check_upload(SimpleUploadedFile("van-ban.pdf", _tiny_pdf("Van ban phat dong cuoc van dong - du lieu demo")))
+    upload = check_upload(
+        SimpleUploadedFile("van-ban.pdf", _tiny_pdf("Van ban phat dong cuoc van dong - du lieu demo"))
+    )
     title = "Thông báo phát động cuộc vận động" if child else "Quyết định phát động cuộc vận động"
     return appeals.appeal_open(user=staff, campaign=campaign, appeal=appeal, communes=communes,
                                documents=[(title, upload, False)])  # fmt: skip

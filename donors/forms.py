@@ -259,7 +259,9 @@ class AppealForm(forms.Form):
         label=_("Số, ký hiệu văn bản phát động"), max_length=80, help_text=_("Ví dụ: 125/QĐ-UBND.")
     )
     start_date = DayField(label=_("Bắt đầu tiếp nhận"))
-    end_date = DayField(label=_("Kết thúc tiếp nhận"), help_text=_("Tối đa 90 ngày kể từ ngày bắt đầu, tính cả hai ngày."))
+    end_date = DayField(
+        label=_("Kết thúc tiếp nhận"), help_text=_("Tối đa 90 ngày kể từ ngày bắt đầu, tính cả hai ngày.")
+    )
     description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     communes = forms.ModelMultipleChoiceField(
         label=_("Xã bị ảnh hưởng"),

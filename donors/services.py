@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from donors.appeals import appeal_pledge_communes, appeal_pledge_date_problems
 from donors.models import (
     RECEIVABLE_STATUSES,
     Donor,
@@ -33,7 +34,6 @@ from donors.models import (
     ReceiptKind,
     Sponsorship,
 )
-from donors.appeals import appeal_pledge_communes, appeal_pledge_date_problems
 from donors.rules import check_pledge_dates
 from portal import extensions
 from portal.bulk import RowsRefused, history_copy

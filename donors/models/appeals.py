@@ -118,7 +118,9 @@ class AppealDocument(models.Model):
     For a critically ill child the public gets a document only when staff confirmed it shows nothing that
     identifies the child (`identity_removed`) or the child's publication consents are in force."""
 
-    appeal = models.ForeignKey(Appeal, verbose_name=_("cuộc vận động"), on_delete=models.CASCADE, related_name="documents")
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("cuộc vận động"), on_delete=models.CASCADE, related_name="documents"
+    )
     title = models.CharField(_("tên văn bản"), max_length=200)
     file = models.FileField(_("tệp"), upload_to="appeals/%Y/%m/")
     original_name = models.CharField(_("tên tệp"), max_length=200)
@@ -130,7 +132,11 @@ class AppealDocument(models.Model):
         help_text=_("Với cuộc vận động cho một trẻ: đánh dấu khi văn bản không còn tên, ảnh, địa chỉ của trẻ."),
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
@@ -150,7 +156,9 @@ class AppealDocument(models.Model):
 class AppealRelease(Event):
     """Staff allow the appeal's money to be used in a commune it was not opened for, with a reason (who, when)."""
 
-    appeal = models.ForeignKey(Appeal, verbose_name=_("cuộc vận động"), on_delete=models.CASCADE, related_name="releases")
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("cuộc vận động"), on_delete=models.CASCADE, related_name="releases"
+    )
     commune = models.ForeignKey(
         "portal.AdministrativeUnit",
         verbose_name=_("xã được dùng thêm"),

@@ -46,8 +46,8 @@ def flood(personas):
     receipt_for(personas.province, amount=8_000_000)  # not the appeal's
     girl = child_need(personas.commune_a, quantity=2, unit_cost=300_000)
     school = NeedFactory(commune=personas.commune_a, quantity=10, unit_cost=100_000, beneficiary_count=30)
-    batch_accept(user=personas.staff, province=personas.province,
-                 lines=[Line(first.pk, girl.pk, amount=600_000), Line(first.pk, school.pk, amount=1_000_000)])  # fmt: skip
+    lines = [Line(first.pk, girl.pk, amount=600_000), Line(first.pk, school.pk, amount=1_000_000)]
+    batch_accept(user=personas.staff, province=personas.province, lines=lines)
     delivery_record(user=personas.officer_a, need=girl, delivered_on=today, quantity=2, children_reached=1,
                     handed_over_by="Cán bộ xã")  # fmt: skip
     return dict(appeal=appeal, girl=girl, school=school)

@@ -97,5 +97,9 @@ def open_appeal(user, *, province, communes, start=dt.date(2026, 7, 20), days=60
     )
     upload = check_upload(SimpleUploadedFile("quyet-dinh.pdf", PDF, content_type="application/pdf"))
     return appeal_open(
-        user=user, campaign=campaign, appeal=appeal, communes=communes, documents=[("Quyết định phát động", upload, False)]
+        user=user,
+        campaign=campaign,
+        appeal=appeal,
+        communes=communes,
+        documents=[("Quyết định phát động", upload, False)],
     )

@@ -130,7 +130,9 @@ def _side(*, commune, province, donor_name, importer, officer, manager, members=
         scan=ContentFile(PDF, name="ky-nhan.pdf"), scan_name="ky-nhan.pdf", scan_type="application/pdf",
     )  # fmt: skip
     DistributionLine.objects.create(distribution=distribution, need=need, planned_quantity=1)
-    appeal = open_appeal(manager, province=province, communes=[commune], start=timezone.localdate() - dt.timedelta(days=9))
+    appeal = open_appeal(
+        manager, province=province, communes=[commune], start=timezone.localdate() - dt.timedelta(days=9)
+    )
     return Side(
         distribution=distribution, appeal=appeal,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
