@@ -21,7 +21,7 @@ from needs.models import Child
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import fold
-from portal.uploads import CheckedUpload, random_name
+from portal.uploads import CheckedUpload, store_upload
 
 
 def _require_manager(user, province_id: int) -> None:
@@ -109,18 +109,8 @@ def appeal_document_add(*, user, appeal: Appeal, title: str, upload: CheckedUplo
     title = " ".join(title.split())
     if not title:
         raise ValidationError({"title": [_("Cần ghi tên văn bản.")]})
-    document = AppealDocument(
-        appeal=appeal,
-        title=title,
-        original_name=upload.original_name,
-        content_type=upload.content_type,
-        size=upload.size,
-        identity_removed=identity_removed,
-        uploaded_by=user,
-    )
-    document.file.save(random_name(upload), upload.file, save=False)
-    document.save()
-    return document
+    document = AppealDocument(appeal=appeal, title=title, identity_removed=identity_removed, uploaded_by=user)
+    return store_upload(document, upload)
 
 
 def appeal_allowed_communes(appeal: Appeal) -> set[int]:

@@ -36,9 +36,10 @@ def check_pledge_dates(pledged_on: dt.date | None, receive_by: dt.date | None, *
 # --- Appeals (Decree 93/2021/NĐ-CP) ---------------------------------------------------------------------------
 
 # The receiving window of an appeal is at most 90 days, its first and last day included, and what it received is
-# distributed within 20 days after receiving ends (Decree 93/2021/NĐ-CP, as issue 17 states the two limits). The
-# decree lets the authority that opened an appeal decide otherwise in some cases; the portal has no such exception:
-# a longer effort is a second appeal with its own decision, so every appeal's dates obey these two numbers.
+# distributed within 20 days after receiving ends: the two limits of Decree 93/2021/NĐ-CP as issue 17 states them
+# (the decree's text was not reachable where this was written, so no article number is cited; see README). Where
+# the decree lets an appeal run longer or be extended, the portal does not: a longer effort is a new appeal with
+# its own decision, so every appeal's dates obey these two numbers and the public can check them.
 APPEAL_MAX_RECEIVING_DAYS = 90
 APPEAL_DISTRIBUTION_DAYS = 20
 

@@ -1,7 +1,10 @@
 """Appeals (cuộc vận động) under Decree 93/2021/NĐ-CP: a campaign for a disaster or for a critically ill child.
 
 Decree 93/2021/NĐ-CP of 27/10/2021 (in force 11/12/2021) governs how voluntary contributions for disasters,
-epidemics and incidents, and for patients with a critical illness, are mobilised, received, distributed and used.
+epidemics and incidents, and for patients with a critical illness, are mobilised, received, distributed and used:
+publicly and for the stated purpose; money received into an account kept for the appeal (for individuals, one account
+per appeal), nothing more received once the announced receiving time is over (donors.appeals refuses a pledge dated
+after the window), and contributions given without conditions spent on the contents the decree lists (Art. 11(1)).
 An appeal is built on a `donors.Campaign` (kind `appeal`): the campaign carries the name and the receiving window
 (its start and end dates) and gives the appeal its transfer code (donors.transfer_codes.campaign_code); pledges
 to the appeal are pledges with that campaign, and the money received for it is defined once in donors.figures.
