@@ -36,14 +36,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def appeal_list(request):
     today = timezone.localdate()
     appeals = selectors.appeals_with_related().visible_to(request.user)
-    rows = [
-        {
-            "appeal": appeal,
-            "title": selectors.title_for(request.user, appeal, today),
-            "countdown": services.appeal_countdown(appeal, today),
-        }
-        for appeal in appeals
-    ]
+    rows = selectors.appeal_rows(appeals, user=request.user, today=today)
     may_open = scope_for(request.user).has_perm(Perm.MANAGE_DONORS)
     return render(request, "allocations/appeal_list.html", {"rows": rows, "may_open": may_open})
 
@@ -80,12 +73,14 @@ def _appeal_page(request, appeal: Appeal, *, document_form=None, release_form=No
         document_form = document_form or AppealDocumentForm()
         release_form = release_form or AppealReleaseForm(appeal=appeal)
     agency = Agency.objects.filter(province_id=appeal.campaign.province_id).first()
+    figures = selectors.appeal_figures(appeal)
     context = {
         "appeal": appeal,
         "countdown": services.appeal_countdown(appeal, today),
         "code": campaign_code(appeal.campaign),
         "agency": agency,
-        "figures": selectors.appeal_figures(appeal),
+        "figures": figures,
+        "all_distributed": selectors.all_distributed(figures),
         "title": selectors.title_for(request.user, appeal, today),
         "public_title": selectors.public_title(appeal, today),
         "sees_child": bool(appeal.child_id)

@@ -56,18 +56,28 @@ def title_for(user, appeal: Appeal, today: dt.date | None = None) -> str:
     return appeal.campaign.name
 
 
+def appeal_rows(appeals, *, user, today: dt.date) -> list[dict]:
+    """Each appeal with its name for this user, its countdown and whether all it received is distributed."""
+    rows = []
+    for appeal in appeals:
+        figures = appeal_figures(appeal)
+        rows.append(
+            {
+                "appeal": appeal,
+                "title": title_for(user, appeal, today),
+                "countdown": appeal_countdown(appeal, today),
+                "done": all_distributed(figures),
+            }
+        )
+    return rows
+
+
 def open_appeals(*, user, today: dt.date) -> list[dict]:
     """The appeals the dashboard counts down: opened, and either still within their distribution deadline or past
     it with part of what they received not yet distributed (shown overdue)."""
-    rows = []
-    for appeal in appeals_with_related().visible_to(user).filter(campaign__start_date__lte=today):
-        countdown = appeal_countdown(appeal, today)
-        if countdown["distribute_days"] < 0:
-            figures = appeal_figures(appeal)
-            if figures["received_money"] + figures["received_goods"] <= figures["distributed"]:
-                continue
-        rows.append({"appeal": appeal, "title": title_for(user, appeal, today), "countdown": countdown})
-    return rows
+    appeals = appeals_with_related().visible_to(user).filter(campaign__start_date__lte=today)
+    rows = appeal_rows(appeals, user=user, today=today)
+    return [row for row in rows if row["countdown"]["distribute_days"] >= 0 or not row["done"]]
 
 
 def beneficiary_label(appeal: Appeal, today: dt.date | None = None) -> str:
@@ -116,6 +126,12 @@ def appeal_figures(appeal: Appeal) -> dict:
     }
 
 
+def all_distributed(figures: dict) -> bool:
+    """Whether an appeal distributed all it received (money and goods; true when nothing came in), from its
+    appeal_figures."""
+    return figures["received_money"] + figures["received_goods"] <= figures["distributed"]
+
+
 def public_appeal_list(today: dt.date) -> list[dict]:
     """Every appeal that has opened, newest first, with what it received: plain data for the public page."""
     appeals = appeals_with_related().filter(campaign__start_date__lte=today)
@@ -144,6 +160,7 @@ def public_appeal(pk: int, today: dt.date) -> dict:
         for release in appeal.releases.all()
     ]
     published = identity_published(appeal, today)
+    figures = appeal_figures(appeal)
     return {
         "pk": appeal.pk,
         "title": public_title(appeal, today),
@@ -164,7 +181,8 @@ def public_appeal(pk: int, today: dt.date) -> dict:
             {"pk": document.pk, "title": document.title, "size": document.size}
             for document in public_documents(appeal, today)
         ],
-        "figures": appeal_figures(appeal),
+        "figures": figures,
+        "all_distributed": all_distributed(figures),
         "donors": list(
             donors.filter(anonymous_publicly=False).order_by(collated("name")).values_list("name", flat=True)
         ),

@@ -176,3 +176,19 @@ def test_a_critically_ill_childs_appeal_pays_only_that_childs_needs(personas):
     assert plan.leftover[0]["remaining"] == 2_000_000
     with pytest.raises(LedgerError):
         batch_accept(user=personas.staff, province=personas.province, lines=[Line(receipt.pk, neighbour.pk, 1_000)])
+
+
+def test_an_appeal_that_distributed_everything_leaves_the_dashboard_and_says_so(client, personas):
+    today = timezone.localdate()
+    appeal = open_appeal(personas.staff, province=personas.province, communes=[personas.commune_a], name="Lũ xong",
+                         start=today - dt.timedelta(days=80), days=50)  # fmt: skip
+    pledge = make_pledge(DonorFactory(province=personas.province), actor=personas.staff, campaign=appeal.campaign,
+                         pledged_on=today - dt.timedelta(days=70))  # fmt: skip
+    receipt = receive_money(pledge, 1_000_000, actor=personas.staff, on=today - dt.timedelta(days=70))
+    need_row = child_need(personas.commune_a, unit_cost=1_000_000)
+    batch_accept(user=personas.staff, province=personas.province, lines=[Line(receipt.pk, need_row.pk, 1_000_000)])
+    client.force_login(personas.staff)
+    assert "Lũ xong" not in client.get(reverse("report-dashboard")).content.decode()
+    page = client.get(reverse("allocations:appeal-detail", args=[appeal.pk])).content.decode()
+    assert "Đã phân phối hết số đã tiếp nhận" in page
+    assert "overdue" not in page
