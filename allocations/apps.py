@@ -13,6 +13,8 @@ class AllocationsConfig(AppConfig):
         items = []
         if scope.has_perm(Perm.ALLOCATE):
             items.append((_("Phân bổ"), reverse("allocations:batch-list")))
+        if scope.has_perm(Perm.MANAGE_DONORS) or scope.has_perm(Perm.VIEW_DASHBOARDS):
+            items.append((_("Vận động NĐ 93"), reverse("allocations:appeal-list")))
         if scope.has_perm(Perm.RECORD_DELIVERIES):
             items.append((_("Trao hỗ trợ"), reverse("allocations:delivery-list")))
             items.append((_("Cấp phát"), reverse("allocations:distribution-list")))

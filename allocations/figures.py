@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from allocations.models import Allocation, Delivery
 from donors.figures import NOTES as DONOR_NOTES
+from donors.figures import received_for_appeal
 from needs.models import Need
 
 NOTES = {
@@ -41,6 +42,13 @@ NOTES = {
         "Trẻ được nhận hỗ trợ: trẻ đã thực nhận ít nhất một lần trao trong kỳ, mỗi trẻ tính một lần dù nhận nhiều "
         "lần; với nhu cầu tập thể (điểm trường, trường học) là số trẻ nhận ghi trong lần trao đông nhất. Trẻ mới "
         "được phân bổ mà chưa nhận thì chưa tính."
+    ),
+    "appeal_received": DONOR_NOTES["appeal_received"],
+    # Distributed from an appeal: what staff allocated from what the appeal received.
+    "appeal_distributed": _(
+        "Đã phân phối từ cuộc vận động: phần tiền, hiện vật đã tiếp nhận cho cuộc vận động được phân bổ cho nhu "
+        "cầu cụ thể (các đợt phân bổ còn hiệu lực); đã trao và số trẻ được nhận tính như trên, trên các nhu cầu "
+        "được phân bổ từ cuộc vận động."
     ),
     "plan_progress": DONOR_NOTES["plan_progress"],
     "commendation": DONOR_NOTES["commendation"],
@@ -88,6 +96,12 @@ def unallocated_amount(receipts) -> int:
     )
     remaining = F("amount") - Coalesce(Subquery(allocated, output_field=BigIntegerField()), 0)
     return receipts.aggregate(total=Coalesce(Sum(remaining, output_field=BigIntegerField()), 0))["total"]
+
+
+def appeal_allocations(appeal):
+    """DISTRIBUTED FROM AN APPEAL: the ALLOCATED rows (allocations_made) whose receipt was RECEIVED FOR THE APPEAL
+    (donors.figures.received_for_appeal), whatever their date."""
+    return allocations_made().filter(receipt__in=received_for_appeal(appeal).values("pk"))
 
 
 # --- Delivered ------------------------------------------------------------------------------------------------

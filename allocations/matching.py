@@ -32,6 +32,15 @@ tens of thousands of nodes.
   −4·p·⌈c/1000⌉); what they cover is taken off the needs before the money is matched. Two phases keep each
   flow in one unit of measure; each phase is optimal, the pair is not guaranteed to be (documented trade-off).
 
+* Appeals first (Decree 93/2021/NĐ-CP): money and goods received for an appeal (ReceiptFacts.preferred_communes,
+  its affected communes) are first offered only the needs of those communes — children already registered there —
+  in a phase of their own before everything is matched as above; what they leave (balances, needs) goes on to the
+  normal phase, where the appeal's earmark still keeps its money inside the communes it may reach (the affected
+  ones and those staff released with a reason). Each such line is explained ("appeal:commune"). Like goods before
+  money, the phases are each optimal, not jointly: the appeal's priority claim on its communes is the point.
+  What a critically ill child's appeal received goes only to that child's needs (a rule, allocations.rules), most
+  urgent first, before anything else; the flow phases never see it (their kinds of need do not tell children apart).
+
 The greedy baseline (`greedy_plan`) funds needs one by one in priority order from the first receipts allowed;
 the bench and the tests compare both on covered value.
 """
@@ -137,6 +146,10 @@ class _State:
             why.append("earmark:commune")
         if receipt.age_bands:
             why.append("earmark:age_band")
+        if receipt.for_child:
+            why.append("appeal:child")
+        elif need.commune_id in receipt.preferred_communes:
+            why.append("appeal:commune")
         if receipt.is_goods:
             why.append("goods:size" if receipt.item_size else "goods:category")
         why.append("whole" if self.cost_left[need.id] == 0 else "part")
@@ -198,9 +211,10 @@ def _group_key(need: NeedFacts, goods: bool) -> tuple:
     return (*_rule_key(need, goods), need.priority, need.unit_cost if goods else 0)
 
 
-def _compatibility(receipt_groups: dict, kinds: dict, today) -> list[tuple]:
+def _compatibility(receipt_groups: dict, kinds: dict, today, preferred_only: bool = False) -> list[tuple]:
     """Pairs (receipt group, rule key) the rules allow, checked once per pair on representatives; only the
-    kinds of need in the receipt's earmarked categories and communes are looked at."""
+    kinds of need in the receipt's earmarked categories and communes (with `preferred_only`, only in its
+    appeal's affected communes) are looked at."""
     by_category: dict[str, list] = defaultdict(list)
     by_commune: dict[tuple, list] = defaultdict(list)
     for key in kinds:
@@ -215,12 +229,17 @@ def _compatibility(receipt_groups: dict, kinds: dict, today) -> list[tuple]:
                 candidates = [k for commune in receipt.communes for k in by_commune.get((category, commune), ())]
             else:
                 candidates = by_category.get(category, ())
+            if preferred_only:
+                candidates = [key for key in candidates if key[0] in receipt.preferred_communes]
             pairs.extend((g_key, key) for key in candidates if not refusals(receipt, kinds[key], today))
     return pairs
 
 
-def _solve_phase(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFacts], today, goods: bool, seen):
-    """One min-cost-flow phase (goods in units, or money in đồng); adds lines to `state`."""
+def _solve_phase(
+    state: _State, receipts: list[ReceiptFacts], needs: list[NeedFacts], today, goods: bool, seen, preferred_only=False
+):
+    """One min-cost-flow phase (goods in units, or money in đồng); adds lines to `state`. With `preferred_only`,
+    receipts reach only the needs of their appeal's affected communes."""
     if goods:
         supply_of = {r.id: state.goods[r.id] for r in receipts}
         need_cap = {n.id: state.goods_room(n) for n in needs}
@@ -241,7 +260,7 @@ def _solve_phase(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFa
                 groups_of_kind[key[:4]].append(key)
             need_groups[key].append(need)
             kinds.setdefault(key[:4], need)
-    pairs = _compatibility(receipt_groups, kinds, today)
+    pairs = _compatibility(receipt_groups, kinds, today, preferred_only)
     for g_key in {g for g, _a in pairs}:
         seen[1].update(r.id for r in receipt_groups[g_key])
     for a_key in {a for _g, a in pairs}:
@@ -337,19 +356,42 @@ def _solve_phase(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFa
                 flow -= state.take(rq[r_pos[g_key]], nq[n_pos[h_key]], flow)
 
 
+def _child_appeals(state: _State, receipts: list[ReceiptFacts], needs: list[NeedFacts], today, seen) -> None:
+    """What a critically ill child's appeal received, to that child's needs only: most urgent first."""
+    by_child: dict[int, list[NeedFacts]] = defaultdict(list)
+    for need in needs:
+        if need.child_id:
+            by_child[need.child_id].append(need)
+    for receipt in sorted(receipts, key=_receipt_order):
+        allowed = [n for n in by_child.get(receipt.for_child, ()) if not refusals(receipt, n, today)]
+        if allowed:
+            seen[1].add(receipt.id)
+            seen[0].update(n.id for n in allowed)
+        for need in sorted(allowed, key=lambda n: (-n.priority, *_need_order(n, n.remaining))):
+            room = state.goods_room(need) if receipt.is_goods else state.cost_left[need.id]
+            left = state.goods[receipt.id] if receipt.is_goods else state.money[receipt.id]
+            if room > 0 and left > 0:
+                state.take(receipt, need, room)
+
+
 def solve_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.date, progress=None) -> Plan:
-    """The optimised plan (min-cost flow): goods first, then money. `progress(percent)` is called as it goes."""
+    """The optimised plan (min-cost flow): goods first, then money, each starting with what appeals received on their
+    affected communes. `progress(percent)` is called as it goes."""
     started = time.monotonic()
     state = _State(receipts, needs)
     seen = (set(), set())
+    _child_appeals(state, [r for r in receipts if r.for_child], needs, today, seen)
+    receipts = [r for r in receipts if not r.for_child]
     goods = [r for r in receipts if r.is_goods]
     money = [r for r in receipts if not r.is_goods]
-    if goods:
-        _solve_phase(state, goods, needs, today, goods=True, seen=seen)
-    if progress:
-        progress(50)
-    if money:
-        _solve_phase(state, money, needs, today, goods=False, seen=seen)
+    for is_goods, group in ((True, goods), (False, money)):
+        appeal = [r for r in group if r.preferred_communes]
+        if appeal:
+            _solve_phase(state, appeal, needs, today, goods=is_goods, seen=seen, preferred_only=True)
+        if group:
+            _solve_phase(state, group, needs, today, goods=is_goods, seen=seen)
+        if progress and is_goods:
+            progress(50)
     if progress:
         progress(90)
     return state.plan("min_cost_flow", seen[0], seen[1], today, started)
@@ -362,8 +404,10 @@ def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.
     started = time.monotonic()
     state = _State(receipts, needs)
     compatible_needs, compatible_groups = set(), set()
+    child_seen = (set(), set())
+    _child_appeals(state, [r for r in receipts if r.for_child], needs, today, child_seen)
     groups: dict[tuple, list] = defaultdict(list)
-    for receipt in sorted(receipts, key=_receipt_order):
+    for receipt in sorted((r for r in receipts if not r.for_child), key=_receipt_order):
         groups[receipt.signature].append(receipt)
     ordered = sorted(groups.values(), key=lambda members: (not members[0].is_goods, *_receipt_order(members[0])))
     position = [0] * len(ordered)
@@ -392,5 +436,5 @@ def greedy_plan(receipts: list[ReceiptFacts], needs: list[NeedFacts], today: dt.
                 if left > 0:
                     break  # the need is as full as this receipt can make it
                 position[index] += 1
-    compatible_receipts = {receipt.id for index in compatible_groups for receipt in ordered[index]}
-    return state.plan("greedy", compatible_needs, compatible_receipts, today, started)
+    compatible_receipts = {receipt.id for index in compatible_groups for receipt in ordered[index]} | child_seen[1]
+    return state.plan("greedy", compatible_needs | child_seen[0], compatible_receipts, today, started)

@@ -23,6 +23,7 @@ MESSAGES = {
     "allocation_item_category": _("Hiện vật thuộc loại hỗ trợ khác."),
     "allocation_item_size": _("Hiện vật khác cỡ với nhu cầu."),
     "allocation_item_age_band": _("Hiện vật dành cho độ tuổi khác."),
+    "allocation_appeal_child": _("Tiền của cuộc vận động cho một trẻ chỉ dùng cho nhu cầu của trẻ đó."),
     "allocation_need_fundable": _("Nhu cầu không còn ở trạng thái nhận tài trợ."),
     "allocation_units_only_for_goods": _("Hiện vật phân bổ theo số lượng, tiền phân bổ theo số đồng."),
     "allocation_goods_at_receipt_value": _("Giá trị hiện vật phải bằng số lượng nhân đơn giá khi tiếp nhận."),
@@ -51,6 +52,11 @@ class ReceiptFacts:
     item_category: str = ""
     item_size: str = ""
     item_age_band: str = ""
+    # Received for an appeal: its affected communes, whose needs the matching assistant offers it first. Not a
+    # rule (the appeal's pledges are earmarked for the communes where its money may go, `communes`).
+    preferred_communes: frozenset = frozenset()
+    # Received for a critically ill child's appeal: only that child's needs may take it.
+    for_child: int | None = None
 
     @property
     def is_goods(self) -> bool:
@@ -68,6 +74,8 @@ class ReceiptFacts:
             self.item_size,
             self.item_age_band,
             self.unit_value if self.is_goods else 0,
+            tuple(sorted(self.preferred_communes)),
+            self.for_child,
         )
 
 
@@ -114,6 +122,8 @@ def refusals(receipt: ReceiptFacts, need: NeedFacts, today: dt.date) -> list[str
         codes.append("allocation_earmark_commune")
     if receipt.age_bands and need.age_band not in receipt.age_bands:
         codes.append("allocation_earmark_age_band")
+    if receipt.for_child and need.child_id != receipt.for_child:
+        codes.append("allocation_appeal_child")
     if receipt.is_goods:
         if receipt.item_category != need.category:
             codes.append("allocation_item_category")
@@ -126,7 +136,7 @@ def refusals(receipt: ReceiptFacts, need: NeedFacts, today: dt.date) -> list[str
 
 def receipt_facts(receipts) -> list[ReceiptFacts]:
     """Facts for a queryset of receipts, in three queries whatever their number."""
-    from donors.models import Pledge
+    from donors.models import Appeal, Pledge
 
     rows = list(
         receipts.annotate(
@@ -136,6 +146,7 @@ def receipt_facts(receipts) -> list[ReceiptFacts]:
         ).values(
             "id",
             "pledge_id",
+            "pledge__campaign_id",
             "pledge__donor_id",
             "kind",
             "remaining",
@@ -154,6 +165,14 @@ def receipt_facts(receipts) -> list[ReceiptFacts]:
     through = Pledge.earmark_communes.through.objects.filter(pledge_id__in=pledge_ids)
     for pledge_id, unit_id in through.values_list("pledge_id", "administrativeunit_id"):
         communes.setdefault(pledge_id, set()).add(unit_id)
+    affected: dict[int, set] = {}
+    campaign_ids = {row["pledge__campaign_id"] for row in rows} - {None}
+    appeal_communes = Appeal.communes.through.objects.filter(appeal__campaign_id__in=campaign_ids)
+    for campaign_id, unit_id in appeal_communes.values_list("appeal__campaign_id", "administrativeunit_id"):
+        affected.setdefault(campaign_id, set()).add(unit_id)
+    children = dict(
+        Appeal.objects.filter(campaign_id__in=campaign_ids, child__isnull=False).values_list("campaign_id", "child_id")
+    )
     return [
         ReceiptFacts(
             id=row["id"],
@@ -169,6 +188,8 @@ def receipt_facts(receipts) -> list[ReceiptFacts]:
             item_category=row["item__category"] or "",
             item_size=row["item__clothing_size"] or "",
             item_age_band=row["item__age_band"] or "",
+            preferred_communes=frozenset(affected.get(row["pledge__campaign_id"], ())),
+            for_child=children.get(row["pledge__campaign_id"]),
         )
         for row in rows
     ]

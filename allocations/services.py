@@ -42,7 +42,7 @@ from portal.models import ExportLog
 from portal.money import format_vnd
 from portal.permissions import Perm
 from portal.scoping import scope_for
-from portal.uploads import CheckedUpload, random_name
+from portal.uploads import CheckedUpload, random_name, store_upload
 
 
 class LedgerError(Exception):
@@ -309,17 +309,8 @@ def delivery_record(
 def evidence_add(*, user, delivery: Delivery, upload: CheckedUpload, shows_children: bool) -> DeliveryEvidence:
     """Store a checked photo or scan for a delivery under a random name (never the child's name)."""
     _require(user, Perm.RECORD_DELIVERIES, delivery.need.commune_id)
-    evidence = DeliveryEvidence(
-        delivery=delivery,
-        original_name=upload.original_name,
-        content_type=upload.content_type,
-        size=upload.size,
-        shows_children=shows_children,
-        uploaded_by=user,
-    )
-    evidence.file.save(random_name(upload), upload.file, save=False)
-    evidence.save()
-    return evidence
+    evidence = DeliveryEvidence(delivery=delivery, shows_children=shows_children, uploaded_by=user)
+    return store_upload(evidence, upload)
 
 
 # --- Distribution days ------------------------------------------------------------------------------------

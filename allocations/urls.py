@@ -1,6 +1,6 @@
 from django.urls import path
 
-from allocations import views
+from allocations import appeal_views, views
 
 app_name = "allocations"
 
@@ -24,4 +24,16 @@ urlpatterns = [
     path("transparency/", views.public_page, name="public"),
     path("transparency/ledger/", views.public_ledger, name="public-ledger"),
     path("transparency/campaigns/<int:pk>/", views.public_campaign, name="public-campaign"),
+    path("transparency/appeals/<int:pk>/", appeal_views.public_appeal, name="public-appeal"),
+    path(
+        "transparency/appeals/<int:pk>/documents/<int:document_pk>/",
+        appeal_views.public_appeal_document,
+        name="public-appeal-document",
+    ),
+    path("appeals/", appeal_views.appeal_list, name="appeal-list"),
+    path("appeals/new/", appeal_views.appeal_create, name="appeal-create"),
+    path("appeals/<int:pk>/", appeal_views.appeal_detail, name="appeal-detail"),
+    path("appeals/<int:pk>/documents/new/", appeal_views.appeal_document_add, name="appeal-document-add"),
+    path("appeals/<int:pk>/documents/<int:document_pk>/", appeal_views.appeal_document, name="appeal-document"),
+    path("appeals/<int:pk>/release/", appeal_views.appeal_release, name="appeal-release"),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allocations import selectors, services
+from allocations.appeals import public_appeal_list
 from allocations.figures import notes as figure_notes
 from allocations.forms import AllocationForm, DeliveryForm, DistributionForm, DistributionRecordForm, ReverseForm
 from allocations.ledger import PER_PAGE as LEDGER_PER_PAGE
@@ -48,6 +49,8 @@ WHY = {
     "earmark:age_band": gettext_lazy("đúng độ tuổi nhà tài trợ chỉ định"),
     "goods:size": gettext_lazy("hiện vật đúng loại và đúng cỡ"),
     "goods:category": gettext_lazy("hiện vật đúng loại"),
+    "appeal:commune": gettext_lazy("tiền của cuộc vận động, dành trước cho xã bị ảnh hưởng"),
+    "appeal:child": gettext_lazy("tiền của cuộc vận động cho chính trẻ này"),
     "whole": gettext_lazy("đủ toàn bộ nhu cầu"),
     "part": gettext_lazy("một phần nhu cầu"),
 }
@@ -608,8 +611,15 @@ def public_page(request):
     figures = cache.get_or_set(
         f"allocations:public:v3:{year}", lambda: selectors.public_figures(year), PUBLIC_CACHE_SECONDS
     )
+    today = timezone.localdate()
+    appeals = cache.get_or_set(
+        f"allocations:public-appeals:v1:{today.isoformat()}",
+        lambda: public_appeal_list(today),
+        PUBLIC_CACHE_SECONDS,
+    )
     context = {
         "figures": figures,
+        "appeals": appeals,
         "years": range(this_year, 2018, -1),
         "small": selectors.SMALL_COUNT,
         "notes": figure_notes("received", "allocated", "delivered", "children_reached"),

@@ -13,9 +13,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
-from donors import selectors, services
-from donors.models import Campaign, Donor, Pledge, PledgeItem, PledgeKind, Receipt, ReceiptKind
-from needs.models import AgeBand, Category
+from donors import appeals, selectors, services
+from donors.models import Appeal, Campaign, Donor, Pledge, PledgeItem, PledgeKind, Receipt, ReceiptKind
+from donors.rules import appeal_window_problems
+from donors.transfer_codes import campaign_code
+from needs.models import AgeBand, Category, Child
 from portal.drf import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.money_api import VndSerializerField
@@ -150,6 +152,94 @@ class ReceiptCorrectionSerializer(serializers.Serializer):
 
 class ReceiptCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=250)
+
+
+class AppealSerializer(ScopedModelSerializer):
+    """An appeal (Decree 93/2021/NĐ-CP) with its campaign's name and receiving window; documents are uploaded on
+    the appeal's page."""
+
+    province = ScopedSlugRelatedField(
+        source="campaign.province",
+        slug_field="code",
+        perm=Perm.MANAGE_DONORS,
+        queryset=AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, valid_to__isnull=True),
+    )
+    name = serializers.CharField(source="campaign.name", max_length=200)
+    start_date = serializers.DateField(source="campaign.start_date")
+    end_date = serializers.DateField(source="campaign.end_date")
+    description = serializers.CharField(source="campaign.description", required=False, allow_blank=True)
+    communes = ScopedSlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True),
+    )
+    child = ScopedSlugRelatedField(
+        slug_field="code", perm=Perm.VIEW_PERSONAL_DATA, queryset=Child.objects.all(), required=False, allow_null=True
+    )
+    distribute_by = serializers.DateField(read_only=True)
+    transfer_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "province",
+            "kind",
+            "name",
+            "start_date",
+            "end_date",
+            "distribute_by",
+            "description",
+            "decision_reference",
+            "communes",
+            "child",
+            "bank_bin",
+            "bank_account_number",
+            "bank_account_name",
+            "transfer_code",
+            "beneficiary_criteria",
+            "support_levels",
+        ]
+
+    def to_representation(self, appeal):
+        data = super().to_representation(appeal)
+        request = self.context.get("request")
+        child = appeal.child
+        if child is not None and not scope_for(request.user).allows(Perm.VIEW_PERSONAL_DATA, child.commune_id):
+            data["child"] = None  # leadership reads the appeal, not which child it is for
+        return data
+
+    def get_transfer_code(self, appeal) -> str:
+        return str(campaign_code(appeal.campaign))
+
+    def validate(self, attrs):
+        campaign = attrs.get("campaign", {})
+        problems = appeal_window_problems(campaign.get("start_date"), campaign.get("end_date"))
+        if problems:
+            raise APIValidationError({field: [message] for field, message in problems.items()})
+        return attrs
+
+
+class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AppealSerializer
+    write_perms = {"create": (Perm.MANAGE_DONORS,)}
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        queryset = Appeal.objects.visible_to(self.request.user).select_related("campaign__province", "child")
+        return queryset.prefetch_related("communes")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        campaign = Campaign(**data.pop("campaign"))
+        communes = data.pop("communes")
+        try:
+            appeal = appeals.appeal_open(
+                user=self.request.user, campaign=campaign, appeal=Appeal(**data), communes=communes
+            )
+        except DjangoValidationError as error:
+            raise APIValidationError(error.message_dict) from error
+        serializer.instance = self.get_queryset().get(pk=appeal.pk)
 
 
 class DonorViewSet(viewsets.ReadOnlyModelViewSet):

@@ -6,8 +6,12 @@ reference) and written through the services only the first time, so a second run
 
 import datetime as dt
 
-from donors import services
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from donors import appeals, services
 from donors.models import (
+    Appeal,
+    AppealKind,
     Campaign,
     CampaignKind,
     Donor,
@@ -25,6 +29,7 @@ from donors.models import (
 )
 from needs.models import AgeBand, Category, Child, ChildConsent, ClothingSize, ConsentGiver, ConsentPurpose
 from portal.demo import demo_date, ensure
+from portal.uploads import check_upload
 
 YEAR = 2026
 # name → (type, tax code, country, anonymous publicly, contact)
@@ -68,6 +73,7 @@ def seed(context):
     _pledges(donors, campaigns, communes, staff)
     _sponsorships(donors, staff)
     _statements(province, campaigns, staff)
+    _appeals(province, communes, donors, staff)
     context.data["donors"] = donors
 
 
@@ -347,3 +353,93 @@ def _vcb_file(lines) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+FLOOD_APPEAL = "Hỗ trợ trẻ em sau lũ quét tại {commune} (tháng 7/2026)"
+CHILD_APPEAL = "Cùng em điều trị bệnh tim bẩm sinh (minh họa)"
+
+
+def _appeals(province, communes, donors, staff):
+    """Two appeals under Decree 93/2021: after a flash flood in Nghiên Loan (money received, matched to the
+    commune's needs by the allocation demo), and for a critically ill child of Bằng Thành, published anonymously."""
+    nghien_loan, bang_thanh = communes[1], communes[0]
+    flood = _appeal(
+        province,
+        staff,
+        name=FLOOD_APPEAL.format(commune=nghien_loan.name),
+        kind=AppealKind.DISASTER,
+        window=(dt.date(YEAR, 7, 20), dt.date(YEAR, 9, 30)),
+        communes=[nghien_loan],
+        decision="87/QĐ-UBND (minh họa)",
+        description="Lũ quét đêm 18/7/2026 làm ngập, sập nhà của nhiều hộ có trẻ nhỏ ở các thôn ven suối.",
+        criteria="Trẻ em dưới 16 tuổi đang sống tại xã, có nhà bị ngập, sập hoặc mất đồ dùng học tập, quần áo.",
+        levels="Bữa ăn dinh dưỡng tại điểm trường 3 tháng; áo ấm, sách vở theo nhu cầu đã đăng ký; tối đa "
+        "2.000.000 đ mỗi trẻ.",
+    )
+    for key, donor, amount, received, on, method in [
+        ("lũ quét Ánh Dương", "Quỹ Vì trẻ em vùng cao Ánh Dương", 60_000_000, 40_000_000, 7, 28),
+        ("lũ quét bà Hòa", "Bà Vũ Thị Hòa", 5_000_000, 5_000_000, 8, 3),
+    ]:
+        pledge, new = _pledge(key, donor=donors[donor], staff=staff, kind=PledgeKind.CASH, amount=amount,
+                              pledged_on=demo_date(dt.date(YEAR, 7, 22)), campaign=flood.campaign)  # fmt: skip
+        if new:
+            via = PaymentMethod.CASH if method == 3 else PaymentMethod.BANK_TRANSFER
+            _money(pledge, staff, demo_date(dt.date(YEAR, on, method)), received, f"LQ{on:02d}{method:02d}", via)
+    child = Child.objects.filter(commune=bang_thanh).order_by("code").first()
+    if child is None:
+        return
+    sick = _appeal(
+        province,
+        staff,
+        name=CHILD_APPEAL,
+        kind=AppealKind.ILL_CHILD,
+        child=child,
+        window=(dt.date(YEAR, 10, 1), dt.date(YEAR, 11, 15)),
+        communes=[bang_thanh],
+        decision="112/TB-SYT (minh họa)",
+        description="",
+        criteria="Trẻ có hồ sơ bệnh án xác nhận bệnh tim bẩm sinh cần phẫu thuật, gia đình thuộc hộ nghèo.",
+        levels="Chi phí phẫu thuật và điều trị ngoài phần bảo hiểm y tế chi trả, theo hóa đơn của bệnh viện.",
+    )
+    pledge, new = _pledge("bệnh tim", donor=donors["Công đoàn Viên chức tỉnh (minh họa)"], staff=staff,
+                          kind=PledgeKind.CASH, amount=20_000_000, pledged_on=demo_date(dt.date(YEAR, 10, 3)),
+                          campaign=sick.campaign)  # fmt: skip
+    if new:
+        _money(pledge, staff, demo_date(dt.date(YEAR, 10, 10)), 12_000_000, "BT1010")
+
+
+def _appeal(province, staff, *, name, kind, window, communes, decision, description, criteria, levels, child=None):
+    existing = Appeal.objects.filter(campaign__province=province, campaign__name=name).first()
+    if existing:
+        return existing
+    campaign = Campaign(province=province, name=name, start_date=window[0], end_date=window[1], description=description)
+    appeal = Appeal(kind=kind, child=child, decision_reference=decision, beneficiary_criteria=criteria,
+                    support_levels=levels)  # fmt: skip
+    upload = check_upload(
+        SimpleUploadedFile("van-ban.pdf", _tiny_pdf("Van ban phat dong cuoc van dong - du lieu demo"))
+    )
+    title = "Thông báo phát động cuộc vận động" if child else "Quyết định phát động cuộc vận động"
+    return appeals.appeal_open(user=staff, campaign=campaign, appeal=appeal, communes=communes,
+                               documents=[(title, upload, False)])  # fmt: skip
+
+
+def _tiny_pdf(text: str) -> bytes:
+    """A valid one-page PDF with one line of ASCII text, made here so the demo needs no document file."""
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return body

@@ -40,6 +40,12 @@ NOTES = {
         "(chuyển khoản) chưa có dòng sao kê nào xác nhận là “chưa thấy trên sao kê”; tiền mặt không đối chiếu với "
         "sao kê."
     ),
+    # Received for an appeal: what came in through the appeal's pledges (see received_for_appeal).
+    "appeal_received": _(
+        "Đã tiếp nhận cho cuộc vận động: tiền và hiện vật thực nhận theo các cam kết gắn với cuộc vận động "
+        "(chuyển khoản ghi mã của cuộc vận động, tiền mặt, hiện vật tính theo giá trị ghi khi nhận); cam kết chưa "
+        "nhận không được tính."
+    ),
     # Commendation: donors ranked by what was received from them in the period.
     "commendation": _(
         "Đề xuất khen thưởng: nhà tài trợ xếp theo giá trị tiền và hiện vật thực nhận trong kỳ (không tính cam kết)."
@@ -81,6 +87,12 @@ def awaiting_statement(receipts):
     """NOT YET SEEN ON A STATEMENT: of these receipts, those of money not handed over in cash that no statement
     line has created or confirmed (a receipt typed by hand, until its line arrives)."""
     return receipts.filter(kind=ReceiptKind.MONEY, statement_match__isnull=True).exclude(method=PaymentMethod.CASH)
+
+
+def received_for_appeal(appeal):
+    """RECEIVED FOR AN APPEAL: the received receipts (received_receipts) of pledges to the appeal's campaign —
+    transfers carrying the appeal's code, cash and goods recorded against its pledges — whatever their date."""
+    return received_receipts().filter(pledge__campaign_id=appeal.campaign_id)
 
 
 def plan_progress_totals(*, province_id: int, start: dt.date, end: dt.date) -> dict[tuple[str, int | None], int]:

@@ -6,7 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donors.models import (
+    Appeal,
+    AppealKind,
     Campaign,
+    CampaignKind,
     Donor,
     DonorContact,
     DonorType,
@@ -18,7 +21,7 @@ from donors.models import (
     ReceiptKind,
     Sponsorship,
 )
-from donors.rules import pledge_date_problems
+from donors.rules import appeal_window_problems, pledge_date_problems
 from donors.services import receipt_far_below_pledge
 from needs.models import AgeBand, Category, Child
 from portal.dates import DayField
@@ -28,6 +31,7 @@ from portal.numbers import CountFormField
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import collated
+from portal.uploads import CheckedFileField
 
 
 def _provinces_managed_by(user):
@@ -241,6 +245,124 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = _provinces_managed_by(user)
         self.fields["province"].empty_label = None
+        # An appeal is opened on its own page, with its documents and communes (AppealForm).
+        self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] != CampaignKind.APPEAL]
+
+
+class AppealForm(forms.Form):
+    """Open an appeal (Decree 93/2021/NĐ-CP): its campaign, communes, account, criteria and first document."""
+
+    province = forms.ModelChoiceField(label=_("Tỉnh/thành phố"), queryset=AdministrativeUnit.objects.none())
+    kind = forms.ChoiceField(label=_("Loại cuộc vận động"), choices=AppealKind.choices)
+    name = forms.CharField(label=_("Tên cuộc vận động"), max_length=200)
+    decision_reference = forms.CharField(
+        label=_("Số, ký hiệu văn bản phát động"), max_length=80, help_text=_("Ví dụ: 125/QĐ-UBND.")
+    )
+    start_date = DayField(label=_("Bắt đầu tiếp nhận"))
+    end_date = DayField(
+        label=_("Kết thúc tiếp nhận"), help_text=_("Tối đa 90 ngày kể từ ngày bắt đầu, tính cả hai ngày.")
+    )
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    communes = forms.ModelMultipleChoiceField(
+        label=_("Xã bị ảnh hưởng"),
+        queryset=AdministrativeUnit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Tiền của cuộc vận động chỉ dùng ở các xã này, trừ khi cán bộ cho phép kèm lý do."),
+    )
+    child_code = forms.CharField(
+        label=_("Mã hồ sơ trẻ"),
+        required=False,
+        max_length=20,
+        help_text=_("Với cuộc vận động cho một trẻ mắc bệnh hiểm nghèo, ví dụ 08134-00027."),
+    )
+    bank_bin = forms.CharField(label=_("Mã ngân hàng (BIN) của tài khoản riêng"), required=False, max_length=6)
+    bank_account_number = forms.CharField(
+        label=_("Số tài khoản riêng"),
+        required=False,
+        max_length=19,
+        help_text=_("Để trống: nhận vào tài khoản tiếp nhận của Sở, nội dung chuyển khoản ghi mã của cuộc vận động."),
+    )
+    bank_account_name = forms.CharField(label=_("Tên tài khoản riêng"), required=False, max_length=70)
+    beneficiary_criteria = forms.CharField(
+        label=_("Tiêu chí lựa chọn đối tượng hỗ trợ"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    support_levels = forms.CharField(label=_("Mức hỗ trợ"), widget=forms.Textarea(attrs={"rows": 3}))
+    document_title = forms.CharField(
+        label=_("Tên văn bản phát động"), max_length=200, help_text=_("Ví dụ: Quyết định phát động cuộc vận động.")
+    )
+    document = CheckedFileField(label=_("Tệp văn bản"))
+    identity_removed = forms.BooleanField(
+        label=_("Văn bản đã che thông tin nhận diện trẻ (được công khai)"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        provinces = _provinces_managed_by(user)
+        self.fields["province"].queryset = provinces
+        self.fields["province"].empty_label = None
+        self.fields["communes"].queryset = (
+            AdministrativeUnit.objects.communes().current().filter(province__in=provinces).order_by(collated("name"))
+        )
+
+    def clean_child_code(self):
+        code = self.cleaned_data["child_code"].strip()
+        if not code:
+            return None
+        child = Child.objects.visible_to(self.user).filter(code=code).first()
+        if child is None:
+            raise forms.ValidationError(_("Không tìm thấy trẻ có mã hồ sơ này."))
+        return child
+
+    def clean(self):
+        data = super().clean()
+        for field, message in appeal_window_problems(data.get("start_date"), data.get("end_date")).items():
+            self.add_error(field, message)
+        return data
+
+    def instances(self) -> tuple[Campaign, Appeal, list]:
+        data = self.cleaned_data
+        campaign = Campaign(
+            province=data["province"],
+            kind=CampaignKind.APPEAL,
+            name=data["name"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            description=data["description"],
+        )
+        appeal = Appeal(
+            kind=data["kind"],
+            decision_reference=data["decision_reference"],
+            child=data["child_code"],
+            bank_bin=data["bank_bin"],
+            bank_account_number=data["bank_account_number"],
+            bank_account_name=data["bank_account_name"],
+            beneficiary_criteria=data["beneficiary_criteria"],
+            support_levels=data["support_levels"],
+        )
+        return campaign, appeal, list(data["communes"])
+
+
+class AppealDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Tên văn bản"), max_length=200)
+    file = CheckedFileField(label=_("Tệp"))
+    identity_removed = forms.BooleanField(label=_("Đã che thông tin nhận diện trẻ"), required=False)
+
+
+class AppealReleaseForm(forms.Form):
+    commune = forms.ModelChoiceField(label=_("Xã"), queryset=AdministrativeUnit.objects.none())
+    reason = forms.CharField(label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, appeal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = (
+            AdministrativeUnit.objects.communes()
+            .current()
+            .filter(province_id=appeal.campaign.province_id)
+            .exclude(pk__in=appeal.communes.all())
+            .exclude(pk__in=appeal.releases.values("commune_id"))
+            .order_by(collated("name"))
+        )
 
 
 class SponsorshipForm(forms.ModelForm):

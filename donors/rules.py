@@ -31,3 +31,49 @@ def check_pledge_dates(pledged_on: dt.date | None, receive_by: dt.date | None, *
     problems = pledge_date_problems(pledged_on, receive_by, today=today)
     if problems:
         raise ValidationError({field: [message] for field, message in problems.items()}, code="pledge_dates")
+
+
+# --- Appeals (Decree 93/2021/NĐ-CP) ---------------------------------------------------------------------------
+
+# The receiving window of an appeal is at most 90 days, its first and last day included, and what it received is
+# distributed within 20 days after receiving ends: the two limits of Decree 93/2021/NĐ-CP as issue 17 states them
+# (the decree's text was not reachable where this was written, so no article number is cited; see README). Where
+# the decree lets an appeal run longer or be extended, the portal does not: a longer effort is a new appeal with
+# its own decision, so every appeal's dates obey these two numbers and the public can check them.
+APPEAL_MAX_RECEIVING_DAYS = 90
+APPEAL_DISTRIBUTION_DAYS = 20
+
+
+def appeal_window_problems(start: dt.date | None, end: dt.date | None) -> dict[str, str]:
+    """{field: why} for an appeal's receiving window (the campaign's start_date and end_date)."""
+    if not start or not end:
+        return {}
+    if end < start:
+        return {"end_date": str(_("Ngày kết thúc tiếp nhận trước ngày bắt đầu."))}
+    days = (end - start).days + 1
+    if days > APPEAL_MAX_RECEIVING_DAYS:
+        return {
+            "end_date": str(
+                _(
+                    "Thời gian tiếp nhận tối đa %(max)s ngày (Nghị định 93/2021/NĐ-CP); đã chọn %(days)s ngày, "
+                    "kết thúc muộn nhất ngày %(last)s."
+                )
+                % {
+                    "max": APPEAL_MAX_RECEIVING_DAYS,
+                    "days": days,
+                    "last": (start + dt.timedelta(days=APPEAL_MAX_RECEIVING_DAYS - 1)).strftime("%d/%m/%Y"),
+                }
+            )
+        }
+    return {}
+
+
+def check_appeal_window(start: dt.date | None, end: dt.date | None) -> None:
+    problems = appeal_window_problems(start, end)
+    if problems:
+        raise ValidationError({field: [message] for field, message in problems.items()}, code="appeal_window")
+
+
+def appeal_distribution_deadline(receive_until: dt.date) -> dt.date:
+    """The last day to distribute what an appeal received: 20 days after its receiving window ends."""
+    return receive_until + dt.timedelta(days=APPEAL_DISTRIBUTION_DAYS)

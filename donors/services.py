@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from donors.appeals import appeal_pledge_communes, appeal_pledge_date_problems
 from donors.models import (
     RECEIVABLE_STATUSES,
     Donor,
@@ -189,6 +190,8 @@ def pledge_validate(pledge: Pledge, *, model: bool = True) -> None:
         check_pledge_dates(pledge.pledged_on, pledge.receive_by)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+    for field, message in appeal_pledge_date_problems(pledge).items():
+        errors.setdefault(field, []).append(message)
     if errors:
         raise ValidationError(errors)
 
@@ -222,7 +225,7 @@ def pledge_create(
     foreign = [c for c in communes if c.province_id != pledge.donor.province_id]
     if foreign:
         raise PledgeError(_("Chỉ chọn được các xã thuộc tỉnh của nhà tài trợ."), code="foreign_commune")
-    pledge.earmark_communes.set(communes)
+    pledge.earmark_communes.set(appeal_pledge_communes(pledge, communes))
     _move(pledge, action="create", to_status=pledge.status, actor=actor, reason=reason)
     return pledge
 
@@ -549,6 +552,15 @@ def pledge_bulk_create(*, actor, rows: list[tuple[Pledge, list[PledgeItem]]], re
             item.pledge = pledge
             items.append(item)
     PledgeItem.objects.bulk_create(items, batch_size=1000)
+    appeal_communes: dict[int, list] = {}
+    for pledge in pledges:
+        if pledge.campaign_id and pledge.campaign_id not in appeal_communes:
+            appeal_communes[pledge.campaign_id] = appeal_pledge_communes(pledge, [])
+    Pledge.earmark_communes.through.objects.bulk_create(
+        Pledge.earmark_communes.through(pledge_id=pledge.pk, administrativeunit_id=commune.pk)
+        for pledge in pledges
+        for commune in appeal_communes.get(pledge.campaign_id, ())
+    )
     history_copy(Pledge, [pledge.pk for pledge in pledges], user=actor, reason=reason)
     history_copy(PledgeItem, [item.pk for item in items], user=actor, reason=reason)
     PledgeEvent.objects.bulk_create(

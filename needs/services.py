@@ -28,7 +28,7 @@ from portal.money import format_vnd, vnd_in_words
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import fold
-from portal.uploads import CheckedUpload, random_name
+from portal.uploads import CheckedUpload, store_upload
 
 CHILD_FIELDS = (
     "full_name",
@@ -478,16 +478,7 @@ def need_update(*, need: Need, user, data: dict) -> Need:
 def need_attachment_add(*, need: Need, user, upload: CheckedUpload) -> NeedAttachment:
     """Store a checked photo or document for a need, under a random file name."""
     _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), need.commune_id)
-    attachment = NeedAttachment(
-        need=need,
-        original_name=upload.original_name,
-        content_type=upload.content_type,
-        size=upload.size,
-        uploaded_by=user,
-    )
-    attachment.file.save(random_name(upload), upload.file, save=False)
-    attachment.save()
-    return attachment
+    return store_upload(NeedAttachment(need=need, uploaded_by=user), upload)
 
 
 # --- Imports ----------------------------------------------------------------------------------------------

@@ -81,6 +81,15 @@ def random_name(checked: CheckedUpload) -> str:
     return f"{uuid.uuid4().hex}{checked.extension}"
 
 
+def store_upload(row, upload: CheckedUpload):
+    """Save a row that keeps a checked upload (fields `file`, `original_name`, `content_type`, `size`), the file
+    under a random name."""
+    row.original_name, row.content_type, row.size = upload.original_name, upload.content_type, upload.size
+    row.file.save(random_name(upload), upload.file, save=False)
+    row.save()
+    return row
+
+
 class CheckedFileField(forms.FileField):
     """A form field that runs check_upload; cleaned_data holds a CheckedUpload."""
 

@@ -26,6 +26,7 @@ router.register("matching", allocations_api.MatchingRunViewSet, basename="api-ma
 router.register("deliveries", allocations_api.DeliveryViewSet, basename="api-delivery")
 router.register("donors", donors_api.DonorViewSet, basename="api-donor")
 router.register("campaigns", donors_api.CampaignViewSet, basename="api-campaign")
+router.register("appeals", donors_api.AppealViewSet, basename="api-appeal")
 router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
 router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
 router.register("ledger", allocations_api.PublicLedgerViewSet, basename="api-ledger")

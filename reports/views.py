@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from allocations.appeals import open_appeals
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 from portal.selectors import history_entries
@@ -72,7 +73,11 @@ def dashboard(request):
     _require(request, Perm.VIEW_DASHBOARDS)
     cycle = cycle_current(user=request.user)
     disclosure = cycle_current(user=request.user, kind=CycleKind.DISCLOSURE)
-    context = {"cycle": cycle, "disclosure": _deadline(disclosure) if disclosure else None}
+    context = {
+        "cycle": cycle,
+        "disclosure": _deadline(disclosure) if disclosure else None,
+        "appeals": open_appeals(user=request.user, today=timezone.localdate()),
+    }
     if cycle is not None:
         figures = figures_for(
             unit=cycle.province, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle

@@ -1,3 +1,4 @@
+from donors.models.appeals import Appeal, AppealDocument, AppealKind, AppealRelease
 from donors.models.pledges import (
     RECEIVABLE_STATUSES,
     PaymentMethod,
@@ -36,6 +37,10 @@ from donors.models.statements import (
 __all__ = [
     "MARKED_STATUSES",
     "RECEIVABLE_STATUSES",
+    "Appeal",
+    "AppealDocument",
+    "AppealKind",
+    "AppealRelease",
     "Campaign",
     "CampaignKind",
     "DateFormat",

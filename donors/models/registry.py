@@ -104,6 +104,7 @@ class CampaignKind(models.TextChoices):
     TET = "tet", _("Tết Nguyên đán")
     SCHOOL_OPENING = "school_opening", _("Khai giảng năm học")
     AD_HOC = "ad_hoc", _("Đột xuất")
+    APPEAL = "appeal", _("Cuộc vận động theo Nghị định 93/2021")
 
 
 class Campaign(models.Model):

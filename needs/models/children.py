@@ -258,6 +258,7 @@ class ConsentPurpose(models.TextChoices):
     PROCESS_DATA = "process_data", _("Thu thập, lưu trữ và xử lý thông tin của trẻ để hỗ trợ")
     SHARE_WITH_SPONSOR = "share_with_sponsor", _("Cho nhà tài trợ đỡ đầu biết danh tính của trẻ")
     USE_PHOTOS = "use_photos", _("Dùng hình ảnh làm minh chứng cho nhà tài trợ")
+    PUBLISH_APPEAL = "publish_appeal", _("Công khai danh tính của trẻ trong cuộc vận động hỗ trợ trẻ")
 
 
 class ChildConsent(models.Model):

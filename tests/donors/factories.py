@@ -128,3 +128,39 @@ def import_statement(*, actor, province, data: bytes, preset: str = "vietcombank
         statement_import_start(actor=actor, statement_id=statement.pk)
     statement.refresh_from_db()
     return statement
+
+
+PDF = b"%PDF-1.4\n% the appeal's decision\n%%EOF\n"
+
+
+def open_appeal(user, *, province, communes, start=dt.date(2026, 7, 20), days=60, child=None, **fields):
+    """An appeal opened through the service, with a decision (PDF) as its first document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from donors.appeals import appeal_open
+    from donors.models import Appeal, AppealKind
+    from portal.uploads import check_upload
+
+    campaign = Campaign(
+        province=province,
+        name=fields.pop("name", "Hỗ trợ trẻ em sau lũ quét"),
+        start_date=start,
+        end_date=start + dt.timedelta(days=days - 1),
+        description=fields.pop("description", "Lũ quét ngày 18/7/2026."),
+    )
+    appeal = Appeal(
+        kind=AppealKind.ILL_CHILD if child else AppealKind.DISASTER,
+        child=child,
+        decision_reference=fields.pop("decision_reference", "125/QĐ-UBND"),
+        beneficiary_criteria=fields.pop("beneficiary_criteria", "Trẻ em dưới 16 tuổi có nhà bị ngập, sập."),
+        support_levels=fields.pop("support_levels", "1.000.000 đ mỗi trẻ; áo ấm, sách vở theo nhu cầu."),
+        **fields,
+    )
+    upload = check_upload(SimpleUploadedFile("quyet-dinh.pdf", PDF, content_type="application/pdf"))
+    return appeal_open(
+        user=user,
+        campaign=campaign,
+        appeal=appeal,
+        communes=communes,
+        documents=[("Quyết định phát động", upload, False)],
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from allocations.models import (
     Allocation,
@@ -32,6 +33,7 @@ from reports.checklists import confirmation_checklist
 from reports.figures import disclosure_figures
 from reports.models import CycleKind, Report, ReportingCycle, ReportKind, ReportStatus
 from reports.services import confirmation_confirm
+from tests.donors.factories import open_appeal
 from tests.factories import user_with_role
 from tests.reports.factories import (
     AgencyFactory,
@@ -78,10 +80,11 @@ class Side:
     statement: object = None
     line: object = None
     disclosure: object = None
+    appeal: object = None
     extra: dict = field(default_factory=dict)
 
 
-def _side(*, commune, province, donor_name, importer, officer, members=()) -> Side:
+def _side(*, commune, province, donor_name, importer, officer, manager, members=()) -> Side:
     AgencyFactory(province=province)
     child = ChildFactory(commune=commune, guardian_name="Phụ Huynh Bí Mật", guardian_phone="0912345678")
     need = NeedFactory(commune=commune, child=child, status=NeedStatus.OPEN)
@@ -144,9 +147,11 @@ def _side(*, commune, province, donor_name, importer, officer, members=()) -> Si
         figures=disclosure_figures(unit=province, period_start=disclosure_cycle.period_start,
                                    period_end=disclosure_cycle.period_end),
     )  # fmt: skip
+    appeal = open_appeal(
+        manager, province=province, communes=[commune], start=timezone.localdate() - dt.timedelta(days=9)
+    )
     return Side(
-        statement=statement, line=line, disclosure=disclosure,
-        distribution=distribution,
+        statement=statement, line=line, disclosure=disclosure, distribution=distribution, appeal=appeal,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
         attachment=attachment, donor=donor,
         pledge=pledge, receipt=receipt, batch=batch, allocation=allocation, delivery=delivery, evidence=evidence,
@@ -180,10 +185,10 @@ def world(personas, settings, tmp_path):
     DonorFactory(province=p.province, name="Quỹ Ánh Dương").members.add(p.donor2)
     p.a = _side(
         commune=p.commune_a, province=p.province, donor_name="Công ty Chè Tân Cương", importer=p.officer_a,
-        officer=p.officer_a, members=[p.donor],
+        officer=p.officer_a, members=[p.donor], manager=p.staff,
     )  # fmt: skip
     p.c = _side(commune=p.commune_c, province=p.other_province, donor_name="Công ty Ngoài Tỉnh", importer=p.staff_q,
-        officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"),
+        officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"), manager=p.staff_q,
     )  # fmt: skip
     for side in (p.a, p.c):
         for report in (side.report, side.disclosure):

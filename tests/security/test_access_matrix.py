@@ -130,6 +130,28 @@ RULES = {
     ),
     # An approved Decree 03/2026 disclosure is published: its PDF, CSV and JSON are anyone's, in every province.
     "disclosure-public": ("disclosure", "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200"),
+    # Appeals (Decree 93/2021): the public reads every appeal's disclosure and documents; staff open and change
+    # them in their province, leadership and auditors read them; officers and donors have no appeal pages.
+    "allocations:public-appeal": ("appeal", "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200"),
+    "allocations:public-appeal-document": (
+        "appeal",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
+    "allocations:appeal-list": (None, "302 200 200 200 200 200 200 200 200"),
+    "allocations:appeal-create": (None, "302 403 403 200 200 403 403 403 403"),
+    "allocations:appeal-detail": ("appeal", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "allocations:appeal-document": (
+        "appeal",
+        "302/302 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404",
+    ),
+    "allocations:appeal-document-add": (
+        "appeal",
+        "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405",
+    ),
+    "allocations:appeal-release": (
+        "appeal",
+        "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405",
+    ),
     # Donor and pledge imports: staff who manage donors, each for their province; another import's token is 404.
     "donors-import": (None, "302 403 403 200 200 403 403 403 403"),
     "donors-import-template": (None, "302 403 403 200 200 403 403 403 403"),
@@ -189,6 +211,8 @@ RULES = {
     "api-donor-detail": ("donor", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "api-campaign-list": (None, "401 200 200 200 200 200 200 200 200"),
     "api-campaign-detail": ("campaign", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "api-appeal-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-appeal-detail": ("appeal", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
     "api-pledge-list": (None, "401 200 200 200 200 200 200 200 200"),
     "api-pledge-detail": ("pledge", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "api-receipt-list": (None, "401 200 200 200 200 200 200 200 200"),
@@ -208,6 +232,7 @@ def _kwargs(params: list[str], source: str | None, side) -> dict:
         "code": lambda: (row if source == "commune" else row.commune).code,
         "pk": lambda: (row.need if source == "attachment" else row).pk,
         "attachment_pk": lambda: row.pk,
+        "document_pk": lambda: row.documents.first().pk,
         "need_pk": lambda: row.pk,
         "token": lambda: row.token,
         "action": lambda: "cancel",
@@ -440,3 +465,11 @@ def test_key_mutations_staff_match_a_statement_line(world):
     line = StatementLine.objects.get(pk=line.pk)
     assert line.status == LineStatus.MATCHED
     assert line.parts.get().receipt.amount == 1_000_000
+
+
+def test_key_mutations_release_an_appeals_money_to_another_commune(world, role, status):
+    """Only the province's staff let an appeal's money reach a commune it was not opened for."""
+    appeal = world.a.appeal
+    data = {"commune": world.commune_b.pk, "reason": "Lũ lan sang"}
+    assert _post(world, role, "allocations:appeal-release", data, pk=appeal.pk) == status
+    assert not appeal.releases.exists()

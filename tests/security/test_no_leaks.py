@@ -214,6 +214,9 @@ def test_the_public_never_receives_a_child_identity(demo):
     pages = _crawl(Client(), _starts())
     assert reverse("allocations:public") in pages
     assert all(pages.get(url) for url in downloads), "the crawl should read the published disclosure"
+    # The appeals' disclosures (Decree 93/2021), the critically ill child's appeal among them, and their documents.
+    assert len([url for url in pages if re.fullmatch(r"/transparency/appeals/\d+/", url)]) == 2
+    assert any("/documents/" in url for url in pages)
     assert _leaks(pages, _secrets()) == []
 
 
@@ -313,4 +316,5 @@ def test_the_leader_never_receives_a_child_identity(demo):
     pages = _crawl(client, _starts([reverse("report-dashboard"), reverse("needs:need-list"), "/api/v1/needs/"]))
     assert len([text for text in pages.values() if text]) > 20, "the crawl should reach the leader's pages"
     assert {"/api/v1/needs/", "/api/v1/children/", "/api/v1/pledges/"} <= _api_lists_reached(pages)
+    assert len([url for url in pages if re.fullmatch(r"/appeals/\d+/", url)]) == 2
     assert _leaks(pages, _secrets(shown_to=leader)) == []
