@@ -10,6 +10,7 @@ from needs import api as needs_api
 from portal import api, audit_views, two_factor, views
 from portal.forms import QueuedPasswordResetForm
 from reports import api as reports_api
+from webapp.views import LogoutView
 
 handler500 = views.server_error
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("allocations.urls")),
     path("needs/excel/", include("needs.excel_urls")),
+    path("", include("webapp.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
@@ -54,6 +56,7 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", two_factor.otp_setup, name="otp-setup"),
     path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp-verify"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_patterns)),

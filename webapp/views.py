@@ -1,0 +1,156 @@
+"""The installable web app of the commune officer: its page, its service worker and its manifest.
+
+The page is a shell: labels and choices, never a child's data (that comes from the sync API into the device's
+encrypted store), so the service worker may keep it for use without a connection.
+"""
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from needs.models import Category, Priority, SchoolLevel, Sex
+from needs.seasons import season_choices
+from portal.models import EthnicGroup
+from portal.permissions import Perm
+from portal.scoping import scope_for
+from portal.text import collated
+from webapp.strings import strings
+
+# What the shell loads; the service worker keeps exactly these (plus the shell itself).
+SHELL_STATIC = [
+    "css/portal.css",
+    "js/money.js",
+    "webapp/app.css",
+    "webapp/app.js",
+    "webapp/store.js",
+    "webapp/sync.js",
+    "webapp/norms.js",
+    "webapp/views.js",
+    "webapp/icon.svg",
+    "webapp/icon-192.png",
+]
+# Modules the app imports by a relative path: with hashed static names in production the browser asks for the
+# plain name too, so both are cached.
+IMPORTED_MODULES = ["webapp/store.js", "webapp/sync.js", "webapp/norms.js", "webapp/views.js"]
+SHELL_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "webapp" / "shell.html"
+
+
+def _require_offline_user(user) -> None:
+    """The offline app is the commune officer's: other roles and anonymous visitors get nothing from it."""
+    if not scope_for(user).has_perm(Perm.REGISTER_NEEDS):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def shell(request):
+    _require_offline_user(request.user)
+    context = {
+        "strings": strings(),
+        "choices": {
+            "sex": Sex.choices,
+            "category": Category.choices,
+            "priority": Priority.choices,
+            "school_level": SchoolLevel.choices,
+            "season": season_choices(timezone.localdate()),
+            "ethnic_group": list(EthnicGroup.objects.order_by(collated("name"), "pk").values_list("code", "name")),
+        },
+        "urls": {
+            "worker": reverse("webapp:worker"),
+            "logout": reverse("logout"),
+            "login": reverse("login"),
+            "home": reverse("home"),
+            "me": reverse("api-me"),
+        },
+    }
+    return render(request, "webapp/shell.html", context)
+
+
+def _shell_files() -> list[str]:
+    files = [reverse("webapp:shell"), reverse("webapp:manifest")]
+    files += [static(path) for path in SHELL_STATIC]
+    files += [settings.STATIC_URL + path for path in IMPORTED_MODULES]
+    return list(dict.fromkeys(files))
+
+
+@cache
+def _shell_version(language: str) -> str:
+    """Changes whenever a file of the shell does, so the browser installs the new worker and drops old caches."""
+    digest = hashlib.sha256(language.encode())
+    catalogue = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.mo"
+    for path in [SHELL_TEMPLATE, catalogue, *(finders.find(name) for name in SHELL_STATIC)]:
+        if path and Path(path).exists():
+            digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@login_required
+@require_GET
+@never_cache
+def service_worker(request):
+    """The worker at the site root, so it may answer for every page of the portal when there is no connection
+    (it answers only for the shell's files and, offline, for page loads; everything else goes to the network)."""
+    _require_offline_user(request.user)
+    body = render(
+        request,
+        "webapp/sw.js",
+        {
+            "version": _shell_version(get_language()),
+            "files": json.dumps(_shell_files()),
+            "shell": json.dumps(reverse("webapp:shell")),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    body["Service-Worker-Allowed"] = "/"
+    return body
+
+
+@require_GET
+def manifest(request):
+    """What the phone shows when the portal is installed; public, as it holds nothing but names and icons."""
+    data = {
+        "name": _("Cổng hỗ trợ trẻ em — làm việc không cần mạng"),
+        "short_name": _("Hỗ trợ trẻ em"),
+        "description": _("Đăng ký trẻ em, nhu cầu và ghi nhận trao hỗ trợ ở nơi không có sóng; gửi khi có mạng."),
+        "lang": get_language(),
+        "start_url": reverse("webapp:shell"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#fbfaf9",
+        "theme_color": "#b3261e",
+        "icons": [
+            {"src": static("webapp/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("webapp/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("webapp/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any maskable"},
+        ],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "max-age=86400"
+    return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also tells the browser to forget what the portal stored on the device: the offline app's
+    encrypted data and its key, its caches and its service worker (the app wipes them itself first; this header
+    covers a logout from any other page)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
