@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 
+from bench.offline_app import offline_app
+
 DEMO_USERS = ["commune", "staff", "leader", "donor", "auditor"]
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 
@@ -579,6 +581,7 @@ def _peak_rss_mb(master_pid: int) -> int:
 
 
 ALL = {
+    "offline_app": offline_app,
     "page_weight": page_weight,
     "excel_import": excel_import,
     "matching": matching,

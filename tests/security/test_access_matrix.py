@@ -112,6 +112,11 @@ RULES = {
         "distribution",
         "302/302 200/404 404/404 200/404 404/200 403/404 200/404 404/404 404/404",
     ),
+    # The offline app is the commune officer's: its page (a shell without data) and its service worker give other
+    # roles nothing; the manifest holds only names and icons.
+    "webapp:shell": (None, "302 200 200 403 403 403 403 403 403"),
+    "webapp:worker": (None, "302 200 200 403 403 403 403 403 403"),
+    "webapp:manifest": (None, "200 200 200 200 200 200 200 200 200"),
     "allocations:evidence": ("evidence", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:pledge-trace": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:public": (None, "200 200 200 200 200 200 200 200 200"),
