@@ -56,6 +56,10 @@ def strings() -> dict[str, str]:
         "priority": _("Mức ưu tiên"),
         "justification": _("Lý do, căn cứ"),
         "add_need": _("Thêm nhu cầu"),
+        "edit_need": _("Sửa nhu cầu"),
+        "nothing_changed": _("Chưa có gì thay đổi."),
+        "return_reason": _("Sở trả lại: %(reason)s"),
+        "label_need_edit": _("Sửa nhu cầu %(category)s của %(name)s"),
         "register_title": _("Đăng ký trẻ"),
         "register_help": _(
             "Lưu trên máy, gửi lên cổng khi có mạng; nhu cầu được gửi thẩm định như khi đăng ký trực tuyến."

@@ -28,7 +28,7 @@ async function render() {
   }
   const current = await sync.snapshot();
   const items = await sync.outbox();
-  const ctx = { snap: current && current.data, fetched: current && current.fetched, items, params, urls, flash: (text) => (message = text) };
+  const ctx = { snap: current && current.data, fetched: current && current.fetched, items, params, urls, flash: (text) => (message = text), rerender: render };
   for (const [pattern, page] of ROUTES) {
     const match = pattern.exec(path);
     if (match) {

@@ -242,6 +242,56 @@ export function childrenPage(ctx) {
   ];
 }
 
+const EDITABLE = ["draft", "returned"];
+
+/** A need on the child's page; one still editable (a draft, or returned by the department) can be fixed here. */
+function needItem(ctx, child, need) {
+  const { snap, items } = ctx;
+  const choices = snap.choices;
+  const edits = items.filter((i) => i.change.type === "need.update" && i.change.id === need.id && i.state === "pending");
+  const parts = [
+    h("strong", {}, choiceLabel(choices.category, need.category)),
+    ` — ${need.description || ""} — ${showCount(need.quantity)} × ${showCount(need.unit_cost)} đ — ${choiceLabel(choices.season, need.season)} `,
+    need.status ? h("small", {}, choiceLabel(choices.need_status, need.status)) : null,
+    stateTag(edits.length ? "pending" : need.state),
+  ];
+  if (need.return_reason) parts.push(h("p", { class: "help" }, t("return_reason", { reason: need.return_reason })));
+  if (need.id && EDITABLE.includes(need.status) && !edits.length) {
+    const form = h(
+      "form",
+      { novalidate: true },
+      field(t("description"), text("description", { maxlength: 200, value: need.description || "" })),
+      field(t("quantity"), text("quantity", { inputmode: "numeric", value: showCount(need.quantity) })),
+      field(t("unit_cost"), text("unit_cost", { inputmode: "numeric", value: showCount(need.unit_cost) })),
+      field(t("justification"), h("textarea", { name: "justification", rows: 2 }, need.justification || "")),
+      h("button", { type: "submit" }, t("save_on_device")),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const errors = {};
+      const f = form.elements;
+      const typedCost = f.unit_cost.value.trim();
+      const values = {
+        description: nfc(f.description.value),
+        quantity: countValue(form, "quantity", errors),
+        unit_cost: parseVnd(typedCost),
+        justification: nfc(f.justification.value),
+      };
+      if (values.unit_cost === null) errors.unit_cost = t("money_invalid", { value: typedCost });
+      if (!values.justification) errors.justification = t("required");
+      const fields = Object.fromEntries(Object.entries(values).filter(([name, value]) => value !== (need[name] ?? "")));
+      if (!Object.keys(errors).length && !Object.keys(fields).length) errors.description = t("nothing_changed");
+      if (showErrors(form, errors)) return;
+      const change = { key: crypto.randomUUID(), type: "need.update", id: need.id, base_version: need.version, fields };
+      await sync.queue(change, { label: t("label_need_edit", { category: choiceLabel(choices.category, need.category), name: child.full_name }) });
+      ctx.flash(t("saved_on_device"));
+      ctx.rerender();
+    });
+    parts.push(h("details", {}, h("summary", {}, t("edit_need")), form));
+  }
+  return h("li", { class: "card" }, parts);
+}
+
 function findChild(snap, items, ref) {
   const { children, needs } = records(snap, items);
   const child = ref.startsWith("c:") ? children.find((c) => c.client_id === ref.slice(2)) : children.find((c) => c.id === Number(ref));
@@ -280,9 +330,7 @@ export function childPage(ctx, ref) {
       h("dt", {}, t("village")), h("dd", {}, villageName(snap, child.commune, child.village) || "—"),
     ),
     h("h2", {}, t("needs")),
-    needs.length
-      ? h("ul", {}, needs.map((need) => h("li", {}, `${choiceLabel(choices.category, need.category)} — ${showCount(need.quantity)} — ${choiceLabel(choices.season, need.season)} `, need.status ? h("small", {}, choiceLabel(choices.need_status, need.status)) : null, stateTag(need.state))))
-      : h("p", { class: "empty" }, t("no_needs")),
+    needs.length ? h("ul", { class: "outbox" }, needs.map((need) => needItem(ctx, child, need))) : h("p", { class: "empty" }, t("no_needs")),
     h("h2", {}, t("add_need")),
     form,
   ];
