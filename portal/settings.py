@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "donors",
     "allocations",
     "reports",
+    "offline",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
