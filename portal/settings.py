@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "donors",
     "allocations",
     "reports",
+    "offline",
     "webapp",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from allocations import api as allocations_api
 from donors import api as donors_api
 from needs import api as needs_api
+from offline import api as offline_api
 from portal import api, audit_views, two_factor, views
 from portal.forms import QueuedPasswordResetForm
 from reports import api as reports_api
@@ -29,10 +30,19 @@ router.register("donors", donors_api.DonorViewSet, basename="api-donor")
 router.register("campaigns", donors_api.CampaignViewSet, basename="api-campaign")
 router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
 router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
+router.register("offline/conflicts", offline_api.ConflictViewSet, basename="api-offline-conflict")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
     path("me/", api.me, name="api-me"),
+    path("offline/snapshot/", offline_api.SnapshotView.as_view(), name="api-offline-snapshot"),
+    path("offline/sync/", offline_api.SyncView.as_view(), name="api-offline-sync"),
+    path("offline/evidence/", offline_api.EvidenceView.as_view(), name="api-offline-evidence"),
+    path(
+        "offline/evidence/<uuid:upload_id>/",
+        offline_api.EvidenceDetailView.as_view(),
+        name="api-offline-evidence-detail",
+    ),
     *router.urls,
 ]
 
@@ -48,6 +58,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("allocations.urls")),
     path("needs/excel/", include("needs.excel_urls")),
+    path("offline/", include("offline.urls")),
     path("", include("webapp.urls")),
     path(
         "accounts/password_reset/",

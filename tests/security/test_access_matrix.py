@@ -185,6 +185,26 @@ RULES = {
     "api-receipt-detail": ("receipt", "401/401 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "api-receipt-correct": ("receipt", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     "api-receipt-cancel": ("receipt", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    # Offline work (docs/offline.md): the roles that register needs or record deliveries, each on their own changes;
+    # the others are refused before any row is looked up. Sync and evidence take POST only.
+    "offline:conflict-list": (None, "302 200 200 403 403 403 403 403 403"),
+    "offline:conflict-detail": ("conflict", "302/302 200/404 404/404 403/403 403/403 403/403 403/403 403/403 403/403"),
+    "api-offline-snapshot": (None, "401 200 200 403 403 403 403 403 403"),
+    "api-offline-sync": (None, "401 405 405 403 403 403 403 403 403"),
+    "api-offline-evidence": (None, "401 405 405 403 403 403 403 403 403"),
+    "api-offline-evidence-detail": (
+        "upload",
+        "401/401 200/404 404/404 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
+    "api-offline-conflict-list": (None, "401 200 200 403 403 403 403 403 403"),
+    "api-offline-conflict-detail": (
+        "conflict",
+        "401/401 200/404 404/404 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
+    "api-offline-conflict-resolve": (
+        "conflict",
+        "401/401 405/405 405/405 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
     "api-root": (None, "401 200 200 200 200 200 200 200 200"),
     "api-schema": (None, "200 200 200 200 200 200 200 200 200"),
 }
@@ -199,6 +219,7 @@ def _kwargs(params: list[str], source: str | None, side) -> dict:
         "attachment_pk": lambda: row.pk,
         "need_pk": lambda: row.pk,
         "token": lambda: row.token,
+        "upload_id": lambda: row.upload_id,
         "action": lambda: "cancel",
         "year": lambda: 2026,
         "uidb64": lambda: "MQ",
