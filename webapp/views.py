@@ -1,12 +1,11 @@
 """The installable web app of the commune officer: its page, its service worker and its manifest.
 
-The page is a shell: labels and choices, never a child's data (that comes from the sync API into the device's
+The page is a shell: labels only, never a child's data (that comes from the sync API into the device's
 encrypted store), so the service worker may keep it for use without a connection.
 """
 
 import hashlib
 import json
-from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -16,20 +15,16 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from needs.models import Category, Priority, SchoolLevel, Sex
-from needs.seasons import season_choices
-from portal.models import EthnicGroup
 from portal.permissions import Perm
 from portal.scoping import scope_for
-from portal.text import collated
 from webapp.strings import strings
 
 # What the shell loads; the service worker keeps exactly these (plus the shell itself).
@@ -48,7 +43,6 @@ SHELL_STATIC = [
 # Modules the app imports by a relative path: with hashed static names in production the browser asks for the
 # plain name too, so both are cached.
 IMPORTED_MODULES = ["webapp/store.js", "webapp/sync.js", "webapp/norms.js", "webapp/views.js"]
-SHELL_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "webapp" / "shell.html"
 
 
 def _require_offline_user(user) -> None:
@@ -57,29 +51,25 @@ def _require_offline_user(user) -> None:
         raise PermissionDenied
 
 
-@login_required
-@require_GET
-def shell(request):
-    _require_offline_user(request.user)
-    context = {
+def _shell_context() -> dict:
+    return {
         "strings": strings(),
-        "choices": {
-            "sex": Sex.choices,
-            "category": Category.choices,
-            "priority": Priority.choices,
-            "school_level": SchoolLevel.choices,
-            "season": season_choices(timezone.localdate()),
-            "ethnic_group": list(EthnicGroup.objects.order_by(collated("name"), "pk").values_list("code", "name")),
-        },
         "urls": {
             "worker": reverse("webapp:worker"),
+            "shell": reverse("webapp:shell"),
             "logout": reverse("logout"),
             "login": reverse("login"),
             "home": reverse("home"),
             "me": reverse("api-me"),
         },
     }
-    return render(request, "webapp/shell.html", context)
+
+
+@login_required
+@require_GET
+def shell(request):
+    _require_offline_user(request.user)
+    return render(request, "webapp/shell.html", _shell_context())
 
 
 def _shell_files() -> list[str]:
@@ -89,14 +79,12 @@ def _shell_files() -> list[str]:
     return list(dict.fromkeys(files))
 
 
-@cache
-def _shell_version(language: str) -> str:
-    """Changes whenever a file of the shell does, so the browser installs the new worker and drops old caches."""
-    digest = hashlib.sha256(language.encode())
-    catalogue = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.mo"
-    for path in [SHELL_TEMPLATE, catalogue, *(finders.find(name) for name in SHELL_STATIC)]:
-        if path and Path(path).exists():
-            digest.update(Path(path).read_bytes())
+def _shell_version(request) -> str:
+    """Changes whenever a file of the shell does (the page as rendered, in the user's language, and every static
+    file), so the browser installs the new worker, which drops the old cache."""
+    digest = hashlib.sha256(render_to_string("webapp/shell.html", _shell_context(), request=request).encode())
+    for name in SHELL_STATIC:
+        digest.update(Path(finders.find(name)).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -111,7 +99,7 @@ def service_worker(request):
         request,
         "webapp/sw.js",
         {
-            "version": _shell_version(get_language()),
+            "version": _shell_version(request),
             "files": json.dumps(_shell_files()),
             "shell": json.dumps(reverse("webapp:shell")),
         },

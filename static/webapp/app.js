@@ -32,7 +32,7 @@ async function render() {
   for (const [pattern, page] of ROUTES) {
     const match = pattern.exec(path);
     if (match) {
-      const nodes = page(ctx, ...match.slice(1));
+      const nodes = page(ctx, ...match.slice(1)).filter(Boolean);
       if (message) nodes.unshift(h("p", { class: "msg", role: "status" }, message));
       message = "";
       view.replaceChildren(...nodes);
@@ -76,22 +76,35 @@ async function logout(event) {
   form.submit();
 }
 
+/** Who may use the device's data now: online, the officer logged in (another officer's data is wiped first; no
+ * officer logged in: nothing is shown or sent); offline, the officer the data belongs to. True when sending may go on. */
+async function identify() {
+  try {
+    const who = await sync.whoAmI(urls.me);
+    locked = !who;
+    sync.status.loggedOut = !who;
+    if (who) await store.unlock(who);
+    return Boolean(who);
+  } catch {
+    await store.unlockStored();
+    return false;
+  }
+}
+
 async function start() {
   document.getElementById("logout").addEventListener("submit", logout);
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(urls.worker, { scope: "/" }).catch(() => undefined);
-  let who = null;
-  try {
-    who = await sync.whoAmI(urls.me);
-    if (who) await store.unlock(who);
-    else locked = true; // online but not logged in as an officer: the device's data stays closed
-  } catch {
-    await store.unlockStored(); // no connection: the officer who was logged in last keeps working
-  }
+  await identify();
   window.addEventListener("hashchange", render);
   for (const name of ["online", "offline"]) window.addEventListener(name, refresh);
   sync.events.addEventListener("change", refresh);
   await render();
-  if (who) sync.startAutoSync();
+  sync.startAutoSync(async () => {
+    const wasLocked = locked;
+    const ready = await identify();
+    if (wasLocked !== locked) await render();
+    return ready;
+  });
 }
 
 start();

@@ -208,10 +208,13 @@ let failures = 0;
 let timer = null;
 export const status = { lastError: null, loggedOut: false, lastSync: null };
 
+let mayRun = async () => true;
+
 async function run() {
   clearTimeout(timer);
-  if (!navigator.onLine || status.loggedOut) return;
+  if (!navigator.onLine) return;
   try {
+    if (!(await mayRun())) return; // not logged in as the device's officer: nothing is sent
     await syncNow();
     failures = 0;
     status.lastError = null;
@@ -236,7 +239,9 @@ export function kick() {
   schedule(50);
 }
 
-export function startAutoSync() {
+/** Send automatically from now on; `ready()` says whether the officer the data belongs to is logged in. */
+export function startAutoSync(ready) {
+  mayRun = ready;
   window.addEventListener("online", () => {
     failures = 0;
     run();
