@@ -1,5 +1,6 @@
 // The offline app: start, route between pages (#/…), keep the connection line up to date, wipe at logout.
 
+import { showTime } from "./norms.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { childPage, childrenPage, distributionPage, distributionsPage, h, outboxPage, registerPage, t } from "./views.js";
@@ -57,7 +58,7 @@ function updateLine(ctx) {
   const decide = ctx.items.filter((item) => ["decision", "rejected", "refused"].includes(item.state)).length;
   document.getElementById("outbox-count").textContent = waiting + decide ? ` (${waiting + decide})` : "";
   const parts = [navigator.onLine ? t("online") : t("offline")];
-  if (ctx.fetched) parts.push(t("data_of", { time: new Date(ctx.fetched).toLocaleString("vi-VN") }));
+  if (ctx.fetched) parts.push(t("data_of", { time: showTime(ctx.fetched) }));
   parts.push(t("waiting_count", { count: waiting }));
   if (decide) parts.push(t("decide_count", { count: decide }));
   if (sync.status.loggedOut) parts.push(t("log_in_again"));

@@ -37,6 +37,13 @@ export function parseDay(typed) {
 /** "2026-12-25" → "25/12/2026". */
 export const showDay = (iso) => (iso ? iso.slice(0, 10).split("-").reverse().join("/") : "");
 
+/** A moment as people read it: "25/12/2026 14:05". */
+export function showTime(ms) {
+  const at = new Date(ms);
+  const two = (n) => String(n).padStart(2, "0");
+  return `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()} ${two(at.getHours())}:${two(at.getMinutes())}`;
+}
+
 /** Today on the device, ISO. */
 export function today() {
   const now = new Date();

@@ -6,6 +6,8 @@ import * as store from "./store.js";
 
 const API = "/api/v1/offline/";
 const BATCH = 50;
+const STALE = 15 * 60_000; // the department works too: data older than this is fetched again when online
+const KEPT = 30 * 24 * 3_600_000; // what was sent (with names) stays on the device this long, to be looked up
 export const events = new EventTarget();
 
 export class NotLoggedIn extends Error {}
@@ -182,6 +184,12 @@ export async function resolve(item, body) {
   return (data && data.detail) || String(status);
 }
 
+async function prune() {
+  for (const item of await store.all("outbox")) {
+    if (["sent", "resolved"].includes(item.state) && Date.now() - item.updated > KEPT) await store.remove("outbox", item.key);
+  }
+}
+
 let running = null;
 
 /** Send what waits, learn decisions taken, fetch fresh data. One run at a time, also across tabs. */
@@ -190,8 +198,9 @@ export function syncNow() {
     const work = async () => {
       const applied = await push();
       await refreshDecisions();
+      await prune();
       const current = await store.get("snapshot", "current");
-      if (applied || !current) await refreshSnapshot();
+      if (applied || !current || Date.now() - current.fetched > STALE) await refreshSnapshot();
     };
     const locked = navigator.locks ? navigator.locks.request("portal-offline-sync", work) : work();
     running = locked.finally(() => {

@@ -2,7 +2,7 @@
 // distribution list, and the outbox. Built with DOM calls (never HTML strings from data) from the snapshot and the
 // outbox; everything typed goes through the input norms (norms.js) and waits in the outbox (sync.js).
 
-import { ageOn, fold, nfc, parseCount, parseDay, parseVnd, showCount, showDay, today } from "./norms.js";
+import { ageOn, fold, nfc, parseCount, parseDay, parseVnd, showCount, showDay, showTime, today } from "./norms.js";
 import * as sync from "./sync.js";
 
 const S = JSON.parse(document.getElementById("strings").textContent);
@@ -523,6 +523,8 @@ export function distributionPage(ctx, id) {
   return [...head, form];
 }
 
+const shown = (value) => (value === null || value === undefined || value === "" ? "—" : typeof value === "number" ? showCount(value) : /^\d{4}-\d\d-\d\d$/.test(value) ? showDay(value) : String(value));
+
 function conflictFields(item) {
   const fields = item.result.fields || {};
   const form = h("form", { class: "conflict" });
@@ -531,8 +533,8 @@ function conflictFields(item) {
       "tr",
       {},
       h("th", { scope: "row" }, values.label || name),
-      h("td", { "data-label": t("mine") }, h("label", { class: "choice" }, h("input", { type: "radio", name, value: "mine" }), ` ${values.mine ?? "—"}`)),
-      h("td", { "data-label": t("server") }, h("label", { class: "choice" }, h("input", { type: "radio", name, value: "server", checked: true }), ` ${values.server ?? "—"}`)),
+      h("td", { "data-label": t("mine") }, h("label", { class: "choice" }, h("input", { type: "radio", name, value: "mine" }), ` ${shown(values.mine)}`)),
+      h("td", { "data-label": t("server") }, h("label", { class: "choice" }, h("input", { type: "radio", name, value: "server", checked: true }), ` ${shown(values.server)}`)),
     ),
   );
   const problem = h("p", { class: "error", role: "alert" });
@@ -585,7 +587,7 @@ export function outboxPage(ctx) {
       {},
       h("button", { type: "button", onclick: () => sync.syncNow().catch(() => undefined), disabled: !navigator.onLine }, t("send_now")),
       " ",
-      status.lastSync ? h("small", {}, t("last_sync", { time: new Date(status.lastSync).toLocaleTimeString("vi-VN") })) : null,
+      status.lastSync ? h("small", {}, t("last_sync", { time: showTime(status.lastSync) })) : null,
     ),
     status.loggedOut ? h("p", { class: "msg msg--error" }, t("log_in_again"), " ", h("a", { href: `${ctx.urls.login}?next=${encodeURIComponent(ctx.urls.shell)}` }, t("log_in"))) : null,
     ...groups.map(([title, list]) =>

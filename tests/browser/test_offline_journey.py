@@ -121,12 +121,16 @@ def test_a_day_without_signal_arrives_once_and_overwrites_nothing(browser, live_
     draft.refresh_from_db()
     assert draft.unit_cost == 280_000
     decision = page.locator('[data-state="decision"]')
-    expect(decision).to_contain_text("300000")
-    expect(decision).to_contain_text("280000")
+    expect(decision).to_contain_text("300.000")
+    expect(decision).to_contain_text("280.000")
     assert SyncConflict.objects.filter(record_id=draft.pk, status="open").count() == 1
+    decision.get_by_label("300.000").check()  # the officer keeps the price typed in the village, field by field
+    decision.get_by_role("button", name="Lưu quyết định").click()
+    expect(page.locator('[data-state="resolved"]')).to_have_count(1)
+    draft.refresh_from_db()
+    assert draft.unit_cost == 300_000
 
     # Logging out leaves nothing on the device: no database, no cache, no service worker.
-    page.once("dialog", lambda dialog: dialog.accept())  # one decision is still open: the app asks first
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/")
     assert page.evaluate("indexedDB.databases().then((list) => list.map((db) => db.name))") == []
