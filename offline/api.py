@@ -6,6 +6,8 @@ the services, exactly as for the rest of the API.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -85,9 +87,7 @@ class SyncView(APIView):
         results = [
             services.sync_apply(user=request.user, change=change) for change in serializer.validated_data["changes"]
         ]
-        return Response(
-            {"results": results, "server_time": services.timezone.localtime().isoformat(timespec="seconds")}
-        )
+        return Response({"results": results, "server_time": timezone.localtime().isoformat(timespec="seconds")})
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -123,9 +123,7 @@ class EvidenceView(APIView):
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from error
         except services.EvidenceClash:
-            return Response(
-                {"detail": services._("Mã tệp này đã dùng cho một tệp khác.")}, status=status.HTTP_409_CONFLICT
-            )
+            return Response({"detail": _("Mã tệp này đã dùng cho một tệp khác.")}, status=status.HTTP_409_CONFLICT)
         return Response(
             EvidenceSerializer(upload).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
