@@ -57,6 +57,8 @@ class ChangeSerializer(serializers.Serializer):
     key = serializers.UUIDField()
     type = serializers.ChoiceField(choices=sorted(services.HANDLERS))
     client_id = serializers.UUIDField(required=False, allow_null=True)
+    id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    base_version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
 class SyncSerializer(serializers.Serializer):
@@ -174,6 +176,7 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = ConflictSerializer
     permission_classes = OFFLINE_PERMISSIONS
     filterset_fields = ["status", "kind"]
+    queryset = SyncConflict.objects.none()  # for the schema; requests get the user's own below
 
     def get_queryset(self):
         return selectors.conflict_list(user=self.request.user)
