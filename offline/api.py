@@ -6,6 +6,8 @@ the services, exactly as for the rest of the API.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -55,6 +57,8 @@ class ChangeSerializer(serializers.Serializer):
     key = serializers.UUIDField()
     type = serializers.ChoiceField(choices=sorted(services.HANDLERS))
     client_id = serializers.UUIDField(required=False, allow_null=True)
+    id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    base_version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
 class SyncSerializer(serializers.Serializer):
@@ -85,9 +89,7 @@ class SyncView(APIView):
         results = [
             services.sync_apply(user=request.user, change=change) for change in serializer.validated_data["changes"]
         ]
-        return Response(
-            {"results": results, "server_time": services.timezone.localtime().isoformat(timespec="seconds")}
-        )
+        return Response({"results": results, "server_time": timezone.localtime().isoformat(timespec="seconds")})
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -123,9 +125,7 @@ class EvidenceView(APIView):
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from error
         except services.EvidenceClash:
-            return Response(
-                {"detail": services._("Mã tệp này đã dùng cho một tệp khác.")}, status=status.HTTP_409_CONFLICT
-            )
+            return Response({"detail": _("Mã tệp này đã dùng cho một tệp khác.")}, status=status.HTTP_409_CONFLICT)
         return Response(
             EvidenceSerializer(upload).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -176,6 +176,7 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = ConflictSerializer
     permission_classes = OFFLINE_PERMISSIONS
     filterset_fields = ["status", "kind"]
+    queryset = SyncConflict.objects.none()  # for the schema; requests get the user's own below
 
     def get_queryset(self):
         return selectors.conflict_list(user=self.request.user)

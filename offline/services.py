@@ -23,7 +23,7 @@ from rest_framework import serializers
 
 from allocations import services as ledger
 from allocations.api import DeliverySerializer
-from allocations.models import DistributionList
+from allocations.models import DistributionList, DistributionStatus
 from needs import selectors as need_selectors
 from needs import services as need_services
 from needs.api import ChildSerializer, NeedSerializer
@@ -126,11 +126,16 @@ def _refusal(error, prefix: str = "") -> Refused:
 
 def _record(model, *, user, perm, change):
     """The record a change names by `id`, locked: 404 outside the user's communes, 403 without `perm` there."""
-    record_id = change.get("id")
-    if not isinstance(record_id, int):
+    record_id = _record_id(change)
+    if record_id is None:
         raise Refused({"id": [_("Thiếu số hồ sơ trên máy chủ.")]})
     found = get_for_user(model.objects.all(), user, perm, pk=record_id)
     return model.objects.select_for_update(of=("self",)).get(pk=found.pk)
+
+
+def _record_id(change) -> int | None:
+    record_id = change.get("id")
+    return record_id if isinstance(record_id, int) and not isinstance(record_id, bool) else None
 
 
 def _base_version(change) -> int:
@@ -216,11 +221,11 @@ def _stored(answer: dict) -> dict:
 
 
 def _replay(*, user, change: dict, stored: SyncChange) -> dict:
-    same = stored.change_type == change["type"] and (
-        str(stored.client_id) == str(change.get("client_id"))
-        if stored.client_id
-        else stored.record_id in (None, change.get("id"))
-    )
+    if change["type"] in CREATES:
+        same_record = str(stored.client_id or "") == str(change.get("client_id") or "")
+    else:
+        same_record = stored.record_id == change.get("id")
+    same = stored.change_type == change["type"] and same_record
     if not same:
         return {"status": ChangeStatus.REJECTED.value, "errors": {"key": [_("Khóa này đã dùng cho thay đổi khác.")]}}
     answer = dict(stored.answer)
@@ -504,16 +509,32 @@ class OutcomeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=250)
 
 
+def _outcome_shown(handed_over, quantity, reason) -> dict:
+    return {"handed_over": handed_over, "quantity": quantity if handed_over else None, "reason": reason or ""}
+
+
+def _distribution_differences(distribution, outcomes: dict) -> dict:
+    """What the device recorded against the list as it is now: per line once a colleague recorded it."""
+    if distribution.status == DistributionStatus.PRINTED:
+        return {}
+    if distribution.status != DistributionStatus.RECORDED:
+        return {"status": {"mine": DistributionStatus.RECORDED.value, "server": distribution.status}}
+    server = {
+        line.pk: _outcome_shown(line.handed_over, line.quantity, line.reason) for line in distribution.lines.all()
+    }
+    differences = {}
+    for line_id, outcome in outcomes.items():
+        mine = _outcome_shown(outcome.handed_over, outcome.quantity, outcome.reason)
+        if server.get(line_id) != mine:
+            differences[f"lines.{line_id}"] = {"mine": mine, "server": server.get(line_id)}
+    return differences
+
+
 def _distribution_record(*, user, change) -> dict:
     distribution = _record(DistributionList, user=user, perm=Perm.RECORD_DELIVERIES, change=change)
     if not change.get("scan"):
         raise Refused({"scan": [_("Cần bản quét danh sách đã ký.")]})
     (scan,) = _uploads(user=user, ids=[change["scan"]])
-    differences = {}
-    if distribution.status != "printed":
-        differences["status"] = {"mine": "recorded", "server": distribution.status}
-    if answer := _stale(user=user, change=change, record=distribution, record_type="distribution", fields=differences):
-        return answer
     outcomes = {}
     for index, item in enumerate(change.get("lines") or []):
         line = _parse(OutcomeSerializer, user=user, data=item, prefix=f"lines.{index}.")
@@ -523,6 +544,14 @@ def _distribution_record(*, user, change) -> dict:
             children_reached=line.get("children_reached"),
             reason=line["reason"],
         )
+    # Only a list recorded meanwhile conflicts: a printed list's lines are fixed (printing it was the version the
+    # device may not have seen), and the ledger checks every line again as it records them.
+    differences = _distribution_differences(distribution, outcomes)
+    stale = differences and _stale(
+        user=user, change=change, record=distribution, record_type="distribution", fields=differences
+    )
+    if stale:
+        return stale
     try:
         distribution = ledger.distribution_record(
             user=user,
@@ -538,6 +567,8 @@ def _distribution_record(*, user, change) -> dict:
     return {**_applied(distribution), "record_status": distribution.status}
 
 
+# Changes that create a record, named by the device's client_id; the others name a server record by its id.
+CREATES = ("child.create", "need.create", "delivery.record")
 HANDLERS = {
     "child.create": _child_create,
     "child.update": _child_update,
@@ -575,7 +606,7 @@ def sync_apply(*, user, change: dict) -> dict:
                         key=change["key"],
                         change_type=change["type"],
                         client_id=change.get("client_id") or None,
-                        record_id=change.get("id") if isinstance(change.get("id"), int) else None,
+                        record_id=None if change["type"] in CREATES else _record_id(change),
                     )
             except IntegrityError:
                 return {
@@ -589,7 +620,7 @@ def sync_apply(*, user, change: dict) -> dict:
                 answer = {"status": ChangeStatus.REJECTED.value, "errors": refusal.errors, **refusal.extra}
             child = answer.pop("_child", None)
             row.status = answer["status"]
-            if answer["status"] == ChangeStatus.APPLIED and change["type"].endswith(".create"):
+            if answer["status"] == ChangeStatus.APPLIED and change["type"] in CREATES:
                 row.record_id = answer["id"]
             row.answer = _stored(answer)
             row.save()

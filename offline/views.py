@@ -1,5 +1,7 @@
 """The officer's conflicts and decisions as pages: both values side by side, a choice per field, no JavaScript."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -26,6 +28,10 @@ def _readable(model, name: str, value) -> str:
     """A value as the API wrote it, as people read it: choices by label, a village or ethnic group by name."""
     if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, dict) and "handed_over" in value:  # a line of a distribution list
+        if value["handed_over"]:
+            return _("Đã trao %(quantity)s") % {"quantity": value["quantity"]}
+        return _("Chưa trao: %(reason)s") % {"reason": value["reason"]}
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -46,6 +52,8 @@ def _readable(model, name: str, value) -> str:
 
 
 def _label(model, name: str) -> str:
+    if name.startswith("lines."):
+        return _("Dòng %(line)s của danh sách") % {"line": name.removeprefix("lines.")}
     try:
         return str(model._meta.get_field(name).verbose_name).capitalize()
     except FieldDoesNotExist:
@@ -103,6 +111,8 @@ def conflict_detail(request, pk):
             messages.success(request, _("Đã giải quyết."))
             return redirect("offline:conflict-detail", pk=conflict.pk)
     candidates = services.candidate_rows(conflict, user=request.user) if conflict.kind == ConflictKind.DUPLICATE else []
+    for child in candidates:
+        child["born"] = dt.date.fromisoformat(child["birth_date"])
     if conflict.record_type == "child" and conflict.record_id:
         audit.access_record(
             user=request.user,

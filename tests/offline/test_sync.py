@@ -297,3 +297,36 @@ def test_the_snapshot_holds_only_the_officers_communes_and_is_logged(personas):
     assert old_commune.code in response.content.decode()
     export = ExportLog.objects.get(what="offline_snapshot")
     assert (export.user, export.row_count) == (personas.officer_a, 2)
+
+
+def test_a_printed_distribution_list_is_recorded_from_the_device_with_its_signed_scan(personas, funded):  # noqa: F811
+    from allocations.models import DistributionStatus
+    from tests.allocations.test_distributions import _printed
+
+    distribution = _printed(personas, funded)
+    scan_id = str(uuid.uuid4())
+    upload = {"id": scan_id, "sha256": _sha(PNG), "file": png_upload("ky-nhan.png")}
+    assert _client(personas.officer_a).post(EVIDENCE, upload, format="multipart").status_code == 201
+    lines = [
+        {"id": line.pk, "handed_over": True, "quantity": line.planned_quantity} for line in distribution.lines.all()
+    ]
+    change = {"key": str(uuid.uuid4()), "type": "distribution.record", "id": distribution.pk, "scan": scan_id}
+    change.update(handed_over_by="Cô Hà", lines=lines, base_version=1)  # read while a draft, recorded once printed
+    first = lines[0]["id"]
+    other_phone = [{"id": first, "handed_over": False, "reason": "Gia đình đi nương"}, *lines[1:]]
+    stale = {**change, "key": str(uuid.uuid4()), "lines": other_phone}  # read the same printed list
+    (outsider,) = _sync(personas.officer_b, change)
+    assert outsider["status"] == "not_found"
+    (result,) = _sync(personas.officer_a, change)
+    assert result["status"] == "applied"
+    assert result["record_status"] == DistributionStatus.RECORDED
+    assert Delivery.objects.count() == 2
+    (late,) = _sync(personas.officer_a, stale)
+    assert late["status"] == "conflict"
+    assert late["fields"] == {
+        f"lines.{first}": {
+            "mine": {"handed_over": False, "quantity": None, "reason": "Gia đình đi nương"},
+            "server": {"handed_over": True, "quantity": lines[0]["quantity"], "reason": ""},
+        }
+    }
+    assert Delivery.objects.count() == 2
