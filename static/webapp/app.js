@@ -29,7 +29,17 @@ async function render() {
   }
   const current = await sync.snapshot();
   const items = await sync.outbox();
-  const ctx = { snap: current && current.data, fetched: current && current.fetched, items, params, urls, flash: (text) => (message = text), rerender: render };
+  const conflicts = await sync.openConflicts();
+  const ctx = {
+    snap: current && current.data,
+    fetched: current && current.fetched,
+    items,
+    conflicts,
+    params,
+    urls,
+    flash: (text) => (message = text),
+    rerender: render,
+  };
   for (const [pattern, page] of ROUTES) {
     const match = pattern.exec(path);
     if (match) {
@@ -50,12 +60,15 @@ async function refresh() {
   const typing = view.contains(document.activeElement) && document.activeElement.matches("input, select, textarea");
   if (["#/", "#", "#/outbox", "#/distributions"].includes(path) && !typing) return render();
   const current = await sync.snapshot();
-  updateLine({ fetched: current && current.fetched, items: await sync.outbox() });
+  updateLine({ fetched: current && current.fetched, items: await sync.outbox(), conflicts: await sync.openConflicts() });
 }
 
 function updateLine(ctx) {
   const waiting = ctx.items.filter((item) => item.state === "pending").length;
-  const decide = ctx.items.filter((item) => ["decision", "rejected", "refused"].includes(item.state)).length;
+  const keys = new Set(ctx.items.map((item) => item.key));
+  const decide =
+    ctx.items.filter((item) => ["decision", "rejected", "refused"].includes(item.state)).length +
+    ctx.conflicts.filter((conflict) => !keys.has(conflict.change_key)).length;
   document.getElementById("outbox-count").textContent = waiting + decide ? ` (${waiting + decide})` : "";
   const parts = [navigator.onLine ? t("online") : t("offline")];
   if (ctx.fetched) parts.push(t("data_of", { time: showTime(ctx.fetched) }));

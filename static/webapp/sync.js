@@ -160,8 +160,11 @@ async function push() {
   return applied;
 }
 
-/** Learn which of the officer's decisions were taken meanwhile (in the app or on the portal's conflict pages). */
+/** Learn which of the officer's decisions were taken meanwhile (in the app or on the portal's conflict pages),
+ * and which wait: also those of changes sent from another device, or from the pages. */
 async function refreshDecisions() {
+  const open = await call(`${API}conflicts/?status=open`);
+  if (open.status === 200) await store.putSealed("snapshot", "conflicts", open.data.results, { fetched: Date.now() });
   const waiting = (await outbox()).filter((item) => item.state === "decision");
   if (!waiting.length) return;
   const { status, data } = await call(`${API}conflicts/?status=resolved`);
@@ -173,15 +176,20 @@ async function refreshDecisions() {
   }
 }
 
-/** Resolve a conflict through the API (docs/offline.md section 4); the answer is the conflict. */
-export async function resolve(item, body) {
-  const { status, data } = await call(`${API}conflicts/${item.result.conflict}/resolve/`, { method: "POST", json: body });
-  if (status === 200) {
-    await save(item, "resolved", { ...item.result, resolution: data.resolution, final: data.result });
-    events.dispatchEvent(new Event("change"));
-    return null;
-  }
-  return (data && data.detail) || String(status);
+/** The officer's conflicts still open on the portal, as last fetched. */
+export async function openConflicts() {
+  return (await store.getSealed("snapshot", "conflicts")) || [];
+}
+
+/** Resolve a conflict through the API (docs/offline.md section 4); `item` is the outbox change it came from, if
+ * it came from this device. Returns a message when the portal refused the choice. */
+export async function resolve(conflictId, body, item = null) {
+  const { status, data } = await call(`${API}conflicts/${conflictId}/resolve/`, { method: "POST", json: body });
+  if (status !== 200) return (data && data.detail) || String(status);
+  if (item) await save(item, "resolved", { ...item.result, resolution: data.resolution, final: data.result });
+  await refreshDecisions();
+  events.dispatchEvent(new Event("change"));
+  return null;
 }
 
 async function prune() {

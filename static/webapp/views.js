@@ -525,8 +525,9 @@ export function distributionPage(ctx, id) {
 
 const shown = (value) => (value === null || value === undefined || value === "" ? "—" : typeof value === "number" ? showCount(value) : /^\d{4}-\d\d-\d\d$/.test(value) ? showDay(value) : String(value));
 
-function conflictFields(item) {
-  const fields = item.result.fields || {};
+/** Both values of each field that differ, a choice per field (the portal's value chosen until the officer says
+ * otherwise), resolved through the API. */
+function conflictForm(fields, conflictId, item = null) {
   const form = h("form", { class: "conflict" });
   const rows = Object.entries(fields).map(([name, values]) =>
     h(
@@ -546,9 +547,18 @@ function conflictFields(item) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const choice = Object.fromEntries(Object.keys(fields).map((name) => [name, form.elements[name].value]));
-    problem.textContent = (await sync.resolve(item, { fields: choice }).catch(() => t("offline_now"))) || "";
+    problem.textContent = (await sync.resolve(conflictId, { fields: choice }, item).catch(() => t("offline_now"))) || "";
   });
   return form;
+}
+
+/** A decision waiting on the portal for a change this device does not hold (sent from another device or page). */
+function conflictItem(conflict) {
+  const parts = [h("strong", {}, `${t(`type_${conflict.change_type}`)} ${conflict.record_code || ""}`), " ", stateTag("decision")];
+  if (conflict.kind === "fields") parts.push(h("p", {}, t("conflict_help")), conflictForm(conflict.fields, conflict.id));
+  else parts.push(h("p", {}, t("decision_help")));
+  if (conflict.url) parts.push(h("p", {}, h("a", { href: conflict.url }, t("open_conflict_page"))));
+  return h("li", { class: "card", "data-state": "decision" }, parts);
 }
 
 function outboxItem(item) {
@@ -565,7 +575,7 @@ function outboxItem(item) {
     parts.push(h("p", { class: "error" }, result.detail || ""), h("button", { type: "button", class: "link", onclick: () => sync.discard(item) }, t("discard")));
   }
   if (item.state === "decision") {
-    if (result.status === "conflict") parts.push(h("p", {}, t("conflict_help")), conflictFields(item));
+    if (result.status === "conflict") parts.push(h("p", {}, t("conflict_help")), conflictForm(result.fields || {}, result.conflict, item));
     else parts.push(h("p", {}, t("decision_help")), h("ul", {}, (result.candidates || []).map((c) => h("li", {}, `${c.code} ${c.full_name} ${showDay(c.birth_date)}`))));
     if (result.url) parts.push(h("p", {}, h("a", { href: result.url }, t("open_conflict_page"))));
   }
@@ -574,11 +584,13 @@ function outboxItem(item) {
 
 export function outboxPage(ctx) {
   const { items } = ctx;
+  const mine = new Set(items.map((i) => i.key));
+  const elsewhere = ctx.conflicts.filter((conflict) => !mine.has(conflict.change_key)).map(conflictItem);
   const groups = [
-    ["decide_title", items.filter((i) => ["decision", "rejected", "refused"].includes(i.state))],
-    ["pending_title", items.filter((i) => i.state === "pending")],
-    ["sent_title", items.filter((i) => ["sent", "resolved"].includes(i.state)).reverse()],
-  ];
+    ["decide_title", items.filter((i) => ["decision", "rejected", "refused"].includes(i.state)).map(outboxItem), elsewhere],
+    ["pending_title", items.filter((i) => i.state === "pending").map(outboxItem)],
+    ["sent_title", items.filter((i) => ["sent", "resolved"].includes(i.state)).reverse().map(outboxItem)],
+  ].map(([title, ...lists]) => [title, lists.flat()]);
   const status = sync.status;
   return [
     h("h1", {}, t("outbox_title")),
@@ -591,7 +603,7 @@ export function outboxPage(ctx) {
     ),
     status.loggedOut ? h("p", { class: "msg msg--error" }, t("log_in_again"), " ", h("a", { href: `${ctx.urls.login}?next=${encodeURIComponent(ctx.urls.shell)}` }, t("log_in"))) : null,
     ...groups.map(([title, list]) =>
-      h("section", { "aria-labelledby": title }, h("h2", { id: title }, t(title), ` (${list.length})`), list.length ? h("ul", { class: "outbox" }, list.map(outboxItem)) : h("p", { class: "empty" }, t("nothing"))),
+      h("section", { "aria-labelledby": title }, h("h2", { id: title }, t(title), ` (${list.length})`), list.length ? h("ul", { class: "outbox" }, list) : h("p", { class: "empty" }, t("nothing"))),
     ),
   ];
 }
