@@ -120,7 +120,8 @@ def test_a_day_without_signal_arrives_once_and_overwrites_nothing(browser, live_
     # The department's edit is not overwritten: it waits for the officer's decision, both values shown.
     draft.refresh_from_db()
     assert draft.unit_cost == 280_000
-    decision = page.locator('[data-state="decision"]', has_text=f"Sửa nhu cầu {draft.get_category_display()} của {draft.child.full_name}")
+    label = f"Sửa nhu cầu {draft.get_category_display()} của {draft.child.full_name}"
+    decision = page.locator('[data-state="decision"]', has_text=label)
     expect(decision).to_contain_text("300.000")
     expect(decision).to_contain_text("280.000")
     assert SyncConflict.objects.filter(record_id=draft.pk, status="open").count() == 1
