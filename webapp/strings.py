@@ -105,6 +105,7 @@ def strings() -> dict[str, str]:
         "log_in_again": _("Phiên đăng nhập đã hết: đăng nhập lại để gửi."),
         "log_in": _("Đăng nhập"),
         "discard": _("Bỏ thay đổi này"),
+        "fix_and_resend": _("Sửa và gửi lại"),
         "conflict_help": _(
             "Hồ sơ đã được sửa trên cổng trong lúc bạn làm việc không có mạng. Chọn giá trị giữ lại cho từng mục; "
             "chưa có gì bị ghi đè."

@@ -193,6 +193,31 @@ function needValues(snap, form, errors) {
   };
 }
 
+/** A change the portal refused, to be typed again (params `from`): its values go back into the form, its messages
+ * beside the fields; saving queues a new change (a new key) and drops the refused one. */
+function refused(ctx) {
+  const key = ctx.params.get("from");
+  return (key && ctx.items.find((item) => item.key === key && item.state === "rejected")) || null;
+}
+
+function prefill(form, values, errors) {
+  for (const [name, value] of Object.entries(values)) {
+    const input = form.elements[name];
+    if (!input || value === null || value === undefined) continue;
+    if (input instanceof RadioNodeList) for (const radio of input) radio.checked = radio.value === String(value);
+    else if (input.type === "checkbox") input.checked = Boolean(value);
+    else input.value = typeof value === "number" && name !== "priority" && name !== "village" ? showCount(value) : String(value);
+  }
+  const messages = Object.fromEntries(Object.entries(errors || {}).map(([name, list]) => [name, [list].flat().join(" ")]));
+  showErrors(form, messages);
+}
+
+async function requeue(ctx, change, options) {
+  const old = refused(ctx);
+  if (old) await sync.discard(old);
+  await sync.queue(change, options);
+}
+
 // --- Pages -----------------------------------------------------------------------------------------------------
 
 function noData() {
@@ -314,10 +339,12 @@ export function childPage(ctx, ref) {
     const change = { key: crypto.randomUUID(), type: "need.create", client_id: crypto.randomUUID(), fields, submit: true };
     if (child.id) change.child = child.id;
     else change.child_client_id = child.client_id;
-    await sync.queue(change, { label: t("label_need", { category: choiceLabel(choices.category, fields.category), name: child.full_name }) });
+    await requeue(ctx, change, { label: t("label_need", { category: choiceLabel(choices.category, fields.category), name: child.full_name }) });
     ctx.flash(t("saved_on_device"));
     location.hash = `#/child/${ref}`;
   });
+  const again = refused(ctx);
+  if (again) prefill(form, again.change.fields, again.result.errors);
   return [
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, t("children_title"))),
     h("h1", {}, child.full_name, " ", stateTag(child.state)),
@@ -426,17 +453,27 @@ export function registerPage(ctx) {
       not_a_duplicate: Boolean(confirmed),
       submit: true,
     };
-    await sync.queue(change, { label: t("label_child", { name: fullName }) });
+    await requeue(ctx, change, { label: t("label_child", { name: fullName }) });
     ctx.flash(t("saved_on_device"));
     location.hash = `#/child/c:${clientId}`;
   });
+  const again = refused(ctx);
+  if (again) {
+    const { change } = again;
+    communeSelect.value = change.commune;
+    fillVillages();
+    const consents = new Set((change.consents || []).map((consent) => consent.given_by));
+    const values = { ...change.fields, ...change.needs[0].fields, birth_date: showDay(change.fields.birth_date) };
+    Object.assign(values, { guardian_consents: consents.has("guardian"), child_consents: consents.has("child") });
+    prefill(form, values, again.result.errors);
+  }
   return [h("h1", {}, t("register_title")), h("p", { class: "help" }, t("register_help")), form];
 }
 
 export function distributionsPage(ctx) {
   const { snap, items } = ctx;
   if (!snap) return [h("h1", {}, t("distributions_title")), noData()];
-  const recorded = new Set(items.filter((i) => i.change.type === "distribution.record" && i.state !== "refused").map((i) => i.change.id));
+  const recorded = new Set(items.filter((i) => i.change.type === "distribution.record" && !["refused", "rejected"].includes(i.state)).map((i) => i.change.id));
   const lists = snap.distributions;
   return [
     h("h1", {}, t("distributions_title")),
@@ -467,7 +504,7 @@ export function distributionPage(ctx, id) {
   const needById = new Map(needs.filter((n) => n.id).map((n) => [n.id, n]));
   const childById = new Map(children.filter((c) => c.id).map((c) => [c.id, c]));
   const lines = rowsOf(list.lines);
-  const queued = items.find((i) => i.change.type === "distribution.record" && i.change.id === list.id && i.state !== "refused");
+  const queued = items.find((i) => i.change.type === "distribution.record" && i.change.id === list.id && !["refused", "rejected"].includes(i.state));
   const head = [h("p", { class: "crumbs" }, h("a", { href: "#/distributions" }, t("distributions_title"))), h("h1", {}, list.title), h("p", {}, `${showDay(list.distributed_on)} · ${list.place || ""}`)];
   if (queued) return [...head, h("p", { class: "msg" }, t("distribution_queued")), stateTag(queued.state)];
   if (list.status !== "printed") return [...head, h("p", { class: "msg msg--error" }, t("not_printed"))];
@@ -516,7 +553,7 @@ export function distributionPage(ctx, id) {
     const { bytes, type, name } = await readFile(scan);
     const file = await sync.keepFile(bytes, type, name);
     const change = { key: crypto.randomUUID(), type: "distribution.record", id: list.id, base_version: list.version, handed_over_by: handedOverBy, lines: outcomes, scan: file.id };
-    await sync.queue(change, { label: t("label_distribution", { title: list.title }), files: [file] });
+    await requeue(ctx, change, { label: t("label_distribution", { title: list.title }), files: [file] });
     ctx.flash(t("saved_on_device"));
     location.hash = "#/outbox";
   });
@@ -561,6 +598,14 @@ function conflictItem(conflict) {
   return h("li", { class: "card", "data-state": "decision" }, parts);
 }
 
+function fixLink({ key, change }) {
+  const from = `from=${key}`;
+  if (change.type === "child.create") return `#/register?${from}`;
+  if (change.type === "need.create") return `#/child/${change.child || `c:${change.child_client_id}`}?${from}`;
+  if (change.type === "distribution.record") return `#/distribution/${change.id}?${from}`;
+  return null;
+}
+
 function outboxItem(item) {
   const result = item.result || {};
   const parts = [h("strong", {}, item.label), " ", stateTag(item.state)];
@@ -569,6 +614,8 @@ function outboxItem(item) {
   if (item.state === "rejected") {
     const messages = Object.values(result.errors || {}).flat();
     parts.push(h("ul", { class: "error" }, messages.map((message) => h("li", {}, message))));
+    const fix = fixLink(item);
+    if (fix) parts.push(h("a", { href: fix }, t("fix_and_resend")), " · ");
     parts.push(h("button", { type: "button", class: "link", onclick: () => sync.discard(item) }, t("discard")));
   }
   if (item.state === "refused") {
