@@ -23,41 +23,31 @@ GIVEN = ["Mai", "Páo", "Dung", "Sính", "Lan", "Chư", "Hoa", "Thào", "Minh", 
 
 
 def snapshot(children: int = CHILDREN) -> dict:
-    """A commune's snapshot as the server sends it, with realistic Vietnamese names and dates."""
+    """A commune's snapshot as the server sends it (the columns are the server's), with realistic names and dates."""
+    from offline.selectors import CHILD_COLUMNS, NEED_COLUMNS
+
     rng = random.Random(16)
+    need_columns = (*NEED_COLUMNS, "return_reason", "units_to_deliver")
     child_rows, need_rows = [], []
     for number in range(1, children + 1):
-        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        birth = f"{rng.randint(2009, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        village = 400 + number % 12
-        child_rows.append([number, f"08134-{number:05d}", name, birth, rng.choice("MF"), "04", "08134", village, 1])
-        need_rows.append(
-            [
-                10_000 + number,
-                number,
-                "08134",
-                None,
-                "",
-                1,
-                "",
-                "warm_clothing",
-                "Áo ấm",
-                "8-9",
-                "",
-                None,
-                None,
-                1,
-                250_000,
-                "W2026",
-                None,
-                2,
-                "Nhà nghèo, thiếu áo ấm mùa đông",
-                "funded",
-                2,
-                "",
-                1,
-            ]
-        )
+        child = {
+            "id": number,
+            "code": f"08134-{number:05d}",
+            "full_name": f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+            "birth_date": f"{rng.randint(2009, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "sex": rng.choice("MF"),
+            "ethnic_group": "04",
+            "commune": "08134",
+            "village": 400 + number % 12,
+            "version": 1,
+        }
+        need = dict.fromkeys(need_columns)
+        need.update(id=10_000 + number, child=number, commune="08134", facility_name="", beneficiary_count=1)
+        need.update(age_band="", category="warm_clothing", description="Áo ấm", clothing_size="8-9", care_type="")
+        need.update(quantity=1, unit_cost=250_000, season="W2026", priority=2, status="funded", version=2)
+        need.update(justification="Nhà nghèo, thiếu áo ấm mùa đông", return_reason="", units_to_deliver=1)
+        child_rows.append([child[name] for name in CHILD_COLUMNS])
+        need_rows.append([need[name] for name in need_columns])
     choices = {
         "sex": [["M", "Nam"], ["F", "Nữ"]],
         "category": [["warm_clothing", "Đồ ấm"], ["nutrition", "Bữa ăn dinh dưỡng"], ["healthcare", "Khám, chữa bệnh"]],
@@ -68,57 +58,20 @@ def snapshot(children: int = CHILDREN) -> dict:
         "common_ethnic_groups": ["04"],
         "category_season_kind": {"warm_clothing": "W", "nutrition": "SY", "healthcare": "Y"},
     }
-    lines = [[700 + i, 10_001 + i, 1] for i in range(30)]
+    lines = {"fields": ["id", "need", "planned_quantity"], "rows": [[700 + i, 10_001 + i, 1] for i in range(30)]}
+    distributions = [
+        {"id": 31 + i, "commune": "08134", "title": f"Cấp áo ấm đợt {i + 1}", "distributed_on": "2026-12-01"}
+        | {"place": "Nhà văn hóa", "status": "printed", "version": 2, "lines": lines}
+        for i in range(2)
+    ]
     return {
         "generated_at": "2026-12-06T22:40:00+07:00",
         "user": {"username": "commune", "full_name": "", "permissions": ["register_needs", "record_deliveries"]},
         "communes": [{"code": "08134", "name": "Xã Bằng Thành", "villages": VILLAGES}],
         "choices": choices,
-        "children": {
-            "fields": ["id", "code", "full_name", "birth_date", "sex", "ethnic_group", "commune", "village", "version"],
-            "rows": child_rows,
-        },
-        "needs": {
-            "fields": [
-                "id",
-                "child",
-                "commune",
-                "village",
-                "facility_name",
-                "beneficiary_count",
-                "age_band",
-                "category",
-                "description",
-                "clothing_size",
-                "care_type",
-                "meals_per_day",
-                "days",
-                "quantity",
-                "unit_cost",
-                "season",
-                "needed_by",
-                "priority",
-                "justification",
-                "status",
-                "version",
-                "return_reason",
-                "units_to_deliver",
-            ],
-            "rows": need_rows,
-        },
-        "distributions": [
-            {
-                "id": 31 + i,
-                "commune": "08134",
-                "title": f"Cấp áo ấm đợt {i + 1}",
-                "distributed_on": "2026-12-01",
-                "place": "Nhà văn hóa",
-                "status": "printed",
-                "version": 2,
-                "lines": {"fields": ["id", "need", "planned_quantity"], "rows": lines},
-            }
-            for i in range(2)
-        ],
+        "children": {"fields": list(CHILD_COLUMNS), "rows": child_rows},
+        "needs": {"fields": list(need_columns), "rows": need_rows},
+        "distributions": distributions,
     }
 
 

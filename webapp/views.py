@@ -37,6 +37,7 @@ SHELL_STATIC = [
     "webapp/sync.js",
     "webapp/norms.js",
     "webapp/views.js",
+    "img/favicon.svg",
     "webapp/icon.svg",
     "webapp/icon-192.png",
 ]
