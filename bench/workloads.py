@@ -691,7 +691,6 @@ def offline_snapshot():
 
 
 ALL = {
-    "offline_app": offline_app,
     "page_weight": page_weight,
     "excel_import": excel_import,
     "matching": matching,
@@ -700,6 +699,7 @@ ALL = {
     "concurrent_allocation": concurrent_allocation,
     "matching_accept": matching_accept,
     "offline_snapshot": offline_snapshot,
+    "offline_app": offline_app,
 }
 LARGE = {
     "needs_list",
