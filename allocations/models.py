@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.scoping import ScopedQuerySet
+from portal.versioning import Versioned
 
 
 class BatchSource(models.TextChoices):
@@ -358,7 +359,7 @@ class DistributionStatus(models.TextChoices):
     RECORDED = "recorded", _("Đã ghi nhận trao")
 
 
-class DistributionList(models.Model):
+class DistributionList(Versioned):
     """A distribution day (danh sách cấp phát): the funded needs of one commune handed out on one date.
 
     Printed for the guardians to sign, then recorded at once: every line becomes a Delivery through the ledger's

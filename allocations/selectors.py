@@ -71,15 +71,21 @@ def delivery_list(*, user):
     )
 
 
+# Whole units a need's allocations pay for (goods given plus what the money buys at its unit cost), and of those
+# the units not handed over yet (never more than the need's quantity): NeedBalance.covered_units in SQL.
+PAID_UNITS = F("balance__allocated_quantity") + F("balance__allocated_money") / Greatest(F("unit_cost"), 1)
+UNITS_LEFT = ExpressionWrapper(
+    Least(PAID_UNITS, F("quantity")) - F("balance__delivered_quantity"), output_field=BigIntegerField()
+)
+
+
 def deliverable_needs(*, user):
     """Funded needs in the user's communes that still have units paid for but not handed over."""
     scope = scope_for(user)
     return (
         Need.objects.filter(scope.q("commune", Perm.RECORD_DELIVERIES))
         .filter(status__in=[NeedStatus.PARTLY_FUNDED, NeedStatus.FUNDED])
-        .alias(
-            paid_units=F("balance__allocated_quantity") + F("balance__allocated_money") / Greatest(F("unit_cost"), 1)
-        )
+        .alias(paid_units=PAID_UNITS)
         .filter(paid_units__gt=F("balance__delivered_quantity"))
         .select_related("commune", "balance", "child")
         .order_by(collated("commune__name"), "commune_id", "id")
@@ -96,16 +102,7 @@ def distribution_candidates(*, user, commune, village=None, category: str = ""):
         deliverable_needs(user=user)
         .filter(commune=commune)
         .exclude(Exists(on_open_lists))
-        .annotate(
-            units_left=ExpressionWrapper(
-                Least(
-                    F("balance__allocated_quantity") + F("balance__allocated_money") / Greatest(F("unit_cost"), 1),
-                    F("quantity"),
-                )
-                - F("balance__delivered_quantity"),
-                output_field=BigIntegerField(),
-            )
-        )
+        .annotate(units_left=UNITS_LEFT)
         .select_related("child__village", "village")
     )
     if village is not None:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 
+from bench.offline_app import offline_app
+
 DEMO_USERS = ["commune", "staff", "leader", "donor", "auditor"]
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 
@@ -762,6 +764,116 @@ def statement_import():
     ]  # fmt: skip
 
 
+def offline_snapshot():
+    """The snapshot a commune officer downloads for offline work (issue 16), for a commune of 2,000 children with
+    3,000 needs in play (each child a warm-clothing need, every other one a school-supplies need too), and a sync of
+    50 registrations sent twice (the second time every change is a replay). On a throwaway copy of the database.
+    Budget: the snapshot a few hundred KB, gzip-compressed as GZipMiddleware serves it."""
+    import datetime as dt
+    import json
+    import uuid
+
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.database import on_throwaway_copy
+    from needs.models import Category, Child, Need, NeedStatus
+    from portal.models import AdministrativeUnit, EthnicGroup, RoleAssignment, UnitLevel, User, Village
+    from portal.permissions import Role
+
+    children_wanted = int(os.environ.get("BENCH_CHILDREN", 2_000))
+    families = ["Lò", "Vàng", "Sùng", "Giàng", "Hoàng", "Nông", "Bàn", "Triệu", "Lường", "Cầm"]
+    given = ["Thị Mai", "A Páo", "Thị Dợ", "Văn Kiềm", "Thị Hoa", "A Sình", "Thị Nhung", "Văn Tủa", "Thị Xoan", "A Lử"]
+    with on_throwaway_copy():
+        province = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, valid_to__isnull=True).first()
+        commune = AdministrativeUnit.objects.create(
+            code="99999", name="Xã Bench Ngoại Tuyến", level=UnitLevel.COMMUNE, division_type="Xã",
+            parent=province, province=province, valid_from=dt.date(2025, 7, 1),
+        )  # fmt: skip
+        villages = [Village.objects.create(commune=commune, name=f"Bản Nà {n}") for n in range(12)]
+        officer = User.objects.create_user(username="bench-offline", password="bench-offline-1")  # noqa: S106
+        RoleAssignment.objects.create(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+        groups = list(EthnicGroup.objects.order_by("code")[:6])
+        children = Child.objects.bulk_create(
+            Child(
+                code=f"99999-{n + 1:05d}",
+                full_name=f"{families[n % 10]} {given[(n // 10) % 10]} {n}",
+                name_key="",
+                sex="F" if n % 2 else "M",
+                birth_date=dt.date(2009, 1, 1) + dt.timedelta(days=n * 3 % 5000),
+                ethnic_group=groups[n % len(groups)],
+                commune=commune,
+                village=villages[n % len(villages)],
+            )
+            for n in range(children_wanted)
+        )
+        needs = [
+            Need(child=child, commune=commune, village=child.village, category=Category.WARM_CLOTHING,
+                 description="Áo ấm, mũ len", clothing_size="8-9", quantity=1, unit_cost=250_000, season="W2026",
+                 justification="Hộ nghèo, nhà trên núi cao, mùa đông rét đậm", status=NeedStatus.DRAFT)
+            for child in children
+        ]  # fmt: skip
+        needs += [
+            Need(child=child, commune=commune, village=child.village, category=Category.EDUCATION,
+                 description="Sách vở, cặp", quantity=1, unit_cost=300_000, season="SY2026",
+                 justification="Gia đình khó khăn", status=NeedStatus.OPEN)
+            for child in children[::2]
+        ]  # fmt: skip
+        Need.objects.bulk_create(needs)
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(officer)
+        samples = []
+        for _ in range(5):
+            reset_queries()  # the log keeps 9,000 queries: full after seeding, it would count none
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get("/api/v1/offline/snapshot/", HTTP_ACCEPT_ENCODING="gzip")
+            samples.append(time.perf_counter() - start)
+        wire = len(response.content)  # as sent: GZipMiddleware compresses it for a browser that accepts gzip
+        body = gzip.decompress(response.content) if response.get("Content-Encoding") == "gzip" else response.content
+        snapshot = json.loads(body)
+        changes = [
+            {"key": str(uuid.uuid4()), "type": "child.create", "client_id": str(uuid.uuid4()), "commune": "99999",
+             "not_a_duplicate": True,
+             "fields": {"full_name": f"Hờ Thị Bench {n}", "sex": "F", "birth_date": "2016-03-02",
+                        "ethnic_group": groups[0].code, "village": villages[0].pk},
+             "needs": [{"client_id": str(uuid.uuid4()), "fields": {"category": "warm_clothing", "unit_cost": "250.000",
+                                                                    "justification": "Nhà trên núi cao"}}]}
+            for n in range(50)
+        ]  # fmt: skip
+        sync_times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            answer = client.post("/api/v1/offline/sync/", {"changes": changes}, content_type="application/json")
+            sync_times.append(time.perf_counter() - start)
+        statuses = {result["status"] for result in answer.json()["results"]}
+    median, _spread = _stats(samples)
+    rows = len(snapshot["children"]["rows"]), len(snapshot["needs"]["rows"])
+    return [
+        {
+            "workload": "offline snapshot",
+            "measure": f"{rows[0]:,} children, {rows[1]:,} needs: JSON KB",
+            "value": round(len(body) / 1024, 1),
+            "reference": f"{round(wire / 1024, 1)} KB sent gzip-compressed",
+            "note": "a few hundred KB",
+        },
+        {
+            "workload": "offline snapshot",
+            "measure": "server time, ms (median of 5)",
+            "value": round(median),
+            "reference": f"{len(queries)} queries",
+            "note": "",
+        },
+        {
+            "workload": "offline sync",
+            "measure": "50 registrations (child + need), s",
+            "value": round(sync_times[0], 2),
+            "reference": f"{round(sync_times[1], 2)} s sent again (replays)",
+            "note": ", ".join(sorted(statuses)),
+        },
+    ]
+
+
 ALL = {
     "page_weight": page_weight,
     "statement_import": statement_import,
@@ -772,6 +884,8 @@ ALL = {
     "concurrent_allocation": concurrent_allocation,
     "matching_accept": matching_accept,
     "public_ledger": public_ledger,
+    "offline_snapshot": offline_snapshot,
+    "offline_app": offline_app,
 }
 LARGE = {
     "needs_list",

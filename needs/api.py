@@ -61,10 +61,11 @@ class ChildSerializer(ScopedModelSerializer):
             "guardian_phone",
             "notes",
             "merged_into",
+            "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["code", "merged_into", "created_at", "updated_at"]
+        read_only_fields = ["code", "merged_into", "version", "created_at", "updated_at"]
 
     def validate_commune(self, commune):
         if self.instance is not None and commune.pk != self.instance.commune_id:
@@ -135,10 +136,11 @@ class NeedSerializer(ScopedModelSerializer):
             "justification",
             "status",
             "duplicate_override_reason",
+            "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "estimated_cost", "created_at", "updated_at"]
+        read_only_fields = ["status", "estimated_cost", "version", "created_at", "updated_at"]
         # DRF would turn the partial no-duplicate constraint into "child, category, season required";
         # the service checks it instead and answers with a link to the existing need.
         validators = []

@@ -22,6 +22,7 @@ from portal import extensions
 from portal.models import ExportLog
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from portal.versioning import VERSION_BUMP
 
 ANONYMISED_NAME = "Đã ẩn danh"
 EXPORT_KIND = "child_record"
@@ -109,7 +110,7 @@ def child_anonymise(*, child: Child, user, reason: str) -> Child:
     ChildConsent.history.filter(child_id__in=ids).delete()
 
     needs = Need.objects.filter(child_id__in=ids)
-    needs.update(justification=ANONYMISED_NAME, village=None)
+    needs.update(justification=ANONYMISED_NAME, village=None, **VERSION_BUMP)
     Need.history.filter(child_id__in=ids).update(justification=ANONYMISED_NAME, village=None)
 
     attachments = NeedAttachment.objects.filter(need__child_id__in=ids)

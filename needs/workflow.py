@@ -16,6 +16,7 @@ from needs.models import Need, NeedEvent, NeedStatus
 from portal.bulk import CHANGED, among, history_copy
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from portal.versioning import VERSION_BUMP_SQL
 
 S = NeedStatus
 
@@ -212,7 +213,7 @@ def _move(ids: list[int], *, action: str, user, reason: str) -> None:
             [action, target, getattr(user, "pk", None), now, reason, *id_params],
         )
         cursor.execute(
-            f"UPDATE {need_table} SET status = %s, updated_at = %s WHERE id {condition}",  # noqa: S608
+            f"UPDATE {need_table} SET status = %s, updated_at = %s, {VERSION_BUMP_SQL} WHERE id {condition}",  # noqa: S608
             [target, now, *id_params],
         )
     history_copy(Need, ids, user=user, reason=reason or str(GUARDS[action].label), change=CHANGED)

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "donors",
     "allocations",
     "reports",
+    "offline",
+    "webapp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -7,9 +7,11 @@ from rest_framework.routers import DefaultRouter
 from allocations import api as allocations_api
 from donors import api as donors_api
 from needs import api as needs_api
+from offline import api as offline_api
 from portal import api, audit_views, two_factor, views
 from portal.forms import QueuedPasswordResetForm
 from reports import api as reports_api
+from webapp.views import LogoutView
 
 handler500 = views.server_error
 
@@ -30,10 +32,19 @@ router.register("appeals", donors_api.AppealViewSet, basename="api-appeal")
 router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
 router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
 router.register("ledger", allocations_api.PublicLedgerViewSet, basename="api-ledger")
+router.register("offline/conflicts", offline_api.ConflictViewSet, basename="api-offline-conflict")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
     path("me/", api.me, name="api-me"),
+    path("offline/snapshot/", offline_api.SnapshotView.as_view(), name="api-offline-snapshot"),
+    path("offline/sync/", offline_api.SyncView.as_view(), name="api-offline-sync"),
+    path("offline/evidence/", offline_api.EvidenceView.as_view(), name="api-offline-evidence"),
+    path(
+        "offline/evidence/<uuid:upload_id>/",
+        offline_api.EvidenceDetailView.as_view(),
+        name="api-offline-evidence-detail",
+    ),
     *router.urls,
 ]
 
@@ -50,6 +61,8 @@ urlpatterns = [
     path("transparency/disclosures/", include("reports.public_urls")),
     path("", include("allocations.urls")),
     path("needs/excel/", include("needs.excel_urls")),
+    path("offline/", include("offline.urls")),
+    path("", include("webapp.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
@@ -57,6 +70,7 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", two_factor.otp_setup, name="otp-setup"),
     path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp-verify"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_patterns)),

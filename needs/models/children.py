@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.scoping import ScopedQuerySet
 from portal.text import fold
+from portal.versioning import Versioned
 
 # The child's own consent is needed from this age (Law on Children 2016, Art. 33; Decree 356/2025/NĐ-CP).
 CHILD_CONSENT_AGE = 7
@@ -86,7 +87,7 @@ class ChildQuerySet(ScopedQuerySet):
         return self.filter(Q(name_key__contains=key) | Q(code__iexact=text.strip())) if key else self
 
 
-class Child(models.Model):
+class Child(Versioned):
     code = models.CharField(_("mã hồ sơ"), max_length=24, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=120)
     name_key = models.CharField(max_length=120, editable=False, db_index=True)  # fold(full_name), for search

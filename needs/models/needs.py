@@ -10,6 +10,7 @@ from needs.models.children import AgeBand
 from needs.seasons import season_label
 from portal.models.events import Event
 from portal.scoping import ScopedQuerySet
+from portal.versioning import Versioned
 
 
 class Category(models.TextChoices):
@@ -75,7 +76,7 @@ class NeedQuerySet(ScopedQuerySet):
         return self.filter(status__in=FUNDABLE_STATUSES)
 
 
-class Need(models.Model):
+class Need(Versioned):
     """What one child, or a group/facility with a beneficiary count, needs; costs are integer đồng."""
 
     child = models.ForeignKey(

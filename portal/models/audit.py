@@ -16,6 +16,7 @@ class AccessView(models.TextChoices):
     # The guardian's PDF copy is an export: ExportLog keeps it (needs.erasure.EXPORT_KIND), not this table.
     PAGE = "page", _("Trang hồ sơ")
     API = "api", _("API, chi tiết hồ sơ")
+    SYNC = "sync", _("Đồng bộ từ thiết bị ngoại tuyến")
 
 
 class AccessLog(models.Model):

@@ -49,7 +49,9 @@
   function preview(n) { return grouped(n) + "\u00a0đ — " + numberInWords(n) + " đồng"; }
 
   if (typeof module !== "undefined") { module.exports = { parseVnd: parseVnd, numberInWords: numberInWords, preview: preview }; }
-  if (typeof document === "undefined" || window.vndPreviewLoaded) return;
+  if (typeof document === "undefined") return;
+  window.portalMoney = { parseVnd: parseVnd, preview: preview }; // the offline app reads đồng with the same rule
+  if (window.vndPreviewLoaded) return;
   window.vndPreviewLoaded = true;
 
   function update(input) {

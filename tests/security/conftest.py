@@ -7,6 +7,7 @@ side "c" lives in commune C of province Q and belongs to donor F. The persona `d
 import base64
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -27,6 +28,7 @@ from allocations.models import (
 from donors.models import ImportStatus, MobilisationPlan, Sponsorship, StatementImport, StatementLine
 from donors.statements.parsing import PRESETS
 from needs.models import NeedAttachment, NeedStatus
+from offline.models import ConflictKind, EvidenceUpload, SyncConflict
 from portal.models import ImportRecord, Village
 from portal.permissions import Role
 from reports.checklists import confirmation_checklist
@@ -81,6 +83,8 @@ class Side:
     line: object = None
     disclosure: object = None
     appeal: object = None
+    conflict: object = None  # an offline change of the side's officer that waits for their decision
+    upload: object = None  # a photo the side's officer sent from a device
     extra: dict = field(default_factory=dict)
 
 
@@ -150,8 +154,17 @@ def _side(*, commune, province, donor_name, importer, officer, manager, members=
     appeal = open_appeal(
         manager, province=province, communes=[commune], start=timezone.localdate() - dt.timedelta(days=9)
     )
+    conflict = SyncConflict.objects.create(
+        user=officer, commune=commune, kind=ConflictKind.FIELDS, change_key=uuid.uuid4(), change_type="need.update",
+        change={}, record_type="need", record_id=need.pk, fields={"description": {"mine": "Áo", "server": "Mũ"}},
+    )  # fmt: skip
+    upload = EvidenceUpload.objects.create(
+        user=officer, upload_id=uuid.uuid4(), sha256=hashlib.sha256(PNG).hexdigest(),
+        file=ContentFile(PNG, name="anh.png"), original_name="anh.png", content_type="image/png", size=len(PNG),
+    )  # fmt: skip
     return Side(
         statement=statement, line=line, disclosure=disclosure, distribution=distribution, appeal=appeal,
+        conflict=conflict, upload=upload,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
         attachment=attachment, donor=donor,
         pledge=pledge, receipt=receipt, batch=batch, allocation=allocation, delivery=delivery, evidence=evidence,

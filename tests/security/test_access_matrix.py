@@ -119,6 +119,11 @@ RULES = {
         "distribution",
         "302/302 200/404 404/404 200/404 404/200 403/404 200/404 404/404 404/404",
     ),
+    # The offline app is the commune officer's: its page (a shell without data) and its service worker give other
+    # roles nothing; the manifest holds only names and icons.
+    "webapp:shell": (None, "302 200 200 403 403 403 403 403 403"),
+    "webapp:worker": (None, "302 200 200 403 403 403 403 403 403"),
+    "webapp:manifest": (None, "200 200 200 200 200 200 200 200 200"),
     "allocations:evidence": ("evidence", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:pledge-trace": ("pledge", "302/302 404/404 404/404 200/404 404/200 200/404 200/404 200/404 404/404"),
     "allocations:public": (None, "200 200 200 200 200 200 200 200 200"),
@@ -220,6 +225,26 @@ RULES = {
     "api-receipt-correct": ("receipt", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     "api-receipt-cancel": ("receipt", "401/401 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
     "api-ledger-list": (None, "200 200 200 200 200 200 200 200 200"),  # the public ledger, no login
+    # Offline work (docs/offline.md): the roles that register needs or record deliveries, each on their own changes;
+    # the others are refused before any row is looked up. Sync and evidence take POST only.
+    "offline:conflict-list": (None, "302 200 200 403 403 403 403 403 403"),
+    "offline:conflict-detail": ("conflict", "302/302 200/404 404/404 403/403 403/403 403/403 403/403 403/403 403/403"),
+    "api-offline-snapshot": (None, "401 200 200 403 403 403 403 403 403"),
+    "api-offline-sync": (None, "401 405 405 403 403 403 403 403 403"),
+    "api-offline-evidence": (None, "401 405 405 403 403 403 403 403 403"),
+    "api-offline-evidence-detail": (
+        "upload",
+        "401/401 200/404 404/404 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
+    "api-offline-conflict-list": (None, "401 200 200 403 403 403 403 403 403"),
+    "api-offline-conflict-detail": (
+        "conflict",
+        "401/401 200/404 404/404 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
+    "api-offline-conflict-resolve": (
+        "conflict",
+        "401/401 405/405 405/405 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
     "api-root": (None, "401 200 200 200 200 200 200 200 200"),
     "api-schema": (None, "200 200 200 200 200 200 200 200 200"),
 }
@@ -235,6 +260,7 @@ def _kwargs(params: list[str], source: str | None, side) -> dict:
         "document_pk": lambda: row.documents.first().pk,
         "need_pk": lambda: row.pk,
         "token": lambda: row.token,
+        "upload_id": lambda: row.upload_id,
         "action": lambda: "cancel",
         "year": lambda: 2026,
         "fmt": lambda: "pdf",
