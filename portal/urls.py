@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from allocations import api as allocations_api
 from donors import api as donors_api
 from needs import api as needs_api
+from partners import api as partners_api
 from portal import api, audit_views, two_factor, views
 from portal.forms import QueuedPasswordResetForm
 from reports import api as reports_api
@@ -28,6 +29,7 @@ router.register("donors", donors_api.DonorViewSet, basename="api-donor")
 router.register("campaigns", donors_api.CampaignViewSet, basename="api-campaign")
 router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
 router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
+router.register("partner-support", partners_api.PartnerSupportViewSet, basename="api-partner-support")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -47,6 +49,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("allocations.urls")),
     path("needs/excel/", include("needs.excel_urls")),
+    path("partners/", include("partners.urls")),
+    path("partners/excel/", include("partners.excel_urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
