@@ -17,7 +17,7 @@ from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Ma
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
-from allocations.models import Allocation, Delivery
+from allocations.models import Allocation, Delivery, PartnerSupport
 from donors.figures import NOTES as DONOR_NOTES
 from needs.models import Need
 
@@ -40,6 +40,20 @@ NOTES = {
         "Trẻ được nhận hỗ trợ: trẻ đã thực nhận ít nhất một lần trao trong kỳ, mỗi trẻ tính một lần dù nhận nhiều "
         "lần; với nhu cầu tập thể (điểm trường, trường học) là số trẻ nhận ghi trong lần trao đông nhất. Trẻ mới "
         "được phân bổ mà chưa nhận thì chưa tính."
+    ),
+    # Partner support: what partner organisations gave directly, outside the department's money.
+    "partner_support": _(
+        "Hỗ trợ trực tiếp của tổ chức phối hợp (đồng): giá trị các lần hỗ trợ tổ chức phối hợp tự ghi nhận, theo "
+        "ngày hỗ trợ. Không đi qua Sở nên không nằm trong số đã nhận, đã phân bổ, đã trao của Sở."
+    ),
+    "partner_children": _(
+        "Trẻ được tổ chức phối hợp hỗ trợ: với hỗ trợ cho một trẻ, mỗi trẻ tính một lần dù được hỗ trợ nhiều lần; "
+        "với hỗ trợ cho nhóm, số trẻ nhận ghi trong lần hỗ trợ."
+    ),
+    # A gap: needs and no support at all, where the 3W table shows who should look next.
+    "support_gap": _(
+        "Chưa có hỗ trợ: xã (hoặc loại hỗ trợ của xã) có nhu cầu đăng ký trong kỳ mà trong kỳ chưa có khoản phân "
+        "bổ nào của Sở và chưa có lần hỗ trợ nào của tổ chức phối hợp."
     ),
     "plan_progress": DONOR_NOTES["plan_progress"],
     "commendation": DONOR_NOTES["commendation"],
@@ -164,3 +178,22 @@ def children_reached_by(
 def children_reached(needs=None, start: dt.date | None = None, end: dt.date | None = None) -> dict:
     """CHILDREN REACHED in total (see children_reached_by)."""
     return children_reached_by(Need.objects.all() if needs is None else needs, (), start, end)[()]
+
+
+# --- Partner organisations' own support ---------------------------------------------------------------------
+
+
+def partner_support_given(start: dt.date | None = None, end: dt.date | None = None):
+    """PARTNER SUPPORT: support partner organisations recorded as given in [start, end], each worth `value` đồng."""
+    return PartnerSupport.objects.filter(_in_range("given_on", start, end))
+
+
+def partner_children_by(supports, keys: tuple[str, ...] = ()) -> dict:
+    """CHILDREN SUPPORTED BY PARTNERS, grouped by `keys` of the supports: each child supported individually once,
+    plus the children recorded on group support. {(key values…): children}."""
+    aggregates = {
+        "children": Count("child", distinct=True),
+        "groups": Coalesce(Sum("children_count", filter=Q(child__isnull=True)), 0),
+    }
+    grouped = supports.values(*keys).annotate(**aggregates).order_by() if keys else [supports.aggregate(**aggregates)]
+    return {tuple(row[key] for key in keys): row["children"] + row["groups"] for row in grouped}

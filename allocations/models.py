@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from needs.models import Category
+from needs.seasons import season_label
 from portal.permissions import Perm
 from portal.scoping import ScopedQuerySet
 
@@ -562,3 +563,7 @@ class PartnerSupport(models.Model):
 
     def __str__(self):
         return f"{self.partner_id} {self.category} {self.given_on}"
+
+    @property
+    def season_label(self) -> str:
+        return season_label(self.season)

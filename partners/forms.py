@@ -6,7 +6,7 @@ from needs.models import Category, Child
 from needs.seasons import season_choices
 from portal.choices import VillageChoiceField
 from portal.dates import DayField
-from portal.models import AdministrativeUnit, Village
+from portal.models import AdministrativeUnit, PartnerOrganisation, Village
 from portal.money import VndFormField
 from portal.numbers import CountFormField
 from portal.permissions import Perm
@@ -49,7 +49,7 @@ class SupportForm(forms.Form):
     def __init__(self, *args, user, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["partner"].queryset = partners
+        self.fields["partner"].queryset = PartnerOrganisation.objects.filter(pk__in=[p.pk for p in partners])
         if len(partners) == 1:
             self.fields["partner"].initial = partners[0].pk
             self.fields["partner"].widget = forms.HiddenInput()
