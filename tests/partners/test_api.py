@@ -26,10 +26,12 @@ def test_a_partner_records_through_the_api_and_an_overlap_needs_a_reason(persona
     }  # fmt: skip
     created = _api(partner_user).post(URL, body, format="json")
     assert created.status_code == 201, created.json()
-    assert created.json()["value"] == 300_000 and created.json()["child_code"] == child.code
+    assert created.json()["value"] == 300_000
+    assert created.json()["child_code"] == child.code
     assert child.full_name not in created.content.decode()
     again = _api(partner_user).post(URL, body, format="json")
-    assert again.status_code == 400 and "overlap_reason" in again.json()
+    assert again.status_code == 400
+    assert "overlap_reason" in again.json()
     assert _api(partner_user).post(URL, {**body, "overlap_reason": "Lần hai"}, format="json").status_code == 201
 
 

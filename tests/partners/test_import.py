@@ -31,7 +31,9 @@ def row(code="", commune="", category="Đồ ấm", value="300.000", quantity=1,
 
 def stage(client, user, rows):
     client.force_login(user)
-    response = client.post(reverse("partners-import"), {"file": upload(workbook_bytes(rows, headers=HEADERS, sheet="HoTro"))})
+    response = client.post(
+        reverse("partners-import"), {"file": upload(workbook_bytes(rows, headers=HEADERS, sheet="HoTro"))}
+    )
     assert response.status_code == 302, response.content.decode()[-2000:]
     return ImportRecord.objects.latest("created_at"), client.get(response["Location"])
 
@@ -49,7 +51,7 @@ def test_every_bad_row_is_shown_and_nothing_is_saved(client, personas, partner_u
         row(commune=personas.commune_c.name, children=5),  # another province
         row(code=twice.code, category="Học bổng, sách vở, đồ dùng học tập", value="10,5"),  # ambiguous amount
     ]
-    record, preview = stage(client, partner_user, rows)
+    record, _preview = stage(client, partner_user, rows)
     errors = {error["row"]: " ".join(error["messages"]) for error in record.report["errors"]}
     assert sorted(errors) == [3, 5, 6, 7, 8]
     assert "cùng loại hỗ trợ trong mùa này" in errors[3]
@@ -81,7 +83,9 @@ def test_a_clean_list_is_saved_whole_with_overlaps_explained(client, personas, p
 
 def test_support_recorded_after_the_preview_refuses_the_whole_list_on_confirming(client, personas, partner_user):
     child = child_need(personas.commune_a, unit_cost=350_000)
-    record, _preview = stage(client, partner_user, [row(commune=personas.commune_a.name, children=3), row(code=child.child.code)])
+    record, _preview = stage(
+        client, partner_user, [row(commune=personas.commune_a.name, children=3), row(code=child.child.code)]
+    )
     assert record.report["errors"] == []
     allocation_create(user=personas.staff, receipt=receipt_for(personas.province), need=child, amount=350_000)
     client.post(reverse("partners-import-confirm", args=[record.token]))

@@ -13,8 +13,8 @@ from portal.money import format_vnd
 from reports import services
 from reports.excel import figures_workbook
 from reports.figures import figures_for
-from tests.partners.factories import PartnerOrganisationFactory, PartnerSupportFactory
 from tests.factories import UnitFactory
+from tests.partners.factories import PartnerOrganisationFactory, PartnerSupportFactory
 from tests.pdf import pdf_text
 from tests.reports.conftest import END, START
 from tests.reports.factories import NeedFactory, registered_on
@@ -32,14 +32,25 @@ def partners(world):
     supports = [
         PartnerSupportFactory(partner=women, child=c1, commune=p.commune_a, value=400_000),  # c1 also had n1's coat
         PartnerSupportFactory(
-            partner=women, commune=p.commune_b, category=Category.NUTRITION, season="SY2026", value=2_000_000,
-            quantity=20, children_count=20, given_on=dt.date(2026, 8, 1),
-        ),  # fmt: skip
+            partner=women,
+            commune=p.commune_b,
+            category=Category.NUTRITION,
+            season="SY2026",
+            value=2_000_000,
+            quantity=20,
+            children_count=20,
+            given_on=dt.date(2026, 8, 1),
+        ),
         # In the commune merged into A: counted for A.
         PartnerSupportFactory(
-            partner=red_cross, commune=p.commune_a0, category=Category.HEALTHCARE, season="Y2026", value=1_000_000,
-            children_count=12, given_on=dt.date(2026, 5, 1),
-        ),  # fmt: skip
+            partner=red_cross,
+            commune=p.commune_a0,
+            category=Category.HEALTHCARE,
+            season="Y2026",
+            value=1_000_000,
+            children_count=12,
+            given_on=dt.date(2026, 5, 1),
+        ),
         PartnerSupportFactory(partner=red_cross, commune=p.commune_b, value=9_999, given_on=dt.date(2026, 12, 1)),
         PartnerSupportFactory(partner=outsider, commune=p.commune_c, value=7_777),
     ]
@@ -60,12 +71,16 @@ def _expected(world, partners):
 
     for need in world.needs:
         need.refresh_from_db()
-        if need.commune.province_id == p.province.pk and need.status not in ("draft", "cancelled"):
-            if START <= need.created_at.date() <= END:
-                cell(need.commune, need.category)["needs"] += 1
+        registered = need.status not in ("draft", "cancelled") and START <= need.created_at.date() <= END
+        if registered and need.commune.province_id == p.province.pk:
+            cell(need.commune, need.category)["needs"] += 1
     for allocation in world.allocations:
         need = allocation.need
-        if allocation.active and need.commune.province_id == p.province.pk and START <= allocation.created_at.date() <= END:
+        if (
+            allocation.active
+            and need.commune.province_id == p.province.pk
+            and START <= allocation.created_at.date() <= END
+        ):
             cell(need.commune, need.category)["allocated"] += allocation.amount
     for support in partners["supports"]:
         if support.partner.province_id == p.province.pk and START <= support.given_on <= END:
@@ -91,7 +106,9 @@ def test_the_3w_table_equals_the_figures_computed_from_the_rows(world, partners)
     }
     assert shown == expected
     gaps = {(row["commune_id"], row["category"]) for row in support["rows"] if row["gap"]}
-    assert gaps == {key for key, cell in expected.items() if cell["needs"] and not cell["allocated"] and not cell["partners"]}
+    assert gaps == {
+        key for key, cell in expected.items() if cell["needs"] and not cell["allocated"] and not cell["partners"]
+    }
     assert gaps == {(p.commune_a.pk, Category.NUTRITION), (p.commune_a.pk, Category.EDUCATION)}
     assert support["totals"]["partner_total"] == 3_400_000
     assert support["totals"]["partner_children"] == 1 + 20 + 12
@@ -110,7 +127,9 @@ def test_a_commune_with_needs_and_no_support_is_named_as_a_gap(client, world, pa
     page = client.get(reverse("support-map")).content.decode()
     gaps = page[page.index("Xã có nhu cầu nhưng chưa có hỗ trợ") :]
     gaps = gaps[: gaps.index("</section>")]
-    assert quiet.name in gaps and p.commune_a.name not in gaps and p.commune_b.name not in gaps
+    assert quiet.name in gaps
+    assert p.commune_a.name not in gaps
+    assert p.commune_b.name not in gaps
     assert "Hội Chữ thập đỏ tỉnh" in page
     assert world.children[0].full_name not in page
 
@@ -118,9 +137,12 @@ def test_a_commune_with_needs_and_no_support_is_named_as_a_gap(client, world, pa
 def test_the_annual_report_has_the_3w_section(world, partners, settings, tmp_path):
     settings.REPORTS_ROOT = tmp_path / "reports"
     p = world.personas
-    report = services.report_build(report_id=services.report_request(user=p.staff, cycle=world.cycle, unit=p.province).pk)
+    report = services.report_build(
+        report_id=services.report_request(user=p.staff, cycle=world.cycle, unit=p.province).pk
+    )
     text = pdf_text(services.report_path(report))
     assert "Phối hợp hỗ trợ theo địa bàn" in text
-    assert "Hội Liên hiệp Phụ nữ tỉnh" in text and "Hội Chữ thập đỏ tỉnh" in text
+    assert "Hội Liên hiệp Phụ nữ tỉnh" in text
+    assert "Hội Chữ thập đỏ tỉnh" in text
     assert format_vnd(3_400_000).replace("\u00a0", " ") in text
     assert world.children[0].full_name not in text

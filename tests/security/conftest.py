@@ -31,6 +31,7 @@ from reports.checklists import confirmation_checklist
 from reports.models import Report, ReportStatus
 from reports.services import confirmation_confirm
 from tests.factories import user_with_role
+from tests.partners.factories import PartnerOrganisationFactory, PartnerSupportFactory, partner_account
 from tests.reports.factories import (
     AgencyFactory,
     CampaignFactory,
@@ -73,6 +74,7 @@ class Side:
     village: object
     campaign: object
     distribution: object = None
+    support: object = None  # a partner organisation's support to the side's child
     extra: dict = field(default_factory=dict)
 
 
@@ -127,7 +129,13 @@ def _side(*, commune, province, donor_name, importer, officer, members=()) -> Si
         scan=ContentFile(PDF, name="ky-nhan.pdf"), scan_name="ky-nhan.pdf", scan_type="application/pdf",
     )  # fmt: skip
     DistributionLine.objects.create(distribution=distribution, need=need, planned_quantity=1)
+    partner = PartnerOrganisationFactory(province=province, name=f"Hội Phụ nữ {province.name}")
+    support = PartnerSupportFactory(
+        partner=partner, child=child, commune=commune, evidence=ContentFile(PNG, name="bien-ban.png"),
+        evidence_name="bien-ban.png", evidence_type="image/png", category=need.category, season=need.season,
+    )  # fmt: skip
     return Side(
+        support=support,
         distribution=distribution,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
         attachment=attachment, donor=donor,
@@ -152,6 +160,8 @@ def world(personas, settings, tmp_path):
     p.c = _side(commune=p.commune_c, province=p.other_province, donor_name="Công ty Ngoài Tỉnh", importer=p.staff_q,
         officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"),
     )  # fmt: skip
+    # The partner persona speaks for the organisation that recorded side a's support.
+    p.partner = partner_account(p.a.support.partner, username="partner")
     for side in (p.a, p.c):
         (settings.REPORTS_ROOT / side.report.file_name).write_bytes(PDF)
     return p
