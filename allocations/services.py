@@ -609,7 +609,8 @@ def partner_support_build(
         commune, children_count = child.commune, 1
     if commune is None:
         errors["commune"] = [_("Chọn xã, hoặc ghi mã hồ sơ của trẻ.")]
-    elif commune.province_id != partner.province_id:
+    elif child is None and commune.province_id != partner.province_id:
+        # A child found by code may live in a commune merged into one of the province's (partners.selectors).
         errors["commune"] = [_("Xã này không thuộc tỉnh của tổ chức.")]
     problem = village_problem(village, commune.pk if commune else None)
     if problem:

@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from allocations.services import OverlapFound, partner_support_build, partner_support_record
-from needs.models import Category, Child
+from needs.models import Category
 from partners import selectors
 from portal.drf import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from portal.models import AdministrativeUnit, PartnerOrganisation, Village
@@ -80,12 +80,7 @@ class PartnerSupportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         child = None
         code = (data.get("child") or {}).get("code", "").strip()
         if code:
-            child = (
-                Child.objects.active()
-                .filter(code=code, anonymised_at__isnull=True, commune__province_id=partner.province_id)
-                .select_related("commune")
-                .first()
-            )
+            child = selectors.children_by_codes(user=request.user, codes=[code]).get(code)
             if child is None:
                 raise serializers.ValidationError({"child_code": [f"No child with record code {code} here."]})
         evidence = None

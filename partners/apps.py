@@ -21,6 +21,13 @@ class PartnersConfig(AppConfig):
             items.append((_("Hỗ trợ trùng"), reverse("partners:overlap-list")))
         return items
 
+    def home_panels(self, request, scope):
+        if not scope.has_perm(Perm.RECORD_PARTNER_SUPPORT):
+            return []
+        from partners.selectors import partners_of
+
+        return [{"template": "partners/_home_panel.html", "partners": list(partners_of(request.user))}]
+
     def child_record_sections(self, child):
         from partners.selectors import child_record_sections
 

@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from needs.models import Category, Child
+from needs.models import Category
 from needs.seasons import season_choices
+from partners.selectors import children_by_codes
 from portal.choices import VillageChoiceField
 from portal.dates import DayField
 from portal.models import AdministrativeUnit, PartnerOrganisation, Village
@@ -71,15 +72,7 @@ class SupportForm(forms.Form):
         code = (data.get("child_code") or "").strip()
         data["child"] = None
         if code:
-            partner = data.get("partner")
-            child = (
-                Child.objects.active()
-                .filter(
-                    code=code, anonymised_at__isnull=True, commune__province_id=getattr(partner, "province_id", None)
-                )
-                .select_related("commune")
-                .first()
-            )
+            child = children_by_codes(user=self.user, codes=[code]).get(code)
             if child is None:
                 self.add_error("child_code", _("Không có trẻ mang mã hồ sơ “%(code)s” trong tỉnh.") % {"code": code})
             data["child"] = child

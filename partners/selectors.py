@@ -50,15 +50,19 @@ class LookedUp:
     name: str | None  # only when the commune shared the child with one of the user's organisations, with consent
 
 
-def child_lookup(*, user, code: str) -> LookedUp | None:
-    """A child of the user's partner provinces by exact record code (never a search: partners do not browse)."""
-    provinces = scope_for(user).units(Perm.LOOK_UP_CHILD_BY_CODE)
-    child = (
-        Child.objects.active()
-        .filter(code=code.strip(), commune__province_id__in=provinces, anonymised_at__isnull=True)
-        .select_related("commune")
-        .first()
+def children_by_codes(*, user, codes) -> dict[str, Child]:
+    """Children of the user's partner provinces (communes merged into theirs included) by exact record code: how a
+    partner names a child, never a search (partners do not browse). Records merged away or anonymised are not found."""
+    communes = scope_for(user).units(Perm.LOOK_UP_CHILD_BY_CODE)
+    children = Child.objects.active().filter(
+        code__in={code.strip() for code in codes}, commune_id__in=communes, anonymised_at__isnull=True
     )
+    return {child.code: child for child in children.select_related("commune")}
+
+
+def child_lookup(*, user, code: str) -> LookedUp | None:
+    """A child by record code, with the name only if shared with one of the user's organisations, with consent."""
+    child = children_by_codes(user=user, codes=[code]).get(code.strip())
     if child is None:
         return None
     shares = child.shares.filter(partner__in=partners_of(user)).select_related("consent", "child")

@@ -16,9 +16,9 @@ from import_export.fields import Field
 from allocations.models import PartnerSupport
 from allocations.rules import SupportKey, overlap_message, support_overlaps_of
 from allocations.services import partner_support_build, partner_supports_import
-from needs.models import Category, Child
+from needs.models import Category
 from needs.seasons import season_choices
-from partners.selectors import partners_of
+from partners.selectors import children_by_codes, partners_of
 from portal.models import AdministrativeUnit, Village
 from portal.spreadsheets.cells import (
     DateWidget,
@@ -125,12 +125,7 @@ class PartnerSupportResource(ScopedImportResource):
             if "child_code" in dataset.headers
             else set()
         )
-        self.children = {
-            child.code: child
-            for child in Child.objects.active()
-            .filter(code__in=codes, anonymised_at__isnull=True, commune__province_id=province_id)
-            .select_related("commune")
-        }
+        self.children = children_by_codes(user=self.user, codes=codes)
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, list[str]] = {}

@@ -44,7 +44,10 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def support_new(request):
     partners = _partners(request.user)
-    form = SupportForm(request.POST or None, request.FILES or None, user=request.user, partners=partners)
+    initial = {"child_code": request.GET.get("child_code", "")}  # from the lookup page
+    form = SupportForm(
+        request.POST or None, request.FILES or None, user=request.user, partners=partners, initial=initial
+    )
     overlaps = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,6 +17,8 @@ footnotes on the dashboard, in the PDF and the workbook, and in the API's "defin
   its money columns are ALLOCATED and DELIVERED in the period by the needs' category, whenever the needs were
   registered, so they add up to the same totals as every other table.
 - Plan progress is donors.figures.plan_progress_totals for the period; its children are children reached.
+- 3W (support_map_for): by commune and category, the department's ALLOCATED and DELIVERED from the same
+  per-commune figures, each partner's PARTNER SUPPORT given in the period, and the SUPPORT GAPs.
 - Per-commune figures ("local" figures) of a commune that confirmed them for a cycle come from the snapshot
   taken at confirmation, when the figures asked for are that cycle's period; the province adds communes up.
 """

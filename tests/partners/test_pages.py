@@ -114,3 +114,12 @@ def test_a_partner_cannot_look_up_a_child_of_another_province(client, personas, 
     client.force_login(partner_user)
     page = client.get(reverse("partners:lookup") + f"?code={other.code}").content.decode()
     assert "Không có trẻ mang mã hồ sơ này" in page
+
+
+def test_a_child_registered_in_a_commune_since_merged_is_found_and_supported(client, personas, partner, partner_user):
+    child = child_need(personas.commune_a0).child  # Xã Bộc Bố (cũ), merged into commune A in July 2025
+    client.force_login(partner_user)
+    assert personas.commune_a0.name in client.get(reverse("partners:lookup") + f"?code={child.code}").content.decode()
+    response = client.post(reverse("partners:support-new"), _form(partner, child_code=child.code, quantity="1"))
+    assert response.status_code == 302
+    assert PartnerSupport.objects.get().commune == personas.commune_a0
