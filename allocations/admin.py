@@ -11,6 +11,7 @@ from allocations.models import (
     DistributionLine,
     DistributionList,
     MatchingRun,
+    PartnerSupport,
 )
 
 
@@ -77,3 +78,10 @@ class MatchingRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PartnerSupport)
+class PartnerSupportAdmin(ReadOnlyAdmin):
+    list_display = ["id", "partner", "commune", "category", "season", "value", "given_on"]
+    list_filter = ["category", "partner"]
+    raw_id_fields = ["partner", "child", "commune", "village"]

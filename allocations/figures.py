@@ -1,5 +1,5 @@
 """The figures of the allocation ledger, defined once: allocated, delivered (in đồng and in items) and children
-reached. With donors.figures (received, plan progress, commendation) these are every quantity the portal shows;
+reached; and, beside them, what partner organisations gave directly (partner support, children they supported). With donors.figures (received, plan progress, commendation) these are every quantity the portal shows;
 the public page, the donor's pages and trace (here), and the dashboard, annual report, workbook and figures API
 (reports.figures) all compute them from these functions. Each definition is written next to its code and shown
 to readers from `NOTES` (one translatable text per figure).
@@ -18,7 +18,7 @@ from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Ma
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
-from allocations.models import Allocation, Delivery
+from allocations.models import Allocation, Delivery, PartnerSupport
 from donors.figures import NOTES as DONOR_NOTES
 from donors.figures import received_for_appeal
 from needs.models import Need
@@ -49,6 +49,19 @@ NOTES = {
         "Đã phân phối từ cuộc vận động: phần tiền, hiện vật đã tiếp nhận cho cuộc vận động được phân bổ cho nhu "
         "cầu cụ thể (các đợt phân bổ còn hiệu lực); đã trao và số trẻ được nhận tính như trên, trên các nhu cầu "
         "được phân bổ từ cuộc vận động."
+    # Partner support: what partner organisations gave directly, outside the department's money.
+    "partner_support": _(
+        "Hỗ trợ trực tiếp của tổ chức phối hợp (đồng): giá trị các lần hỗ trợ tổ chức phối hợp tự ghi nhận, theo "
+        "ngày hỗ trợ. Không đi qua Sở nên không nằm trong số đã nhận, đã phân bổ, đã trao của Sở."
+    ),
+    "partner_children": _(
+        "Trẻ được tổ chức phối hợp hỗ trợ: với hỗ trợ cho một trẻ, mỗi trẻ tính một lần dù được hỗ trợ nhiều lần; "
+        "với hỗ trợ cho nhóm, số trẻ nhận ghi trong lần hỗ trợ."
+    ),
+    # A gap: needs and no support at all, where the 3W table shows who should look next.
+    "support_gap": _(
+        "Chưa có hỗ trợ: xã (hoặc loại hỗ trợ của xã) có nhu cầu đăng ký trong kỳ mà trong kỳ chưa có khoản phân "
+        "bổ nào của Sở và chưa có lần hỗ trợ nào của tổ chức phối hợp."
     ),
     "plan_progress": DONOR_NOTES["plan_progress"],
     "commendation": DONOR_NOTES["commendation"],
@@ -224,3 +237,20 @@ def children_reached_per_receipt(allocations, keys: tuple[str, ...] = ()) -> dic
         else:
             children[key].add(need["child_id"])
     return {key: len(children[key]) + groups[key] for key in children.keys() | groups.keys()}
+# --- Partner organisations' own support ---------------------------------------------------------------------
+
+
+def partner_support_given(start: dt.date | None = None, end: dt.date | None = None):
+    """PARTNER SUPPORT: support partner organisations recorded as given in [start, end], each worth `value` đồng."""
+    return PartnerSupport.objects.filter(_in_range("given_on", start, end))
+
+
+def partner_children_by(supports, keys: tuple[str, ...] = ()) -> dict:
+    """CHILDREN SUPPORTED BY PARTNERS, grouped by `keys` of the supports: each child supported individually once,
+    plus the children recorded on group support. {(key values…): children}."""
+    aggregates = {
+        "children": Count("child", distinct=True),
+        "groups": Coalesce(Sum("children_count", filter=Q(child__isnull=True)), 0),
+    }
+    grouped = supports.values(*keys).annotate(**aggregates).order_by() if keys else [supports.aggregate(**aggregates)]
+    return {tuple(row[key] for key in keys): row["children"] + row["groups"] for row in grouped}

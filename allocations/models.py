@@ -11,6 +11,9 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from needs.models import Category
+from needs.seasons import season_label
+from portal.permissions import Perm
 from portal.scoping import ScopedQuerySet
 from portal.versioning import Versioned
 
@@ -477,3 +480,91 @@ class DistributionLine(models.Model):
     def planned_value(self) -> int:
         """What the units to hand out are worth in đồng, at the need's unit cost."""
         return self.planned_quantity * self.need.unit_cost
+
+
+class PartnerSupport(models.Model):
+    """Support a partner organisation gave directly (not through the department): to one child, found by record
+    code, or to a group in a commune (village optional). It counts against the same no-overlap rule as the
+    department's allocations (allocations.rules.support_overlaps)."""
+
+    partner = models.ForeignKey(
+        "portal.PartnerOrganisation",
+        verbose_name=_("tổ chức phối hợp"),
+        on_delete=models.PROTECT,
+        related_name="supports",
+    )
+    child = models.ForeignKey(
+        "needs.Child",
+        verbose_name=_("trẻ em"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_supports",
+    )
+    commune = models.ForeignKey(
+        "portal.AdministrativeUnit",
+        verbose_name=_("xã"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "commune"},
+    )
+    village = models.ForeignKey(
+        "portal.Village", verbose_name=_("thôn/bản"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    category = models.CharField(_("loại hỗ trợ"), max_length=20, choices=Category.choices)
+    season = models.CharField(_("mùa/đợt"), max_length=8)
+    description = models.CharField(_("nội dung hỗ trợ"), max_length=250)
+    value = models.BigIntegerField(_("giá trị (đồng)"))
+    quantity = models.PositiveIntegerField(_("số lượng"))
+    children_count = models.PositiveIntegerField(
+        _("số trẻ được nhận"), help_text=_("Với hỗ trợ cho một trẻ là 1; cho một nhóm là số trẻ đã nhận.")
+    )
+    given_on = models.DateField(_("ngày hỗ trợ"))
+    overlap_reason = models.CharField(
+        _("lý do hỗ trợ trùng"),
+        max_length=250,
+        blank=True,
+        help_text=_("Khi trẻ đã được hỗ trợ cùng loại trong mùa này: vì sao vẫn hỗ trợ."),
+    )
+    evidence = models.FileField(_("minh chứng"), upload_to="partner-evidence/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("loại tệp minh chứng"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "commune"
+    scope_owner_path = "partner__members"
+    scope_owner_perm = Perm.RECORD_PARTNER_SUPPORT
+    child_code_path = "child__code"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hỗ trợ của tổ chức phối hợp")
+        verbose_name_plural = _("hỗ trợ của tổ chức phối hợp")
+        ordering = ["-given_on", "-id"]
+        indexes = [
+            models.Index(fields=["child", "category", "season"]),
+            models.Index(fields=["commune", "given_on"]),
+            models.Index(fields=["partner", "given_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="partner_support_value_non_negative"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="partner_support_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(child__isnull=True) | Q(children_count=1), name="partner_support_child_counts_one"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.category} {self.given_on}"
+
+    @property
+    def season_label(self) -> str:
+        return season_label(self.season)

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from allocations.models import Allocation, PartnerSupport
 from needs.models import AgeBand, Need
 from needs.models.children import age_on
 
@@ -28,6 +31,7 @@ MESSAGES = {
     "allocation_units_only_for_goods": _("Hiện vật phân bổ theo số lượng, tiền phân bổ theo số đồng."),
     "allocation_goods_at_receipt_value": _("Giá trị hiện vật phải bằng số lượng nhân đơn giá khi tiếp nhận."),
     "allocation_child_once_per_category_season": _("Trẻ này đã được phân bổ cùng loại hỗ trợ trong mùa này."),
+    "support_overlap": _("Trẻ này đã nhận cùng loại hỗ trợ trong mùa này: %(overlaps)s."),
     "receipt_allocated_le_received": _("Khoản tiếp nhận không còn đủ số dư."),
     "receipt_allocated_quantity_le_received": _("Khoản tiếp nhận không còn đủ hiện vật."),
     "need_covered_le_cost": _("Số phân bổ vượt phần kinh phí nhu cầu còn thiếu."),
@@ -240,3 +244,99 @@ def need_facts(needs, today: dt.date) -> list[NeedFacts]:
 
 def need_facts_one(need: Need, today: dt.date) -> NeedFacts:
     return need_facts(Need.objects.filter(pk=need.pk), today)[0]
+
+
+# --- No overlapping support -------------------------------------------------------------------------------------
+# One child, one category, one season: one support, whoever gives it. The department's allocations and the partner
+# organisations' own records are both checked here, by the ledger (allocations.services._checked_allocations), the
+# partner's page, import and API (allocations.services.partner_support_record) and the overlap list. Callers hold
+# a lock on the child's row (SELECT … FOR UPDATE) while they check and save, so two records racing for the same
+# child are serialised and the second one sees the first.
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Support the child already has in the category and season."""
+
+    by: str  # the partner organisation, or the department with the donor whose receipt paid
+    on: dt.date
+    value: int  # đồng
+    partner_id: int | None = None  # None for the department
+
+    def __str__(self):
+        return f"{self.by} ({formats.date_format(self.on, 'd/m/Y')})"
+
+
+def department_support():
+    """The department's support of children: active allocations to their needs. A need staff accepted as a second
+    support with a reason (duplicate_override_reason) neither counts nor is checked, as in the ledger's trigger
+    (migration 0003)."""
+    return Allocation.objects.filter(active=True, need__child__isnull=False, need__duplicate_override_reason="")
+
+
+def partner_support():
+    """The partner organisations' support of children (every record: one with an overlap reason still counts)."""
+    return PartnerSupport.objects.filter(child__isnull=False)
+
+
+@dataclass(frozen=True)
+class SupportKey:
+    """What is checked: a child, category and season, leaving out the record itself (its need, or its id)."""
+
+    child_id: int | None
+    category: str
+    season: str
+    need_id: int | None = None
+    support_id: int | None = None
+
+
+def support_overlaps_of(keys) -> dict[SupportKey, list[Overlap]]:
+    """THE no-overlap rule, for many records at once (two queries whatever their number): for each key, the
+    support its child already has in that category and season, from the department or any partner, leaving out
+    the record being checked. No entry for a key without a child (support to a group is not one child's) or
+    without overlap."""
+    keys = [key for key in keys if key.child_id is not None and key.category and key.season]
+    child_ids = {key.child_id for key in keys}
+    if not child_ids:
+        return {}
+    found: dict[tuple, list[tuple]] = {}  # (child, category, season) → [(need or None, support or None, Overlap)]
+    department = (
+        department_support()
+        .filter(need__child_id__in=child_ids)
+        .values_list("need__child_id", "need__category", "need__season", "need_id", "created_at", "amount")
+    )
+    # The donor is not named: a partner sees this message, and some donors ask not to be named publicly.
+    by_department = gettext("Sở (phân bổ từ nguồn tài trợ)")
+    for child_id, category, season, need_id, created, amount in department:
+        overlap = Overlap(by=by_department, on=timezone.localdate(created), value=amount)
+        found.setdefault((child_id, category, season), []).append((need_id, None, overlap))
+    partners = (
+        partner_support()
+        .filter(child_id__in=child_ids)
+        .values_list("child_id", "category", "season", "pk", "partner__name", "given_on", "value", "partner_id")
+    )
+    for child_id, category, season, pk, name, on, value, partner_id in partners:
+        overlap = Overlap(by=name, on=on, value=value, partner_id=partner_id)
+        found.setdefault((child_id, category, season), []).append((None, pk, overlap))
+    result = {}
+    for key in keys:
+        overlaps = [
+            overlap
+            for need_id, support_id, overlap in found.get((key.child_id, key.category, key.season), [])
+            if (need_id is None or need_id != key.need_id) and (support_id is None or support_id != key.support_id)
+        ]
+        if overlaps:
+            result[key] = sorted(overlaps, key=lambda overlap: overlap.on)
+    return result
+
+
+def support_overlaps(
+    *, child_id: int | None, category: str, season: str, need_id: int | None = None, support_id: int | None = None
+) -> list[Overlap]:
+    """The no-overlap rule for one record (see support_overlaps_of)."""
+    key = SupportKey(child_id, category, season, need_id, support_id)
+    return support_overlaps_of([key]).get(key, [])
+
+
+def overlap_message(overlaps: list[Overlap]) -> str:
+    return str(MESSAGES["support_overlap"]) % {"overlaps": "; ".join(str(overlap) for overlap in overlaps)}

@@ -30,7 +30,7 @@ from allocations.models import (
     MatchingRun,
     NeedBalance,
 )
-from allocations.rules import need_facts, receipt_facts
+from allocations.rules import department_support, need_facts, partner_support, receipt_facts
 from donors.figures import received_in, received_receipts
 from donors.models import Campaign, Donor, Pledge, Receipt
 from needs.models import AgeBand, Category, ConsentPurpose, Need, NeedStatus
@@ -144,16 +144,19 @@ def fundable_needs(*, user, province):
     scope = scope_for(user)
     if not scope.allows(Perm.ALLOCATE, province.pk):
         return Need.objects.none()
-    already = Allocation.objects.filter(
-        active=True,
-        need__child=OuterRef("child"),
-        need__category=OuterRef("category"),
-        need__season=OuterRef("season"),
-        need__duplicate_override_reason="",
-    ).exclude(need=OuterRef("pk"))
+    # The no-overlap rule's two sources of support (allocations.rules), as conditions on each need.
+    already = department_support().filter(
+        need__child=OuterRef("child"), need__category=OuterRef("category"), need__season=OuterRef("season")
+    )
+    by_partner = partner_support().filter(
+        child=OuterRef("child"), category=OuterRef("category"), season=OuterRef("season")
+    )
     return (
         Need.objects.filter(commune__province=province, status__in=FUNDABLE_STATUSES)
-        .exclude(Q(child__isnull=False, duplicate_override_reason="") & Exists(already))
+        .exclude(
+            Q(child__isnull=False, duplicate_override_reason="")
+            & (Exists(already.exclude(need=OuterRef("pk"))) | Exists(by_partner))
+        )
         .select_related("commune", "child", "balance")
         .order_by("-priority", "needed_by", "id")
     )

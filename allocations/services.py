@@ -29,16 +29,28 @@ from allocations.models import (
     DistributionStatus,
     MatchingRun,
     NeedBalance,
+    PartnerSupport,
     ReceiptBalance,
     RunStatus,
 )
-from allocations.rules import MESSAGES, need_facts, receipt_facts, refusals
+from allocations.rules import (
+    MESSAGES,
+    SupportKey,
+    need_facts,
+    overlap_message,
+    receipt_facts,
+    refusals,
+    support_overlaps,
+    support_overlaps_of,
+)
 from donors.models import Receipt
-from needs.models import Child, Need, NeedStatus
+from needs.models import Category, Child, Need, NeedStatus
 from needs.models.needs import FUNDABLE_STATUSES
+from needs.rules import season_problem, village_problem
+from needs.seasons import season_for
 from needs.workflow import TransitionError, need_transition, needs_set_funding_status
 from portal.bulk import CHANGED, history_copy
-from portal.models import ExportLog
+from portal.models import AdministrativeUnit, ExportLog, PartnerOrganisation, Village
 from portal.money import format_vnd
 from portal.permissions import Perm
 from portal.scoping import scope_for
@@ -142,6 +154,11 @@ def _checked_allocations(province, lines: list[Line], today: dt.date) -> list[Al
     need_rows = Need.objects.filter(pk__in=need_ids, commune__province=province)
     needs = {n.id: n for n in need_facts(need_rows, today)}
     statuses = dict(need_rows.values_list("id", "status"))
+    accepted_twice = set(need_rows.exclude(duplicate_override_reason="").values_list("id", flat=True))
+    # The children are locked (_lock_balances): support recorded by a partner meanwhile waits for this batch.
+    overlaps = support_overlaps_of(
+        SupportKey(n.child_id, n.category, n.season, need_id=n.id) for n in needs.values() if n.id not in accepted_twice
+    )
     left_money = {rid: r.remaining for rid, r in receipts.items()}
     left_goods = {rid: r.remaining_quantity for rid, r in receipts.items()}
     left_need = {nid: n.remaining for nid, n in needs.items()}
@@ -159,6 +176,9 @@ def _checked_allocations(province, lines: list[Line], today: dt.date) -> list[Al
         codes = refusals(receipt, need, today)
         if codes:
             raise LedgerError(where + str(MESSAGES[codes[0]]))
+        overlap = overlaps.get(SupportKey(need.child_id, need.category, need.season, need_id=need.id))
+        if overlap:
+            raise LedgerError(where + overlap_message(overlap))
         if receipt.is_goods:
             quantity = line.quantity or 0
             if quantity <= 0:
@@ -535,3 +555,132 @@ def matching_run_discard(*, user, run: MatchingRun) -> None:
     MatchingRun.objects.filter(pk=run.pk, status__in=[RunStatus.READY, RunStatus.FAILED]).update(
         status=RunStatus.DISCARDED
     )
+
+
+# --- Support partner organisations gave directly ------------------------------------------------------------
+
+
+class OverlapFound(LedgerError):
+    """The child already has this kind of support this season; the partner must say why it gave it again."""
+
+    def __init__(self, overlaps):
+        super().__init__(overlap_message(overlaps))
+        self.overlaps = overlaps
+
+
+def partner_check_member(*, user, partner: PartnerOrganisation) -> None:
+    """Only the organisation's own accounts, holding the partner role in its province, record its support."""
+    if not scope_for(user).allows(Perm.RECORD_PARTNER_SUPPORT, partner.province_id):
+        raise PermissionDenied
+    if not partner.members.filter(pk=user.pk).exists():
+        raise PermissionDenied
+
+
+def partner_support_build(
+    *,
+    partner: PartnerOrganisation,
+    category: str,
+    given_on: dt.date,
+    description: str,
+    value: int,
+    quantity: int,
+    child: Child | None = None,
+    commune: AdministrativeUnit | None = None,
+    village: Village | None = None,
+    children_count: int | None = None,
+    season: str = "",
+    overlap_reason: str = "",
+) -> PartnerSupport:
+    """A partner's support record, checked but not saved: ValidationError keyed by the field at fault.
+
+    For a child the commune is the child's; for a group the commune (and the village, if given) must be of the
+    partner's province. The season, when not given, is the one the category is planned by on the day given."""
+    errors: dict[str, list[str]] = {}
+    if child is not None:
+        commune, children_count = child.commune, 1
+    if commune is None:
+        errors["commune"] = [_("Chọn xã, hoặc ghi mã hồ sơ của trẻ.")]
+    elif child is None and commune.province_id != partner.province_id:
+        # A child found by code may live in a commune merged into one of the province's (partners.selectors).
+        errors["commune"] = [_("Xã này không thuộc tỉnh của tổ chức.")]
+    problem = village_problem(village, commune.pk if commune else None)
+    if problem:
+        errors["village"] = [problem]
+    if given_on > timezone.localdate():
+        errors["given_on"] = [_("Ngày hỗ trợ ở tương lai.")]
+    if category in Category.values and not season:
+        season = season_for(category, given_on)
+    problem = season_problem(category, season)
+    if problem:
+        errors["season"] = [problem]
+    if not children_count:
+        errors["children_count"] = [_("Ghi số trẻ đã nhận.")]
+    if errors:
+        raise ValidationError(errors)
+    support = PartnerSupport(
+        partner=partner,
+        child=child,
+        commune=commune,
+        village=village,
+        category=category,
+        season=season,
+        description=description,
+        value=value,
+        quantity=quantity,
+        children_count=children_count,
+        given_on=given_on,
+        overlap_reason=overlap_reason.strip(),
+    )
+    support.full_clean(exclude=["partner", "child", "commune", "village", "evidence", "recorded_by"])
+    return support
+
+
+def partner_support_record(*, user, support: PartnerSupport, evidence: CheckedUpload | None = None) -> PartnerSupport:
+    """Save a partner's support record (built by partner_support_build) with its evidence.
+
+    The child's row is locked first, as the ledger does, so the no-overlap rule (allocations.rules) sees every
+    support recorded before and none can slip in between the check and the save. A child already supported in the
+    category and season raises OverlapFound unless the partner gave a reason; the record is then saved with it and
+    shows on the department's overlap list. Partners are not refused outright: the support was already handed
+    over, and refusing the record would only hide the overlap from the department."""
+    partner_check_member(user=user, partner=support.partner)
+    if not scope_for(user).allows(Perm.RECORD_PARTNER_SUPPORT, support.commune_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        if support.child_id is not None:
+            Child.objects.select_for_update().filter(pk=support.child_id).values_list("pk", flat=True).get()
+        overlaps = support_overlaps(child_id=support.child_id, category=support.category, season=support.season)
+        if overlaps and not support.overlap_reason:
+            raise OverlapFound(overlaps)
+        if not overlaps:
+            support.overlap_reason = ""
+        support.recorded_by = user
+        if evidence is not None:
+            support.evidence_name, support.evidence_type = evidence.original_name, evidence.content_type
+            support.evidence.save(random_name(evidence), evidence.file, save=False)
+        support.save()
+    return support
+
+
+def partner_supports_import(*, user, supports: list[PartnerSupport], reason: str) -> None:
+    """Save the rows of an import at once, or none: the rule is checked again under the children's locks, so a
+    record saved by someone else since the preview refuses the list (each row was checked against the file's
+    other rows when it was read)."""
+    if not supports:
+        return
+    for partner in {support.partner for support in supports}:
+        partner_check_member(user=user, partner=partner)
+    with transaction.atomic():
+        child_ids = sorted({support.child_id for support in supports if support.child_id})
+        list(Child.objects.select_for_update().filter(pk__in=child_ids).order_by("pk").values_list("pk", flat=True))
+        overlaps = support_overlaps_of(SupportKey(s.child_id, s.category, s.season) for s in supports)
+        late = [
+            s for s in supports if not s.overlap_reason and SupportKey(s.child_id, s.category, s.season) in overlaps
+        ]
+        if late:
+            key = SupportKey(late[0].child_id, late[0].category, late[0].season)
+            raise LedgerError(overlap_message(overlaps[key]))
+        for support in supports:
+            support.recorded_by = user
+        PartnerSupport.objects.bulk_create(supports)
+        history_copy(PartnerSupport, [support.pk for support in supports], user=user, reason=reason)

@@ -19,7 +19,7 @@ from needs.seasons import season_choices
 from needs.workflow import GUARDS
 from portal.choices import EthnicGroupSelect, VillageChoiceField
 from portal.dates import DayField
-from portal.models import AdministrativeUnit, EthnicGroup, Village
+from portal.models import AdministrativeUnit, EthnicGroup, PartnerOrganisation, Village
 from portal.money import VndFormField
 from portal.numbers import CountFormField
 from portal.permissions import Perm
@@ -246,6 +246,23 @@ class ConsentForm(_ServiceValidatedForm):
         if data.get("given_by") == ConsentGiver.CHILD and given_on and self.child.age(given_on) < CHILD_CONSENT_AGE:
             self.add_error("given_by", _("Trẻ dưới 7 tuổi: chỉ cần sự đồng ý của người giám hộ."))
         return data
+
+
+class ShareForm(forms.Form):
+    """Share a child with a partner organisation, recording the guardian's consent (and the child's from 7)."""
+
+    partner = forms.ModelChoiceField(label=_("Tổ chức phối hợp"), queryset=PartnerOrganisation.objects.none())
+    giver_name = forms.CharField(label=_("Họ tên người giám hộ đồng ý"), max_length=120)
+    given_on = DayField(label=_("Ngày đồng ý"))
+    child_agrees = forms.BooleanField(label=_("Trẻ (từ đủ 7 tuổi) cũng đồng ý"), required=False)
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = PartnerOrganisation.objects.filter(
+            province_id=child.commune.province_id
+        ).order_by(collated("name"))
+        self.initial.setdefault("given_on", timezone.localdate())
+        self.initial.setdefault("giver_name", child.guardian_name)
 
 
 class AttachmentForm(forms.Form):

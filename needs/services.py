@@ -12,13 +12,16 @@ from needs.models import (
     Category,
     Child,
     ChildConsent,
+    ChildShare,
     ClothingSize,
+    ConsentGiver,
+    ConsentPurpose,
     Need,
     NeedAttachment,
     NeedEvent,
     NeedStatus,
 )
-from needs.models.children import child_code, highest_code_numbers
+from needs.models.children import CHILD_CONSENT_AGE, child_code, highest_code_numbers
 from needs.rules import check_birth_date, season_problem, village_problem
 from needs.seasons import season_for
 from needs.workflow import EDITABLE_STATUSES, TransitionError
@@ -222,6 +225,51 @@ def consent_record(
     consent.full_clean()
     consent.save()
     return consent
+
+
+def child_share_with_partner(
+    *, child: Child, user, partner, giver_name: str, given_on: dt.date, child_agrees: bool = False
+) -> ChildShare:
+    """Share who a child is with one partner organisation of the child's province, on the guardian's consent
+    (and, from age 7, the child's own), both recorded as consents to share with partners. Sharing again with the
+    same partner (e.g. after a consent was withdrawn) moves the share onto the new consent."""
+    _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), child.commune_id)
+    _refuse_anonymised(child)
+    if partner.province_id != child.commune.province_id:
+        raise ValidationError({"partner": [_("Tổ chức này không thuộc tỉnh của trẻ.")]})
+    if child.age(given_on) >= CHILD_CONSENT_AGE and not child_agrees:
+        raise ValidationError({"child_agrees": [_("Trẻ từ đủ 7 tuổi: cần cả sự đồng ý của trẻ.")]})
+    note = _("Chia sẻ với %(partner)s") % {"partner": partner.name}
+    with transaction.atomic():
+        consent = consent_record(
+            child=child,
+            user=user,
+            given_by=ConsentGiver.GUARDIAN,
+            giver_name=giver_name,
+            purpose=ConsentPurpose.SHARE_WITH_PARTNER,
+            given_on=given_on,
+            note=note,
+        )
+        if child_agrees and child.age(given_on) >= CHILD_CONSENT_AGE:
+            consent_record(
+                child=child,
+                user=user,
+                given_by=ConsentGiver.CHILD,
+                giver_name=child.full_name,
+                purpose=ConsentPurpose.SHARE_WITH_PARTNER,
+                given_on=given_on,
+                note=note,
+            )
+        share, _created = ChildShare.objects.update_or_create(
+            child=child, partner=partner, defaults={"consent": consent, "created_by": user}
+        )
+    return share
+
+
+def child_share_stop(*, share: ChildShare, user) -> None:
+    """Stop sharing a child with a partner (the guardian asked, or the partner no longer needs it)."""
+    _require(user, (Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS), share.child.commune_id)
+    share.delete()
 
 
 # Fields the kept record takes over from the merged one when it has nothing itself.

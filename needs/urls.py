@@ -10,6 +10,7 @@ urlpatterns = [
     path("children/<int:pk>/", views.child_detail, name="child-detail"),
     path("children/<int:pk>/edit/", views.child_edit, name="child-edit"),
     path("children/<int:pk>/consents/", views.consent_add, name="consent-add"),
+    path("children/<int:pk>/shares/", views.child_share, name="child-share"),
     path("children/<int:pk>/merge/", views.child_merge, name="child-merge"),
     path("children/<int:pk>/export/", views.child_export, name="child-export"),
     path("children/<int:pk>/anonymise/", views.child_anonymise, name="child-anonymise"),

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +24,7 @@ from needs.forms import (
     MergeForm,
     NeedForm,
     QuickChildForm,
+    ShareForm,
     TransitionForm,
 )
 from needs.models import Child, ConsentGiver, ConsentPurpose, Need, NeedAttachment
@@ -126,6 +127,8 @@ def child_detail(request, pk):
         "may_export": erasure.may_export(request.user, child),
         "may_anonymise": may_edit and erasure.may_anonymise(request.user, child),
         "consent_form": ConsentForm(child=child, prefix="consent"),
+        "shares": child.shares.select_related("partner", "consent", "child").order_by("partner__name"),
+        "share_form": ShareForm(child=child, prefix="share"),
         "merge_form": MergeForm(prefix="merge"),
         "age": child.age(),
         "circumstances": child.circumstance_labels(),
@@ -133,6 +136,28 @@ def child_detail(request, pk):
         "reads": selectors.child_reads_list(child=child) if may_audit else None,
     }
     return render(request, "needs/child_detail.html", context)
+
+
+@login_required
+@require_POST
+def child_share(request, pk):
+    """Share the child with a partner organisation on the guardian's consent, or stop sharing (`stop`)."""
+    child = _child_for_change(request, pk)
+    if request.POST.get("stop"):
+        share = get_object_or_404(child.shares.select_related("child__commune"), pk=request.POST["stop"])
+        services.child_share_stop(share=share, user=request.user)
+        messages.success(request, _("Đã ngừng chia sẻ với %(partner)s.") % {"partner": share.partner.name})
+        return redirect("needs:child-detail", pk=child.pk)
+    form = ShareForm(request.POST, child=child, prefix="share")
+    if form.is_valid():
+        try:
+            share = services.child_share_with_partner(child=child, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã chia sẻ với %(partner)s.") % {"partner": share.partner.name})
+            return redirect("needs:child-detail", pk=child.pk)
+    return render(request, "needs/share_form.html", {"form": form, "child": child})
 
 
 def _child_for_change(request, pk, perms=(Perm.REGISTER_NEEDS, Perm.VERIFY_NEEDS)):

@@ -7,6 +7,7 @@ from portal.models import (
     Agency,
     CommuneClassification,
     EthnicGroup,
+    PartnerOrganisation,
     RoleAssignment,
     User,
     Village,
@@ -31,6 +32,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    search_fields = ["username", "full_name", "email"]
     inlines = [RoleAssignmentInline]
     fieldsets = (*BaseUserAdmin.fieldsets, (None, {"fields": ("full_name", "phone")}))
     list_display = ["username", "full_name", "email", "is_active", "is_superuser"]
@@ -75,3 +77,13 @@ class AgencyAdmin(SimpleHistoryAdmin):
 class EthnicGroupAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "code_list"]
     search_fields = ["name"]
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(SimpleHistoryAdmin):
+    """Its members also need the partner role in its province (on the user's page) to record anything."""
+
+    list_display = ["name", "kind", "province"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name"]
+    autocomplete_fields = ["province", "members"]

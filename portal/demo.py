@@ -54,6 +54,7 @@ DEMO_USERS = [
     ("leader", "Lương Thị Hạnh", Role.LEADERSHIP, "lãnh đạo Sở Y tế"),
     ("donor", "Đặng Minh Khoa", Role.DONOR, "đại diện nhà tài trợ"),
     ("auditor", "Triệu Văn Bình", Role.AUDITOR, "thanh tra tỉnh (chỉ xem)"),
+    ("partner", "Đinh Thị Lan", Role.PARTNER, "cán bộ Hội Liên hiệp Phụ nữ tỉnh (tổ chức phối hợp)"),
 ]
 
 

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Lãnh đạo")
     DONOR = "donor", _("Nhà tài trợ")
     AUDITOR = "auditor", _("Kiểm tra, thanh tra")
+    PARTNER = "partner", _("Tổ chức phối hợp")
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
@@ -33,6 +34,9 @@ class Perm(models.TextChoices):
     DOWNLOAD_REPORTS = "download_reports", _("Tải báo cáo")
     APPROVE_REPORTS = "approve_reports", _("Phê duyệt báo cáo")
     VIEW_OWN_DONATIONS = "view_own_donations", _("Xem đóng góp của mình")
+    # A partner organisation records the support it gives directly and finds a child only by record code.
+    RECORD_PARTNER_SUPPORT = "record_partner_support", _("Ghi nhận hỗ trợ trực tiếp của tổ chức phối hợp")
+    LOOK_UP_CHILD_BY_CODE = "look_up_child_by_code", _("Tra cứu một trẻ theo mã hồ sơ")
 
 
 _COMMUNE_OFFICER = {
@@ -75,6 +79,8 @@ GRANTS: dict[str, frozenset[str]] = {
     Role.LEADERSHIP: frozenset(_LEADERSHIP),
     Role.DONOR: frozenset({Perm.VIEW_OWN_DONATIONS}),
     Role.AUDITOR: frozenset(_AUDITOR),
+    # No VIEW_RECORDS: partners never browse the province's children, needs or donors (see partners/).
+    Role.PARTNER: frozenset({Perm.RECORD_PARTNER_SUPPORT, Perm.LOOK_UP_CHILD_BY_CODE}),
     Role.ADMIN: frozenset(Perm.values),
 }
 
@@ -84,6 +90,7 @@ ROLE_UNIT_LEVEL: dict[str, str | None] = {
     Role.DEPARTMENT_STAFF: "province",
     Role.LEADERSHIP: "province",
     Role.AUDITOR: "province",
+    Role.PARTNER: "province",
     Role.DONOR: None,
     Role.ADMIN: None,
 }

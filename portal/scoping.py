@@ -8,7 +8,8 @@ the province itself (for province-wide rows such as donors and campaigns, `scope
 communes and every older commune that rolled up into them.
 
 Rows a donor owns name the path to the donor's user accounts (`scope_owner_path`, e.g. "donor__members");
-a user holding `Perm.VIEW_OWN_DONATIONS` reads those rows, and only those, whatever their units.
+a user holding `Perm.VIEW_OWN_DONATIONS` reads those rows, and only those, whatever their units. A partner
+organisation's rows do the same with `scope_owner_perm = Perm.RECORD_PARTNER_SUPPORT` (path "partner__members").
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ class ScopedQuerySet(models.QuerySet):
         scope = scope_for(user)
         condition = scope.q(path, perm)
         owner_path = getattr(self.model, "scope_owner_path", None)
-        if owner_path and perm == Perm.VIEW_RECORDS and scope.has_perm(Perm.VIEW_OWN_DONATIONS):
+        owner_perm = getattr(self.model, "scope_owner_perm", Perm.VIEW_OWN_DONATIONS)
+        if owner_path and perm == Perm.VIEW_RECORDS and scope.has_perm(owner_perm):
             # A subquery rather than a join, so a donor with several accounts never duplicates rows.
             owned = self.model._base_manager.filter(**{owner_path: user.pk}).values("pk")
             condition |= Q(pk__in=owned)

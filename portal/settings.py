@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "needs",
     "donors",
     "allocations",
+    "partners",
     "reports",
     "offline",
     "webapp",

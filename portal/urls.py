@@ -8,6 +8,7 @@ from allocations import api as allocations_api
 from donors import api as donors_api
 from needs import api as needs_api
 from offline import api as offline_api
+from partners import api as partners_api
 from portal import api, audit_views, two_factor, views
 from portal.forms import QueuedPasswordResetForm
 from reports import api as reports_api
@@ -33,6 +34,7 @@ router.register("pledges", donors_api.PledgeViewSet, basename="api-pledge")
 router.register("receipts", donors_api.ReceiptViewSet, basename="api-receipt")
 router.register("ledger", allocations_api.PublicLedgerViewSet, basename="api-ledger")
 router.register("offline/conflicts", offline_api.ConflictViewSet, basename="api-offline-conflict")
+router.register("partner-support", partners_api.PartnerSupportViewSet, basename="api-partner-support")
 
 api_patterns = [
     path("auth/token/", api.TokenLogin.as_view(), name="api-token"),
@@ -63,6 +65,8 @@ urlpatterns = [
     path("needs/excel/", include("needs.excel_urls")),
     path("offline/", include("offline.urls")),
     path("", include("webapp.urls")),
+    path("partners/", include("partners.urls")),
+    path("partners/excel/", include("partners.excel_urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

@@ -81,6 +81,8 @@ def report_context(report: Report, figures: Figures) -> dict:
         "money_chart": charts.monthly_columns(figures.by_month, MONEY_SERIES, title="Nguồn lực theo tháng"),
         "plan": figures.plan,
         "donors": figures.donors,
+        "support_by_commune": support_by_commune(figures.support_map),
+        "support_map": figures.support_map,
         "totals": figures.totals(),
         "definitions": list(DEFINITIONS.values()),
         # The province's money reconciled with the bank's statements (a commune's report has no account).
@@ -88,6 +90,7 @@ def report_context(report: Report, figures: Figures) -> dict:
         if figures.is_province
         else None,
         "reconciliation_number": 5 + bool(figures.plan) + bool(figures.donors),
+        "support_map_number": 5 + bool(figures.plan) + bool(figures.donors) + figures.is_province,
     }
 
 
@@ -103,6 +106,21 @@ def disclosure_context(report: Report, figures: dict) -> dict:
         "anonymous": ANONYMOUS,
         "definitions": list(figures["definitions"].values()),
     }
+
+
+def support_by_commune(support_map: dict) -> list[dict]:
+    """The 3W table added up per commune, as the PDF keeps it (the workbook has every category and partner)."""
+    communes: dict[int, dict] = {}
+    for row in support_map.get("rows", []):
+        commune = communes.setdefault(
+            row["commune_id"],
+            {"commune": row["commune"], "needs": 0, "allocated": 0, "partner_total": 0, "gap_categories": []},
+        )
+        for key in ("needs", "allocated", "partner_total"):
+            commune[key] += row[key]
+        if row["gap"]:
+            commune["gap_categories"].append(row["category_label"])
+    return list(communes.values())
 
 
 def report_document(report: Report, *, progress=lambda percent: None) -> tuple[bytes, dict]:

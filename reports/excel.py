@@ -159,6 +159,39 @@ def figures_workbook(figures: Figures) -> bytes:
         _reconciliation_sheet(
             book, reconciliation_for(province=figures.unit, start=figures.period_start, end=figures.period_end)
         )
+    support = figures.support_map
+    partner_names = [partner["name"] for partner in support.get("partners", [])]
+    money = {3, 4, *range(5, 6 + len(partner_names))}
+    _sheet(
+        book,
+        _("Ai làm gì, ở đâu (3W)"),
+        [
+            _("Xã, phường"),
+            _("Loại hỗ trợ"),
+            _("Nhu cầu đăng ký"),
+            _("Qua Sở: đã phân bổ (đồng)"),
+            _("Qua Sở: đã trao, quy đổi (đồng)"),
+            *partner_names,
+            _("Tổ chức phối hợp: cộng (đồng)"),
+            _("Số trẻ được tổ chức phối hợp hỗ trợ"),
+            _("Chưa có hỗ trợ"),
+        ],
+        [
+            [
+                row["commune"],
+                row["category_label"],
+                row["needs"],
+                row["allocated"],
+                row["delivered"],
+                *row["partners"],
+                row["partner_total"],
+                row["partner_children"],
+                _("Có") if row["gap"] else "",
+            ]
+            for row in support.get("rows", [])
+        ],
+        money,
+    )
     _sheet(
         book,
         _("Cách tính số liệu"),

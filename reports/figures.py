@@ -17,6 +17,8 @@ footnotes on the dashboard, in the PDF and the workbook, and in the API's "defin
   its money columns are ALLOCATED and DELIVERED in the period by the needs' category, whenever the needs were
   registered, so they add up to the same totals as every other table.
 - Plan progress is donors.figures.plan_progress_totals for the period; its children are children reached.
+- 3W (support_map_for): by commune and category, the department's ALLOCATED and DELIVERED from the same
+  per-commune figures, each partner's PARTNER SUPPORT given in the period, and the SUPPORT GAPs.
 - Per-commune figures ("local" figures) of a commune that confirmed them for a cycle come from the snapshot
   taken at confirmation, when the figures asked for are that cycle's period; the province adds communes up.
 - The Decree 03/2026 disclosure (`disclosure_figures`) reads the same figures (live, never a commune's snapshot)
@@ -41,6 +43,8 @@ from allocations.figures import (
     delivered_share_expression,
     deliveries_made,
     notes,
+    partner_children_by,
+    partner_support_given,
     reached_needs,
     unallocated_amount,
 )
@@ -106,6 +110,7 @@ class Figures:
     by_month: list[dict]
     plan: list[dict]
     donors: list[dict]
+    support_map: dict = field(default_factory=dict)  # 3W: who does what where (support_map_for)
     local: dict = field(init=False)  # the communes added up
 
     def __post_init__(self):
@@ -190,6 +195,7 @@ class Figures:
             "by_month": [{**row, "month": row["month"].isoformat()} for row in self.by_month],
             "plan": self.plan,
             "donors_to_commend": self.donors,
+            "support_map": self.support_map,
             "confirmed_communes": sorted(
                 (self.commune_names[pk] for pk in self.confirmed if pk in self.commune_names), key=vietnamese_key
             ),
@@ -255,7 +261,73 @@ def figures_for(*, unit: AdministrativeUnit, period_start: dt.date, period_end: 
         donors=_donors_to_commend(money_in),
     )
     figures.plan = _plan(figures)
+    figures.support_map = support_map_for(figures, lineage, commune_ids)
     return figures
+
+
+# --- 3W: who does what where ---------------------------------------------------------------------------------
+
+
+def support_map_for(figures: Figures, lineage: Lineage, commune_ids) -> dict:
+    """By commune and category: the needs registered, the department's support (ALLOCATED and DELIVERED, the
+    same per-commune figures as every other table, from `figures.communes`) and each partner organisation's
+    (PARTNER SUPPORT, allocations.figures), with the gaps (SUPPORT GAP) flagged.
+
+    {"partners": [{"id", "name", "value"}], "rows": [{"commune", "category", "needs", "allocated", "delivered",
+    "partners": [đồng per partner, in the order of "partners"], "partner_total", "partner_children", "gap"}],
+    "totals": {…the same sums…}, "gap_communes": [names of communes with needs and no support at all]}"""
+    supports = partner_support_given(figures.period_start, figures.period_end).filter(commune_id__in=commune_ids)
+    supports = supports.annotate(root=lineage.root_expression("commune"))
+    given: dict[tuple, int] = {}
+    names: dict[int, str] = {}
+    rows = supports.values("root", "category", "partner_id", "partner__name").annotate(value=Sum("value"))
+    for row in rows.order_by():
+        given[(row["root"], row["category"], row["partner_id"])] = row["value"]
+        names[row["partner_id"]] = row["partner__name"]
+    children = partner_children_by(supports, ("root", "category"))
+    partners = sorted(names.items(), key=lambda item: vietnamese_key(item[1]))
+    labels = dict(Category.choices)
+    table = []
+    for pk in sorted(figures.communes, key=lambda pk: vietnamese_key(figures.commune_names.get(pk, str(pk)))):
+        needs = figures.communes[pk]["needs"]
+        for category in Category.values:
+            counts = needs.get(category) or _need_counts(None)
+            by_partner = [given.get((pk, category, partner_id), 0) for partner_id, _name in partners]
+            row = {
+                "commune": figures.commune_names.get(pk, str(pk)),
+                "commune_id": pk,
+                "category": category,
+                "category_label": str(labels[category]),
+                "needs": counts["registered"],
+                "allocated": counts["allocated"],
+                "delivered": counts["delivered_value"],
+                "partners": by_partner,
+                "partner_total": sum(by_partner),
+                "partner_children": children.get((pk, category), 0),
+            }
+            row["gap"] = bool(row["needs"] and not row["allocated"] and not row["partner_total"])
+            if row["needs"] or row["allocated"] or row["delivered"] or row["partner_total"]:
+                table.append(row)
+    communes: dict[int, list[dict]] = {}
+    for row in table:
+        communes.setdefault(row["commune_id"], []).append(row)
+    gap_communes = [
+        rows_[0]["commune"]
+        for rows_ in communes.values()
+        if any(r["needs"] for r in rows_) and not any(r["allocated"] or r["partner_total"] for r in rows_)
+    ]
+    totals = {key: sum(row[key] for row in table) for key in ("needs", "allocated", "delivered", "partner_total")}
+    totals["partner_children"] = partner_children_by(supports)[()]  # a child supported in two categories once
+    totals["partners"] = [sum(row["partners"][i] for row in table) for i in range(len(partners))]
+    return {
+        "partners": [
+            {"id": pk, "name": name, "value": value}
+            for (pk, name), value in zip(partners, totals["partners"], strict=True)
+        ],
+        "rows": table,
+        "totals": totals,
+        "gap_communes": gap_communes,
+    }
 
 
 def commune_snapshot(*, commune: AdministrativeUnit, period_start: dt.date, period_end: dt.date) -> dict:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("archive/<int:pk>/approve/", views.report_approve_view, name="report-approve"),
     path("excel/", views.excel_download, name="report-excel"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("3w/", views.support_map, name="support-map"),
     path("cycles/", views.cycle_list_view, name="cycle-list"),
     path("cycles/new/", views.cycle_create_view, name="cycle-create"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),

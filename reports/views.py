@@ -124,6 +124,23 @@ def dashboard(request):
 
 
 @login_required
+def support_map(request):
+    """3W, who does what where: by commune and category, the department's support and each partner's, gaps marked."""
+    _require(request, Perm.VIEW_DASHBOARDS)
+    cycle = cycle_current(user=request.user)
+    context = {"cycle": cycle}
+    if cycle is not None:
+        start, end = _period(request, cycle)
+        figures = figures_for(unit=cycle.province, period_start=start, period_end=end, cycle=cycle)
+        context.update(
+            figures=figures,
+            support=figures.support_map,
+            notes=[DEFINITIONS[key] for key in ("allocated", "delivered", "partner_support", "support_gap")],
+        )
+    return render(request, "reports/support_map.html", context)
+
+
+@login_required
 def archive(request):
     _require(request, Perm.VIEW_RECORDS)
     reports = with_outdated(report_list(user=request.user))[:200]

@@ -258,6 +258,7 @@ class ConsentGiver(models.TextChoices):
 class ConsentPurpose(models.TextChoices):
     PROCESS_DATA = "process_data", _("Thu thập, lưu trữ và xử lý thông tin của trẻ để hỗ trợ")
     SHARE_WITH_SPONSOR = "share_with_sponsor", _("Cho nhà tài trợ đỡ đầu biết danh tính của trẻ")
+    SHARE_WITH_PARTNER = "share_with_partner", _("Cho tổ chức phối hợp biết danh tính của trẻ")
     USE_PHOTOS = "use_photos", _("Dùng hình ảnh làm minh chứng cho nhà tài trợ")
     PUBLISH_APPEAL = "publish_appeal", _("Công khai danh tính của trẻ trong cuộc vận động hỗ trợ trẻ")
 
@@ -299,3 +300,60 @@ class ChildConsent(models.Model):
 
     def __str__(self):
         return f"{self.child_id} {self.purpose} {self.given_by}"
+
+
+class ChildShare(models.Model):
+    """The commune shared who a child is with one partner organisation, on the consent recorded with it.
+
+    A partner that looks the child up by record code sees the name only while this share stands and the consents
+    to share with partners are in force (the guardian's, and the child's own from age 7): `in_force()`."""
+
+    child = models.ForeignKey(Child, verbose_name=_("trẻ em"), on_delete=models.CASCADE, related_name="shares")
+    partner = models.ForeignKey(
+        "portal.PartnerOrganisation",
+        verbose_name=_("tổ chức phối hợp"),
+        on_delete=models.CASCADE,
+        related_name="child_shares",
+    )
+    consent = models.ForeignKey(
+        ChildConsent, verbose_name=_("sự đồng ý"), on_delete=models.PROTECT, related_name="shares"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chia sẻ"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("chia sẻ lúc"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_path = "child__commune"
+    child_code_path = "child__code"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chia sẻ với tổ chức phối hợp")
+        verbose_name_plural = _("chia sẻ với tổ chức phối hợp")
+        constraints = [models.UniqueConstraint(fields=["child", "partner"], name="child_shared_once_per_partner")]
+
+    def __str__(self):
+        return f"{self.child_id} → {self.partner_id}"
+
+    def in_force(self, on: dt.date | None = None) -> bool:
+        """The guardian's consent this share was made on stands, and from age 7 the child's own consent too."""
+        on = on or dt.date.today()
+        consent, child = self.consent, self.child
+        if child.anonymised_at is not None or consent.given_on > on:
+            return False
+        if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
+            return False
+        if child.age(on) < CHILD_CONSENT_AGE:
+            return True
+        return (
+            child.consents.filter(
+                purpose=ConsentPurpose.SHARE_WITH_PARTNER, given_by=ConsentGiver.CHILD, given_on__lte=on
+            )
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+            .exists()
+        )

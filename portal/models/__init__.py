@@ -1,5 +1,6 @@
 from portal.models.agency import Agency
 from portal.models.audit import AccessLog, AccessView
+from portal.models.partners import PartnerKind, PartnerOrganisation
 from portal.models.people import RoleAssignment, User
 from portal.models.spreadsheets import ExportLog, ImportRecord, ImportStatus
 from portal.models.units import (
@@ -24,6 +25,8 @@ __all__ = [
     "ExportLog",
     "ImportRecord",
     "ImportStatus",
+    "PartnerKind",
+    "PartnerOrganisation",
     "RoleAssignment",
     "UnitLevel",
     "User",

@@ -37,6 +37,7 @@ from reports.models import CycleKind, Report, ReportingCycle, ReportKind, Report
 from reports.services import confirmation_confirm
 from tests.donors.factories import open_appeal
 from tests.factories import user_with_role
+from tests.partners.factories import PartnerOrganisationFactory, PartnerSupportFactory, partner_account
 from tests.reports.factories import (
     AgencyFactory,
     CampaignFactory,
@@ -85,6 +86,7 @@ class Side:
     appeal: object = None
     conflict: object = None  # an offline change of the side's officer that waits for their decision
     upload: object = None  # a photo the side's officer sent from a device
+    support: object = None  # a partner organisation's support to the side's child
     extra: dict = field(default_factory=dict)
 
 
@@ -162,9 +164,14 @@ def _side(*, commune, province, donor_name, importer, officer, manager, members=
         user=officer, upload_id=uuid.uuid4(), sha256=hashlib.sha256(PNG).hexdigest(),
         file=ContentFile(PNG, name="anh.png"), original_name="anh.png", content_type="image/png", size=len(PNG),
     )  # fmt: skip
+    partner = PartnerOrganisationFactory(province=province, name=f"Hội Phụ nữ {province.name}")
+    support = PartnerSupportFactory(
+        partner=partner, child=child, commune=commune, evidence=ContentFile(PNG, name="bien-ban.png"),
+        evidence_name="bien-ban.png", evidence_type="image/png", category=need.category, season=need.season,
+    )  # fmt: skip
     return Side(
         statement=statement, line=line, disclosure=disclosure, distribution=distribution, appeal=appeal,
-        conflict=conflict, upload=upload,
+        conflict=conflict, upload=upload, support=support,
         village=village, campaign=campaign, commune=commune, province=province, child=child, need=need,
         attachment=attachment, donor=donor,
         pledge=pledge, receipt=receipt, batch=batch, allocation=allocation, delivery=delivery, evidence=evidence,
@@ -203,6 +210,8 @@ def world(personas, settings, tmp_path):
     p.c = _side(commune=p.commune_c, province=p.other_province, donor_name="Công ty Ngoài Tỉnh", importer=p.staff_q,
         officer=user_with_role(Role.COMMUNE_OFFICER, p.commune_c, username="officer_c"), manager=p.staff_q,
     )  # fmt: skip
+    # The partner persona speaks for the organisation that recorded side a's support.
+    p.partner = partner_account(p.a.support.partner, username="partner")
     for side in (p.a, p.c):
         for report in (side.report, side.disclosure):
             (settings.REPORTS_ROOT / report.file_name).write_bytes(PDF)

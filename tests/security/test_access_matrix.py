@@ -244,6 +244,28 @@ RULES = {
     "api-offline-conflict-resolve": (
         "conflict",
         "401/401 405/405 405/405 403/403 403/403 403/403 403/403 403/403 403/403",
+    # Partner organisations (only their own accounts: everyone else 404); their records are read like the
+    # commune's other records; the department's overlap list and 3W follow the records and the dashboard.
+    "needs:child-share": ("child", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "partners:home": (None, "302 404 404 404 404 404 404 404 404"),
+    "partners:support-new": (None, "302 404 404 404 404 404 404 404 404"),
+    "partners:lookup": (None, "302 404 404 404 404 404 404 404 404"),
+    "partners:overlap-list": (None, "302 200 200 200 200 200 200 404 404"),
+    "partners:support-detail": ("support", "302/302 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404"),
+    "partners:support-evidence": (
+        "support",
+        "302/302 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404",
+    ),
+    "partners-import": (None, "302 404 404 404 404 404 404 404 404"),
+    "partners-import-template": (None, "302 404 404 404 404 404 404 404 404"),
+    "partners-import-preview": ("imported", "302/302 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"),
+    "partners-import-confirm": ("imported", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "partners-import-cancel": ("imported", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),
+    "support-map": (None, "302 404 404 200 200 200 200 404 404"),
+    "api-partner-support-list": (None, "401 200 200 200 200 200 200 200 200"),
+    "api-partner-support-detail": (
+        "support",
+        "401/401 200/404 404/404 200/404 404/200 200/404 200/404 404/404 404/404",
     ),
     "api-root": (None, "401 200 200 200 200 200 200 200 200"),
     "api-schema": (None, "200 200 200 200 200 200 200 200 200"),

@@ -24,6 +24,8 @@ from rest_framework.authtoken.models import Token
 
 from donors.models import Donor, Sponsorship
 from needs.models import Child, ConsentPurpose, Need
+from donors.models import Sponsorship
+from needs.models import Child, ChildShare, ConsentPurpose, Need
 from portal.models import AdministrativeUnit, RoleAssignment
 from portal.permissions import Role
 from portal.text import fold
@@ -94,13 +96,18 @@ def _secrets(*, shown_to=None) -> dict[str, str]:
     """Every seeded child's identifying strings, labelled for the failure message.
 
     The one designed exception: a donor sponsoring a child directly sees that child's name and birth date while
-    the consents to share them with the sponsor are in force (donors.selectors.sponsorship_cards)."""
+    the consents to share them with the sponsor are in force (donors.selectors.sponsorship_cards); a partner
+    organisation sees the name of a child the commune shared with it while the consent is in force."""
     secrets = {}
     consented = set()
     if shown_to is not None:
         for sponsorship in Sponsorship.objects.filter(donor__members=shown_to).select_related("child"):
             if sponsorship.child.consents_to(ConsentPurpose.SHARE_WITH_SPONSOR):
                 consented.add(sponsorship.child_id)
+        # A partner organisation sees the name of a child the commune shared with it, with consent in force.
+        for share in ChildShare.objects.filter(partner__members=shown_to).select_related("child", "consent"):
+            if share.in_force():
+                consented.add(share.child_id)
     # Strings shown by design that happen to equal a seeded identity (the demo reuses common names): the
     # consented children's names, and portal users' own names (the staff member who recorded a pledge).
     public = set(Child.objects.filter(pk__in=consented).values_list("full_name", flat=True))
@@ -318,3 +325,20 @@ def test_the_leader_never_receives_a_child_identity(demo):
     assert {"/api/v1/needs/", "/api/v1/children/", "/api/v1/pledges/"} <= _api_lists_reached(pages)
     assert len([url for url in pages if re.fullmatch(r"/appeals/\d+/", url)]) == 2
     assert _leaks(pages, _secrets(shown_to=leader)) == []
+
+
+def test_the_demo_partner_sees_no_child_identity_but_the_one_shared_with_it(demo):
+    """The demo `partner` (Women's Union): its pages, import, API and the lookup of every child's record code show
+    no child's personal data, except the name of the child the commune shared with it on the guardian's consent."""
+    partner = get_user_model().objects.get(username="partner")
+    client = Client()
+    client.force_login(partner)
+    shared = ChildShare.objects.get(partner__members=partner).child
+    codes = [*list(Child.objects.values_list("code", flat=True)[:10]), shared.code]
+    lookups = [reverse("partners:lookup") + f"?code={code}" for code in codes]
+    pages = _crawl(client, _starts([reverse("partners:home"), "/api/v1/partner-support/", *lookups]))
+    assert len([text for text in pages.values() if text]) > 20, "the crawl should reach the partner's pages"
+    assert any(shared.full_name in text for text in pages.values()), "the shared child's name is shown"
+    # The browsable API's form for its records (drop-downs of organisations, communes and villages).
+    pages["/api/v1/partner-support/ (HTML)"] = _text(client.get("/api/v1/partner-support/", headers=BROWSER))
+    assert _leaks(pages, _secrets(shown_to=partner)) == []
