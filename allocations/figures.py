@@ -1,6 +1,7 @@
 """The figures of the allocation ledger, defined once: allocated, delivered (in đồng and in items) and children
-reached; and, beside them, what partner organisations gave directly (partner support, children they supported). With donors.figures (received, plan progress, commendation) these are every quantity the portal shows;
-the public page, the donor's pages and trace (here), and the dashboard, annual report, workbook and figures API
+reached; and, beside them, what partner organisations gave directly (partner support, children they supported).
+With donors.figures (received, plan progress, commendation) these are every quantity the portal shows; the
+public page, the donor's pages and trace (here), and the dashboard, annual report, workbook and figures API
 (reports.figures) all compute them from these functions. Each definition is written next to its code and shown
 to readers from `NOTES` (one translatable text per figure).
 
@@ -49,6 +50,7 @@ NOTES = {
         "Đã phân phối từ cuộc vận động: phần tiền, hiện vật đã tiếp nhận cho cuộc vận động được phân bổ cho nhu "
         "cầu cụ thể (các đợt phân bổ còn hiệu lực); đã trao và số trẻ được nhận tính như trên, trên các nhu cầu "
         "được phân bổ từ cuộc vận động."
+    ),
     # Partner support: what partner organisations gave directly, outside the department's money.
     "partner_support": _(
         "Hỗ trợ trực tiếp của tổ chức phối hợp (đồng): giá trị các lần hỗ trợ tổ chức phối hợp tự ghi nhận, theo "
@@ -237,6 +239,8 @@ def children_reached_per_receipt(allocations, keys: tuple[str, ...] = ()) -> dic
         else:
             children[key].add(need["child_id"])
     return {key: len(children[key]) + groups[key] for key in children.keys() | groups.keys()}
+
+
 # --- Partner organisations' own support ---------------------------------------------------------------------
 
 

@@ -244,6 +244,7 @@ RULES = {
     "api-offline-conflict-resolve": (
         "conflict",
         "401/401 405/405 405/405 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
     # Partner organisations (only their own accounts: everyone else 404); their records are read like the
     # commune's other records; the department's overlap list and 3W follow the records and the dashboard.
     "needs:child-share": ("child", "302/302 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405"),

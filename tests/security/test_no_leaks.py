@@ -23,8 +23,6 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from donors.models import Donor, Sponsorship
-from needs.models import Child, ConsentPurpose, Need
-from donors.models import Sponsorship
 from needs.models import Child, ChildShare, ConsentPurpose, Need
 from portal.models import AdministrativeUnit, RoleAssignment
 from portal.permissions import Role
