@@ -76,10 +76,10 @@ def report_context(report: Report, figures: Figures) -> dict:
     }
 
 
-def report_pdf(report: Report, *, progress=lambda percent: None) -> bytes:
+def report_pdf(report: Report, *, figures: Figures | None = None, progress=lambda percent: None) -> bytes:
     """The PDF bytes of a report; official documents are in Vietnamese whatever the requester's language."""
     with translation.override("vi"):
-        figures = report_figures(report)
+        figures = figures or report_figures(report)
         progress(40)
         context = report_context(report, figures)
         progress(60)

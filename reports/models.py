@@ -248,10 +248,14 @@ class Report(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    # The figures the PDF states (reports.figures.Figures.as_dict), stored by the build that wrote it: a final
+    # report keeps the figures it was approved with, whatever communes reopen later. None before 2026-12.
+    figures = models.JSONField(_("số liệu của bản đã lập"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "unit"
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["figures"])
+    build_prefix = ".building-"  # its temporary files (reports.builds)
 
     class Meta:
         verbose_name = _("báo cáo")
@@ -286,6 +290,13 @@ class Report(models.Model):
     @property
     def is_built(self) -> bool:
         return self.status in BUILT_STATUSES
+
+    def build_directory(self) -> str:
+        return str(self.period_end.year)
+
+    @classmethod
+    def record_event(cls, pk: int, **fields) -> None:
+        ReportEvent.objects.create(report_id=pk, **fields)
 
     @property
     def is_retry(self) -> bool:
