@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     DONOR = "donor", _("Nhà tài trợ")
     AUDITOR = "auditor", _("Kiểm tra, thanh tra")
     ADMIN = "admin", _("Quản trị hệ thống")
+    MINISTRY = "ministry", _("Bộ (cơ quan trung ương)")
 
 
 class Perm(models.TextChoices):
@@ -33,6 +34,7 @@ class Perm(models.TextChoices):
     DOWNLOAD_REPORTS = "download_reports", _("Tải báo cáo")
     APPROVE_REPORTS = "approve_reports", _("Phê duyệt báo cáo")
     VIEW_OWN_DONATIONS = "view_own_donations", _("Xem đóng góp của mình")
+    VIEW_NATIONAL = "view_national", _("Xem số liệu đã phê duyệt của các tỉnh, lập báo cáo tổng hợp toàn quốc")
 
 
 _COMMUNE_OFFICER = {
@@ -76,6 +78,9 @@ GRANTS: dict[str, frozenset[str]] = {
     Role.DONOR: frozenset({Perm.VIEW_OWN_DONATIONS}),
     Role.AUDITOR: frozenset(_AUDITOR),
     Role.ADMIN: frozenset(Perm.values),
+    # The ministry reads the provinces' approved aggregates (national.selectors), bound to no province: every
+    # scoped row, children and donors included, stays out of its reach.
+    Role.MINISTRY: frozenset({Perm.VIEW_NATIONAL}),
 }
 
 # The unit level a role is bound to; None means the role is not bound to a unit.
@@ -86,4 +91,7 @@ ROLE_UNIT_LEVEL: dict[str, str | None] = {
     Role.AUDITOR: "province",
     Role.DONOR: None,
     Role.ADMIN: None,
+    Role.MINISTRY: None,
 }
+# Roles never bound to a unit.
+UNBOUND_ROLES = (Role.DONOR, Role.ADMIN, Role.MINISTRY)

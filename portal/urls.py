@@ -45,6 +45,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("needs.urls")),
     path("reports/", include("reports.urls")),
+    path("national/", include("national.urls")),
     path("", include("allocations.urls")),
     path("needs/excel/", include("needs.excel_urls")),
     path(
