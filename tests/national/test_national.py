@@ -94,7 +94,8 @@ def test_the_rollup_equals_the_sum_of_the_provinces_approved_figures(nation, fas
     expected_q = figures_now(n.p.other_province, n.cycle_q)
     approve(n.p.other_province, n.cycle_q, n.leader_q)
     assert expected_q["received"] == 30_000_000  # Q's one receipt, counted by hand
-    assert expected_p["received"] > 0 and expected_p["children_reached"] > 0
+    assert expected_p["received"] > 0
+    assert expected_p["children_reached"] > 0
 
     page = client_of(n.ministry).get(reverse("national:figures"), {"year": 2026})
     assert page.context["data"]["totals"] == added(expected_p, expected_q)
@@ -112,7 +113,7 @@ def test_the_rollup_equals_the_sum_of_the_provinces_approved_figures(nation, fas
     assert [row["name"] for row in rollup.figures["missing"]] == ["Tỉnh Chưa Mở Kỳ"]
     workbook = client_of(n.ministry).get(reverse("national:rollup-workbook", args=[rollup.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).worksheets[0]
-    total_row = [row for row in sheet.iter_rows(values_only=True) if row[1] == "Tổng cộng"][0]
+    total_row = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "Tổng cộng")
     assert total_row[2] == expected_p["received"] + 30_000_000
 
 
