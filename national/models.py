@@ -1,13 +1,12 @@
 """The ministry that reads every province's approved figures, and the national roll-ups it builds from them."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models.events import Event
-from reports.models import ReportStatus
+from reports.models import Build, ReportStatus
 
 
 class Ministry(models.Model):
@@ -42,7 +41,7 @@ class Ministry(models.Model):
         return self.department_name
 
 
-class NationalReport(models.Model):
+class NationalReport(Build):
     """One build of the national roll-up of a programme's year: a PDF and a workbook, or a build still queued,
     running or failed (reports.builds). The figures are the provinces' approved figures added up, stored with the
     files together with which final report of which province they came from."""
@@ -52,30 +51,9 @@ class NationalReport(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("năm báo cáo"))
     version = models.PositiveIntegerField(_("phiên bản"))
-    status = models.CharField(
-        _("trạng thái"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    file_name = models.CharField(_("tệp PDF"), max_length=200, blank=True)
-    sha256 = models.CharField(_("mã kiểm tra SHA-256 của PDF"), max_length=64, blank=True)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True)
     workbook_name = models.CharField(_("tệp Excel"), max_length=200, blank=True)
     workbook_sha256 = models.CharField(_("mã kiểm tra SHA-256 của tệp Excel"), max_length=64, blank=True)
     figures = models.JSONField(_("số liệu tổng hợp"), null=True, blank=True, editable=False)
-    error = models.TextField(_("lỗi"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("số lần lập"), default=0)
-    task_id = models.CharField(_("mã tác vụ lập"), max_length=255, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người yêu cầu"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
-    started_at = models.DateTimeField(_("bắt đầu lập lúc"), null=True, blank=True)
-    built_at = models.DateTimeField(_("lập xong lúc"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["figures"])
     build_prefix = ".building-national-"  # its temporary files (reports.builds)
@@ -101,14 +79,6 @@ class NationalReport(models.Model):
     @classmethod
     def record_event(cls, pk: int, **fields) -> None:
         NationalReportEvent.objects.create(report_id=pk, **fields)
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (ReportStatus.QUEUED, ReportStatus.BUILDING)
-
-    @property
-    def is_built(self) -> bool:
-        return self.status == ReportStatus.DRAFT
 
 
 class NationalReportEvent(Event):

@@ -2,8 +2,7 @@
 
 A build is a row queued, claimed by one attempt at a time (a conditional UPDATE fenced by the attempt number), its
 files written to a temporary name, fsynced and renamed, and the row made built by the one UPDATE that records the
-file's name and checksum. A build model has Report's build fields (status, progress, error, attempts, task_id,
-started_at, file_name, sha256, size, built_at) and:
+file's name and checksum. A build model subclasses reports.models.Build and gives:
 - `build_prefix`: the start of its temporary files' names, different for each model;
 - `build_directory()`: the folder under REPORTS_ROOT its files go to;
 - `record_event(pk, **fields)`: records a status change (action, from_status, to_status, reason, actor).

@@ -7,7 +7,9 @@ import time
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -177,3 +179,37 @@ def test_a_real_worker_builds_the_national_rollup_pdf_and_workbook(nation, fast_
     assert "2/3 tỉnh, thành phố" in text
     assert f"Tổng cộng {expected['received']:,} đ".replace(",", ".") in text
     assert "Tỉnh Chưa Mở Kỳ Chưa có báo cáo 30/11/2026" in text
+
+
+def _final_reports(count: int, programme) -> None:
+    """`count` provinces with a final report whose stored figures are known, without building any PDF."""
+    from reports.models import Report
+    from tests.factories import ProvinceFactory
+    from tests.reports.factories import CycleFactory
+
+    for index in range(count):
+        cycle = CycleFactory(province=ProvinceFactory(), programme=programme)
+        Report.objects.create(
+            cycle=cycle, unit=cycle.province, period_start=cycle.period_start, period_end=cycle.period_end,
+            version=1, status=ReportStatus.FINAL, file_name=f"r{index}.pdf", sha256="0" * 64,
+            approved_at=timezone.now(),
+            figures={"totals": dict.fromkeys(MEASURES, index), "resources": {"cash": index, "in_kind": 0},
+                     "needs": {"by_category": []}},
+        )  # fmt: skip
+
+
+def test_the_ministry_pages_read_a_fixed_number_of_queries_whatever_the_number_of_provinces(nation):
+    """34 provinces (or more rows in each) cost the same queries as 3: the database extracts and sums the figures."""
+    client = client_of(nation.ministry)
+    programme = nation.cycle_p.programme
+    _final_reports(2, programme)
+    counts = {}
+    for more in (0, 5):
+        _final_reports(more, programme)
+        for name in ("national:overview", "national:figures"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse(name), {"year": 2026}).status_code == 200
+            counts.setdefault(name, []).append(len(captured))
+    assert all(first == second for first, second in counts.values()), counts
+    totals = approved_figures(year=2026, programme=programme)["totals"]
+    assert totals["received"] == (0 + 1) + (0 + 1 + 2 + 3 + 4)
