@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from django.db import transaction
@@ -15,8 +14,6 @@ from national.selectors import approved_figures, require_national
 from reports import builds
 from reports.models import Programme, ReportStatus
 from reports.services import ReportError
-
-logger = logging.getLogger(__name__)
 
 
 def rollup_request(*, user, year: int, programme: Programme | None) -> NationalReport:
@@ -39,12 +36,7 @@ def rollup_enqueue(report: NationalReport) -> bool:
     """Hand the build to a worker; False when the broker does not answer (the row stays queued for later)."""
     from national.tasks import build_rollup
 
-    try:
-        build_rollup.apply_async(args=[report.pk], retry=False)
-    except Exception:  # kombu raises several types when Redis is down; the row stays queued either way
-        logger.exception("Could not queue national roll-up %s", report.pk)
-        return False
-    return True
+    return builds.build_enqueue(build_rollup, report.pk)
 
 
 def rollup_build(*, report_id: int) -> NationalReport | None:

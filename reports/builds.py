@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from reports.models import ReportStatus
 
+logger = logging.getLogger(__name__)
+
 # A build claimed longer ago than this was lost with its worker; another worker may take it over.
 STALE_BUILD = dt.timedelta(minutes=30)
 # Attempts a build gets, whatever ended them (an error, its worker killed): a document that kills its worker every
@@ -35,6 +38,16 @@ TRANSIENT = (OperationalError, InterfaceError, OSError)
 
 def reports_root() -> Path:
     return Path(settings.REPORTS_ROOT)
+
+
+def build_enqueue(task, pk: int) -> bool:
+    """Hand a build to a worker; False when the broker does not answer (the row stays queued for the requeue)."""
+    try:
+        task.apply_async(args=[pk], retry=False)
+    except Exception:  # kombu raises several types when Redis is down; the row stays queued either way
+        logger.exception("Could not queue %s %s", task.name, pk)
+        return False
+    return True
 
 
 def build_claim(model, *, pk: int, task_id: str = "") -> int | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,8 +29,6 @@ from reports.models import (
     ReportKind,
     ReportStatus,
 )
-
-logger = logging.getLogger(__name__)
 
 
 class ReportError(Exception):
@@ -282,12 +279,7 @@ def report_enqueue(report: Report) -> bool:
     """Hand the build to a worker; False when the broker does not answer (the row stays queued for later)."""
     from reports.tasks import build_report
 
-    try:
-        build_report.apply_async(args=[report.pk], retry=False)
-    except Exception:  # kombu raises several types when Redis is down; the row stays queued either way
-        logger.exception("Could not queue report %s", report.pk)
-        return False
-    return True
+    return builds.build_enqueue(build_report, report.pk)
 
 
 def report_path(report: Report) -> Path:
