@@ -571,3 +571,31 @@ def test_the_ministry_on_every_url(world):
         if observed != MINISTRY[name]:
             wrong.append(f"{name}: expected {MINISTRY[name]}, got {observed}")
     assert wrong == []
+
+
+def test_key_mutations_the_ministry_changes_nothing_in_a_province(world):
+    """The ministry reads aggregates only: every province's action answers 404 to it and nothing moves."""
+    from needs.models import Need, NeedStatus
+    from reports.models import Report
+    from tests.factories import user_with_role
+
+    client = Client()
+    client.force_login(user_with_role("ministry", None, username="ministry"))
+    Need.objects.filter(pk=world.a.need.pk).update(status=NeedStatus.SUBMITTED)
+    posts = [
+        ("needs:need-transition", {"action": "verify"}, {"pk": world.a.need.pk}),
+        (
+            "receipt-create",
+            {"kind": "money", "received_on": "01/11/2026", "amount": "1000000"},
+            {"pk": world.a.pledge.pk},
+        ),
+        ("report-approve", {}, {"pk": world.a.report.pk}),
+        ("confirmation-reopen", {"reason": "Sai số trẻ"}, {"pk": world.a.confirmation.pk}),
+        ("needs:child-anonymise", {"reason": "x", "confirm_code": world.a.child.code}, {"pk": world.a.child.pk}),
+    ]
+    assert {name: client.post(reverse(name, kwargs=kw), data).status_code for name, data, kw in posts} == {
+        name: 404 for name, _data, _kw in posts
+    }
+    assert Need.objects.get(pk=world.a.need.pk).status == NeedStatus.SUBMITTED
+    assert world.a.pledge.receipts.count() == 1
+    assert Report.objects.get(pk=world.a.report.pk).status == "draft"
