@@ -13,7 +13,7 @@ from portal.models import (
     RoleAssignment,
     Village,
 )
-from portal.permissions import Role
+from portal.permissions import UNBOUND_ROLES, Role
 from portal.reference_data import ethnic_groups_load
 from portal.units_loader import units_load
 
@@ -55,6 +55,7 @@ DEMO_USERS = [
     ("donor", "Đặng Minh Khoa", Role.DONOR, "đại diện nhà tài trợ"),
     ("auditor", "Triệu Văn Bình", Role.AUDITOR, "thanh tra tỉnh (chỉ xem)"),
     ("partner", "Đinh Thị Lan", Role.PARTNER, "cán bộ Hội Liên hiệp Phụ nữ tỉnh (tổ chức phối hợp)"),
+    ("ministry", "Phạm Thu Trang", Role.MINISTRY, "chuyên viên Bộ Y tế: số liệu đã phê duyệt của các tỉnh"),
 ]
 
 
@@ -174,7 +175,7 @@ def _users(province, officer_communes, password):
         elif not password and user.has_usable_password():
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        units = officer_communes if role == Role.COMMUNE_OFFICER else [None if role == Role.DONOR else province]
+        units = officer_communes if role == Role.COMMUNE_OFFICER else [None if role in UNBOUND_ROLES else province]
         for unit in units:
             RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
         users[username] = user

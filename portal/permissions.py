@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Kiểm tra, thanh tra")
     PARTNER = "partner", _("Tổ chức phối hợp")
     ADMIN = "admin", _("Quản trị hệ thống")
+    MINISTRY = "ministry", _("Bộ (cơ quan trung ương)")
 
 
 class Perm(models.TextChoices):
@@ -37,6 +38,7 @@ class Perm(models.TextChoices):
     # A partner organisation records the support it gives directly and finds a child only by record code.
     RECORD_PARTNER_SUPPORT = "record_partner_support", _("Ghi nhận hỗ trợ trực tiếp của tổ chức phối hợp")
     LOOK_UP_CHILD_BY_CODE = "look_up_child_by_code", _("Tra cứu một trẻ theo mã hồ sơ")
+    VIEW_NATIONAL = "view_national", _("Xem số liệu đã phê duyệt của các tỉnh, lập báo cáo tổng hợp toàn quốc")
 
 
 _COMMUNE_OFFICER = {
@@ -82,6 +84,9 @@ GRANTS: dict[str, frozenset[str]] = {
     # No VIEW_RECORDS: partners never browse the province's children, needs or donors (see partners/).
     Role.PARTNER: frozenset({Perm.RECORD_PARTNER_SUPPORT, Perm.LOOK_UP_CHILD_BY_CODE}),
     Role.ADMIN: frozenset(Perm.values),
+    # The ministry reads the provinces' approved aggregates (national.selectors), bound to no province: every
+    # scoped row, children and donors included, stays out of its reach.
+    Role.MINISTRY: frozenset({Perm.VIEW_NATIONAL}),
 }
 
 # The unit level a role is bound to; None means the role is not bound to a unit.
@@ -93,4 +98,7 @@ ROLE_UNIT_LEVEL: dict[str, str | None] = {
     Role.PARTNER: "province",
     Role.DONOR: None,
     Role.ADMIN: None,
+    Role.MINISTRY: None,
 }
+# Roles never bound to a unit.
+UNBOUND_ROLES = (Role.DONOR, Role.ADMIN, Role.MINISTRY)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reports",
     "offline",
     "webapp",
+    "national",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -152,6 +153,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),  # every morning, office hours in Vietnam
     },
     "reports-requeue-waiting": {"task": "reports.tasks.requeue_waiting_reports", "schedule": 10 * 60},
+    "national-requeue-waiting": {"task": "national.tasks.requeue_waiting_rollups", "schedule": 10 * 60},
     # Early morning, before staff start: pledges past their receive-by date with nothing received lapse.
     "lapse-overdue-pledges": {"task": "donors.tasks.lapse_overdue_pledges", "schedule": crontab(hour=1, minute=30)},
     "purge-stale-imports": {"task": "portal.tasks.purge_stale_imports", "schedule": crontab(hour=2, minute=0)},

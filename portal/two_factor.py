@@ -29,7 +29,7 @@ from portal.qr import qr_svg
 from portal.scoping import scope_for
 
 # Roles offered two-factor login: those who allocate money, approve reports or read every record.
-TWO_FACTOR_ROLES = {Role.DEPARTMENT_STAFF, Role.LEADERSHIP, Role.AUDITOR, Role.ADMIN}
+TWO_FACTOR_ROLES = {Role.DEPARTMENT_STAFF, Role.LEADERSHIP, Role.AUDITOR, Role.ADMIN, Role.MINISTRY}
 SESSION_KEY = "second_factor_pending"
 
 

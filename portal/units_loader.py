@@ -92,6 +92,19 @@ class _Upserter:
 
 
 @transaction.atomic
+def provinces_load() -> int:
+    """The provinces in force, without their communes (the list the ministry reads); units_load fills them in
+    later, matching the same rows. Returns how many."""
+    upsert = _Upserter()
+    items = [
+        (code, dict(name=name, division_type=_division_type(name), parent=None, province=None, valid_to=None,
+                    merged_into=None))
+        for code, name in available_provinces()
+    ]  # fmt: skip
+    return len(upsert.save_many(UnitLevel.PROVINCE, REFORM_DATE, items))
+
+
+@transaction.atomic
 def units_load(*, province_codes: list[str] | None = None) -> LoadSummary:
     """Load the given provinces in force (all when None) and the pre-2025 units they came from."""
     converter = json.loads(_data_file("converter_2025.json").read_text(encoding="utf-8"))

@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("needs.urls")),
     path("reports/", include("reports.urls")),
     path("transparency/disclosures/", include("reports.public_urls")),
+    path("national/", include("national.urls")),
     path("", include("allocations.urls")),
     path("needs/excel/", include("needs.excel_urls")),
     path("offline/", include("offline.urls")),

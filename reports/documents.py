@@ -137,4 +137,5 @@ def report_document(report: Report, *, progress=lambda percent: None) -> tuple[b
         progress(40)
         context = report_context(report, figures)
         progress(60)
-        return render_pdf("reports/pdf/report.html", context), {}
+        # Kept with the PDF: a final report keeps the figures it was approved with (the ministry reads them).
+        return render_pdf("reports/pdf/report.html", context), figures.as_dict()

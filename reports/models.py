@@ -227,32 +227,15 @@ class ReportKind(models.TextChoices):
     DISCLOSURE = "disclosure", _("Công khai tiếp nhận và sử dụng đóng góp")
 
 
-class Report(models.Model):
-    """One build of a report: a file with its checksum, or a build still queued, running or failed.
+class Build(models.Model):
+    """What every generated document records about its build (reports.builds): status and progress, the file and its
+    checksum once built, the attempts and the task holding the claim, who asked and when. A subclass names its
+    temporary files (`build_prefix`), their folder (`build_directory()`) and its events (`record_event`)."""
 
-    Rows are never rebuilt in place: each request is a new version of (cycle, unit, period), and only a build
-    that finished writes its file name and checksum, in the same UPDATE that makes it a draft.
-    """
-
-    cycle = models.ForeignKey(
-        ReportingCycle, verbose_name=_("kỳ báo cáo"), on_delete=models.PROTECT, related_name="reports"
-    )
-    unit = models.ForeignKey(
-        "portal.AdministrativeUnit",
-        verbose_name=_("phạm vi"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Tỉnh hoặc một xã."),
-    )
-    kind = models.CharField(_("loại báo cáo"), max_length=12, choices=ReportKind.choices, default=ReportKind.ANNUAL)
-    period_start = models.DateField(_("từ ngày"))
-    period_end = models.DateField(_("đến ngày"))
-    version = models.PositiveIntegerField(_("phiên bản"))
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.QUEUED, db_index=True
     )
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    number = models.CharField(_("số văn bản"), max_length=20, blank=True)
     file_name = models.CharField(_("tệp"), max_length=200, blank=True)
     sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True)
@@ -273,6 +256,46 @@ class Report(models.Model):
     requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu lập lúc"), null=True, blank=True)
     built_at = models.DateTimeField(_("lập xong lúc"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.BUILDING)
+
+    @property
+    def is_built(self) -> bool:
+        return self.status in BUILT_STATUSES
+
+    @property
+    def is_retry(self) -> bool:
+        """Queued or building again after an attempt that ended without a file (its worker died, or an error)."""
+        return self.is_running and self.attempts > (1 if self.status == ReportStatus.BUILDING else 0)
+
+
+class Report(Build):
+    """One build of a report: a file with its checksum, or a build still queued, running or failed.
+
+    Rows are never rebuilt in place: each request is a new version of (cycle, unit, period), and only a build
+    that finished writes its file name and checksum, in the same UPDATE that makes it a draft.
+    """
+
+    cycle = models.ForeignKey(
+        ReportingCycle, verbose_name=_("kỳ báo cáo"), on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        "portal.AdministrativeUnit",
+        verbose_name=_("phạm vi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Tỉnh hoặc một xã."),
+    )
+    kind = models.CharField(_("loại báo cáo"), max_length=12, choices=ReportKind.choices, default=ReportKind.ANNUAL)
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    version = models.PositiveIntegerField(_("phiên bản"))
+    number = models.CharField(_("số văn bản"), max_length=20, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người phê duyệt"),
@@ -282,12 +305,15 @@ class Report(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
-    # A disclosure's figures as its build read them: the PDF states them, the CSV and JSON publish exactly them.
-    figures = models.JSONField(_("số liệu công khai"), default=dict, blank=True)
+    # The figures the PDF states, stored by the build that wrote it (reports.documents.report_document): a final
+    # report keeps the figures it was approved with, whatever communes reopen later; a disclosure's CSV and JSON
+    # publish exactly them. None before 2026-12.
+    figures = models.JSONField(_("số liệu của bản đã lập"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_path = "unit"
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["figures"])
+    build_prefix = ".building-"  # its temporary files (reports.builds)
 
     class Meta:
         verbose_name = _("báo cáo")
@@ -322,6 +348,13 @@ class Report(models.Model):
     @property
     def is_built(self) -> bool:
         return self.status in BUILT_STATUSES
+
+    def build_directory(self) -> str:
+        return str(self.period_end.year)
+
+    @classmethod
+    def record_event(cls, pk: int, **fields) -> None:
+        ReportEvent.objects.create(report_id=pk, **fields)
 
     @property
     def is_retry(self) -> bool:

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import logging
-import os
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +15,8 @@ from django.utils.translation import gettext as _
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
 from portal.scoping import scope_for
+from reports import builds
+from reports.builds import MAX_BUILD_ATTEMPTS, STALE_BUILD, reports_root  # noqa: F401 - the services' names
 from reports.checklists import approval_checklist, confirmation_checklist, final_reports_stating, reopen_checklist
 from reports.figures import commune_snapshot
 from reports.models import (
@@ -35,14 +32,6 @@ from reports.models import (
     ReportStatus,
 )
 from reports.selectors import PUBLIC_DISCLOSURES_KEY
-
-logger = logging.getLogger(__name__)
-
-# A build claimed longer ago than this was lost with its worker; another worker may take it over.
-STALE_BUILD = dt.timedelta(minutes=30)
-# Attempts a build gets, whatever ended them (an error, its worker killed): a report that kills its worker every
-# time, e.g. out of memory, ends failed with a message instead of looping.
-MAX_BUILD_ATTEMPTS = 4
 
 
 class ReportError(Exception):
@@ -301,16 +290,7 @@ def report_enqueue(report: Report) -> bool:
     """Hand the build to a worker; False when the broker does not answer (the row stays queued for later)."""
     from reports.tasks import build_report
 
-    try:
-        build_report.apply_async(args=[report.pk], retry=False)
-    except Exception:  # kombu raises several types when Redis is down; the row stays queued either way
-        logger.exception("Could not queue report %s", report.pk)
-        return False
-    return True
-
-
-def reports_root() -> Path:
-    return Path(settings.REPORTS_ROOT)
+    return builds.build_enqueue(build_report, report.pk)
 
 
 def report_path(report: Report) -> Path:
@@ -318,72 +298,13 @@ def report_path(report: Report) -> Path:
 
 
 def report_claim(*, report_id: int, task_id: str = "") -> int | None:
-    """Claim a report for one build attempt and return the attempt's number; None when there is nothing to build.
-
-    A queued row is claimed. A building row is taken over only when the attempt holding it is dead: its own
-    message came back (the broker delivers a message again only when the worker running it died) or it was
-    claimed longer ago than STALE_BUILD. The attempt number fences the claim: progress, the file and a failure are
-    recorded only by the attempt that holds it, so an attempt taken over can never finish the build.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        report = Report.objects.select_for_update().filter(pk=report_id).first()
-        if report is None:
-            return None
-        if report.status == ReportStatus.BUILDING and _holder_died(report, task_id=task_id, now=now):
-            _abandon(report)
-        if report.status != ReportStatus.QUEUED:
-            return None
-        attempt = report.attempts + 1
-        Report.objects.filter(pk=report_id).update(
-            status=ReportStatus.BUILDING, started_at=now, progress=5, error="", attempts=attempt, task_id=task_id
-        )
-    return attempt
-
-
-def _holder_died(report: Report, *, task_id: str, now: dt.datetime) -> bool:
-    return (bool(task_id) and report.task_id == task_id) or report.started_at < now - STALE_BUILD
+    """Claim a report for one build attempt (reports.builds.build_claim)."""
+    return builds.build_claim(Report, pk=report_id, task_id=task_id)
 
 
 def report_recover_stale() -> int:
-    """Builds claimed longer ago than STALE_BUILD lost their worker: back to the queue, or failed after their last
-    attempt. Returns how many; the periodic requeue then hands the queued ones to a worker."""
-    stale = Report.objects.filter(status=ReportStatus.BUILDING, started_at__lt=timezone.now() - STALE_BUILD)
-    recovered = 0
-    for pk in stale.values_list("pk", flat=True):
-        with transaction.atomic():
-            report = stale.select_for_update().filter(pk=pk).first()  # None if it was finished or taken meanwhile
-            if report is not None:
-                _abandon(report)
-                recovered += 1
-    return recovered
-
-
-def _abandon(report: Report) -> None:
-    """The attempt holding a building row died: the build is queued again, or fails once it used every attempt.
-
-    Called with the row locked. The dead attempt may have left its temporary file: it is removed.
-    """
-    if report.attempts < MAX_BUILD_ATTEMPTS:
-        status, action, error = ReportStatus.QUEUED, "abandon", ""
-        reason = _(
-            "Lần lập thứ %(attempt)s bị gián đoạn: tiến trình lập báo cáo đã dừng giữa chừng. "
-            "Báo cáo được đưa lại hàng đợi để lập lại."
-        ) % {"attempt": report.attempts}
-    else:
-        status, action = ReportStatus.FAILED, "fail"
-        reason = error = _(
-            "Lập báo cáo không thành công sau %(attempts)s lần thử: lần cuối, tiến trình lập báo cáo đã dừng giữa "
-            "chừng (có thể do máy chủ thiếu bộ nhớ). Các phiên bản trước vẫn giữ nguyên. Hãy báo quản trị hệ thống "
-            "trước khi lập lại."
-        ) % {"attempts": report.attempts}
-    Report.objects.filter(pk=report.pk).update(status=status, progress=0, error=error)
-    ReportEvent.objects.create(
-        report=report, action=action, from_status=ReportStatus.BUILDING, to_status=status, reason=reason
-    )
-    report.status = status
-    for temporary in (reports_root() / _directory(report)).glob(f".building-{report.pk}-*.part"):
-        temporary.unlink(missing_ok=True)
+    """Take back the report builds whose worker died (reports.builds.build_recover_stale)."""
+    return builds.build_recover_stale(Report)
 
 
 def report_build(*, report_id: int) -> Report | None:
@@ -391,105 +312,47 @@ def report_build(*, report_id: int) -> Report | None:
 
     Returns None when another attempt holds it or it was built already; an error fails the build.
     """
-    attempt = report_claim(report_id=report_id)
-    if attempt is None:
-        return None
-    try:
-        return report_build_claimed(report_id=report_id, attempt=attempt)
-    except Exception as error:
-        report_release(report_id=report_id, attempt=attempt, error=repr(error), retrying=False)
-        raise
+    return builds.build_now(Report, pk=report_id, build=report_build_attempt)
+
+
+def report_build_attempt(*, pk: int, attempt: int) -> Report | None:
+    """report_build_claimed, called the way the build machinery calls a model's build (reports.builds)."""
+    return report_build_claimed(report_id=pk, attempt=attempt)
 
 
 def report_build_claimed(*, report_id: int, attempt: int) -> Report | None:
     """Build a report claimed by `report_claim`; returns None when this attempt was taken over meanwhile.
 
-    The PDF is written to a temporary file, fsynced and renamed; only then does one UPDATE record its name and
-    checksum and make it a draft. A failure leaves no file and never touches the previous versions.
+    The figures the PDF states are stored with it (`Report.figures`), so an approved report keeps the figures it
+    was approved with whatever communes reopen later: the ministry reads those. A failure leaves no file and never
+    touches the previous versions.
     """
     from reports.documents import report_document
 
-    mine = Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING, attempts=attempt)
     report = Report.objects.select_related("cycle__programme", "cycle__province", "unit").get(pk=report_id)
-
-    def progress(percent: int) -> None:
-        mine.update(progress=percent)
-
+    progress = builds.build_progress(Report, pk=report_id, attempt=attempt)
     content, figures = report_document(report, progress=progress)
     progress(90)
-    name = _file_name(report, attempt)
-    target = reports_root() / name
-    _write_atomically(target, content, prefix=f".building-{report_id}-")
-    done = mine.update(
-        status=ReportStatus.DRAFT,
-        file_name=str(name),
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        figures=figures,
-        built_at=timezone.now(),
-        progress=100,
-    )
-    if not done:  # taken over meanwhile; the attempt holding the row owns the build
-        target.unlink(missing_ok=True)
+    files = {"file": (_file_name(report, attempt), content)}
+    if not builds.build_store(Report, pk=report_id, attempt=attempt, files=files, figures=figures):
         return None
-    ReportEvent.objects.create(
-        report_id=report_id, action="build", from_status=ReportStatus.BUILDING, to_status=ReportStatus.DRAFT
-    )
     report.refresh_from_db()
     return report
-
-
-def _directory(report: Report) -> Path:
-    return Path(str(report.period_end.year))
 
 
 def _file_name(report: Report, attempt: int) -> Path:
     # A retry writes its own file: an attempt taken over while still running must not overwrite the one that won.
     retry = f"-{attempt}" if attempt > 1 else ""
     prefix = "cong-khai" if report.kind == ReportKind.DISCLOSURE else "bao-cao"
-    return _directory(report) / (
+    return Path(report.build_directory()) / (
         f"{prefix}-{report.unit.code}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
         f"-v{report.version}-{report.pk}{retry}.pdf"
     )
 
 
-def _write_atomically(target: Path, content: bytes, *, prefix: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
 def report_release(*, report_id: int, attempt: int, error: str, retrying: bool) -> str | None:
-    """After a failed attempt: back to the queue when it may be retried, otherwise failed for good.
-
-    Returns the new status, or None when the attempt no longer holds the row (it was taken over).
-    """
-    status = ReportStatus.QUEUED if retrying and attempt < MAX_BUILD_ATTEMPTS else ReportStatus.FAILED
-    if not Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING, attempts=attempt).update(
-        status=status, error=error[:2000], progress=0
-    ):
-        return None
-    ReportEvent.objects.create(
-        report_id=report_id,
-        action="retry" if status == ReportStatus.QUEUED else "fail",
-        from_status=ReportStatus.BUILDING,
-        to_status=status,
-        reason=error[:2000],
-    )
-    return status
+    """After a failed attempt (reports.builds.build_release)."""
+    return builds.build_release(Report, pk=report_id, attempt=attempt, error=error, retrying=retrying)
 
 
 def report_approve(*, report: Report, user, acknowledged: str = "") -> Report:

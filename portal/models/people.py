@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models.units import UnitLevel
-from portal.permissions import ROLE_UNIT_LEVEL, Role
+from portal.permissions import ROLE_UNIT_LEVEL, UNBOUND_ROLES, Role
 
 
 class User(AbstractUser):
@@ -51,7 +51,7 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="role_once_per_unit"),
             models.CheckConstraint(
-                condition=Q(role__in=[Role.DONOR, Role.ADMIN]) | Q(unit__isnull=False),
+                condition=Q(role__in=UNBOUND_ROLES) | Q(unit__isnull=False),
                 name="unit_bound_roles_have_unit",
             ),
         ]
@@ -64,5 +64,5 @@ class RoleAssignment(models.Model):
         if level and (self.unit is None or self.unit.level != level):
             message = _("Vai trò này phải gắn với một đơn vị cấp %(level)s.") % {"level": UnitLevel(level).label}
             raise ValidationError({"unit": message})
-        if level is None and self.role == Role.ADMIN and self.unit is not None:
-            raise ValidationError({"unit": _("Quản trị hệ thống không gắn với đơn vị.")})
+        if level is None and self.role in (Role.ADMIN, Role.MINISTRY) and self.unit is not None:
+            raise ValidationError({"unit": _("Vai trò này không gắn với đơn vị.")})

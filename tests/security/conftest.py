@@ -215,4 +215,26 @@ def world(personas, settings, tmp_path):
     for side in (p.a, p.c):
         for report in (side.report, side.disclosure):
             (settings.REPORTS_ROOT / report.file_name).write_bytes(PDF)
+    _national(p, settings.REPORTS_ROOT)
     return p
+
+
+def _national(p, root) -> None:
+    """What the ministry reads: province P's approved annual report (side a; side c's `final` is its commune's
+    draft, which the ministry never gets) and a built national roll-up (side a) and a queued one (side c)."""
+    from national.models import NationalReport
+
+    cycle = p.a.cycle
+    p.a.final = Report.objects.create(
+        cycle=cycle, unit=p.province, period_start=cycle.period_start, period_end=cycle.period_end, version=1,
+        status=ReportStatus.FINAL, file_name="bao-cao-tinh.pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+        size=len(PDF), approved_at=timezone.now(), figures={"totals": {"received": 5_000_000}},
+    )  # fmt: skip
+    p.c.final = p.c.report
+    p.a.rollup = NationalReport.objects.create(
+        programme=cycle.programme, year=2026, version=1, status=ReportStatus.DRAFT, file_name="tong-hop.pdf",
+        sha256=hashlib.sha256(PDF).hexdigest(), workbook_name="tong-hop.xlsx", workbook_sha256="0" * 64,
+    )  # fmt: skip
+    p.c.rollup = NationalReport.objects.create(programme=cycle.programme, year=2026, version=2)
+    for name in ("bao-cao-tinh.pdf", "tong-hop.pdf", "tong-hop.xlsx"):
+        (root / name).write_bytes(PDF)

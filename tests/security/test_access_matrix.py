@@ -270,6 +270,13 @@ RULES = {
     ),
     "api-root": (None, "401 200 200 200 200 200 200 200 200"),
     "api-schema": (None, "200 200 200 200 200 200 200 200 200"),
+    # The ministry's pages exist for nobody in a province (test_the_ministry_on_every_url checks the ministry).
+    "national:overview": (None, "302 404 404 404 404 404 404 404 404"),
+    "national:figures": (None, "302 404 404 404 404 404 404 404 404"),
+    "national:rollup": (None, "302 404 404 404 404 404 404 404 404"),
+    "national:rollup-pdf": ("rollup", "302/302 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"),
+    "national:rollup-workbook": ("rollup", "302/302 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"),
+    "national:province-report": ("final", "302/302 404/404 404/404 404/404 404/404 404/404 404/404 404/404 404/404"),
 }
 
 
@@ -522,3 +529,200 @@ def test_key_mutations_release_an_appeals_money_to_another_commune(world, role, 
     data = {"commune": world.commune_b.pk, "reason": "Lũ lan sang"}
     assert _post(world, role, "allocations:appeal-release", data, pk=appeal.pk) == status
     assert not appeal.releases.exists()
+
+
+# The ministry (bound to no province) on every URL, "a/c" as in RULES. It reads the provinces' approved aggregates
+# on the national pages and nothing in any province: every row of a province is 404, lists and the API answer
+# empty (test_no_leaks crawls them), pages of personal data, the audit log and province work are 403/404 as for
+# the donor, another outsider to the province's records.
+MINISTRY = {
+    "home": "200",
+    "commune-list": "200",
+    "commune-detail": "404/404",
+    "audit-log": "403",
+    "audit-export": "403",
+    "donor-list": "200",
+    "donor-create": "403",
+    "donor-detail": "404/404",
+    "donor-edit": "404/404",
+    "donor-account-create": "404/404",
+    "pledge-list": "200",
+    "pledge-create": "403",
+    "pledge-detail": "404/404",
+    "pledge-transition": "405/405",
+    "receipt-create": "404/404",
+    "receipt-correct": "404/404",
+    "receipt-letter": "404/404",
+    "campaign-list": "200",
+    "plan-current": "404",
+    "plan-detail": "404",
+    "sponsorship-list": "200",
+    "commendation": "403",
+    "healthz": "200",
+    "needs:child-list": "403",
+    "needs:register": "403",
+    "needs:child-detail": "404/404",
+    "needs:child-edit": "404/404",
+    "needs:consent-add": "405/405",
+    "needs:child-merge": "405/405",
+    "needs:child-export": "404/404",
+    "needs:child-anonymise": "404/404",
+    "needs:need-create": "404/404",
+    "needs:need-list": "403",
+    "needs:need-create-group": "403",
+    "needs:to-fix": "403",
+    "needs:queue": "403",
+    "needs:need-detail": "404/404",
+    "needs:need-edit": "404/404",
+    "needs:need-transition": "405/405",
+    "needs:attachment-add": "405/405",
+    "needs:attachment": "404/404",
+    "report-dashboard": "404",
+    "report-archive": "404",
+    "report-request": "405",
+    "report-detail": "404/404",
+    "report-download": "404/404",
+    "report-approve": "405/405",
+    "report-excel": "404",
+    "cycle-list": "404",
+    "cycle-create": "404",
+    "cycle-detail": "404/404",
+    "cycle-texts": "404/404",
+    "report-confirmation": "404",
+    "confirmation-reopen": "404/404",
+    "allocations:batch-list": "404",
+    "allocations:allocation-new": "404",
+    "allocations:batch-detail": "404/404",
+    "allocations:batch-reverse": "405/405",
+    "allocations:matching-list": "404",
+    "allocations:matching-detail": "404/404",
+    "allocations:delivery-list": "404",
+    "allocations:delivery-new": "404/404",
+    "allocations:distribution-list": "404",
+    "allocations:distribution-create": "404",
+    "allocations:distribution-detail": "404/404",
+    "allocations:distribution-pdf": "404/404",
+    "allocations:distribution-record": "404/404",
+    "allocations:distribution-scan": "404/404",
+    "allocations:evidence": "404/404",
+    "allocations:pledge-trace": "404/404",
+    "allocations:public": "200",
+    "donors-import": "403",
+    "donors-import-template": "403",
+    "donors-import-preview": "403/403",
+    "donors-import-confirm": "405/405",
+    "donors-import-cancel": "405/405",
+    "pledges-import": "403",
+    "pledges-import-template": "403",
+    "pledges-import-preview": "403/403",
+    "pledges-import-confirm": "405/405",
+    "pledges-import-cancel": "405/405",
+    "needs-import": "403",
+    "needs-import-template": "403",
+    "needs-import-preview": "403/403",
+    "needs-import-confirm": "405/405",
+    "needs-import-cancel": "405/405",
+    "child-export": "403",
+    "need-export": "403",
+    "password_reset": "200",
+    "otp-setup": "200",
+    "otp-verify": "302",
+    "login": "200",
+    "logout": "405",
+    "password_change": "200",
+    "password_change_done": "200",
+    "password_reset_done": "200",
+    "password_reset_confirm": "200",
+    "password_reset_complete": "200",
+    "set_language": "302",
+    "api-token": "405",
+    "api-me": "200",
+    "api-commune-list": "200",
+    "api-commune-detail": "404/404",
+    "api-village-list": "200",
+    "api-village-detail": "404/404",
+    "api-child-list": "200",
+    "api-child-detail": "404/404",
+    "api-need-list": "200",
+    "api-need-detail": "404/404",
+    "api-need-transition": "405/405",
+    "api-report-list": "200",
+    "api-report-detail": "404/404",
+    "api-report-download": "404/404",
+    "api-figures-list": "404",
+    "api-allocation-list": "200",
+    "api-allocation-detail": "404/404",
+    "api-batch-list": "200",
+    "api-batch-detail": "404/404",
+    "api-batch-reverse": "405/405",
+    "api-matching-list": "200",
+    "api-matching-detail": "404/404",
+    "api-matching-accept": "405/405",
+    "api-delivery-list": "200",
+    "api-delivery-detail": "404/404",
+    "api-donor-list": "200",
+    "api-donor-detail": "404/404",
+    "api-campaign-list": "200",
+    "api-campaign-detail": "404/404",
+    "api-pledge-list": "200",
+    "api-pledge-detail": "404/404",
+    "api-receipt-list": "200",
+    "api-receipt-detail": "404/404",
+    "api-receipt-correct": "405/405",
+    "api-receipt-cancel": "405/405",
+    "api-root": "200",
+    "api-schema": "200",
+    "national:overview": "200",
+    "national:figures": "200",
+    "national:rollup": "200",
+    "national:rollup-pdf": "200/404",
+    "national:rollup-workbook": "200/404",
+    "national:province-report": "200/404",
+}
+
+
+def test_every_url_has_a_rule_for_the_ministry():
+    urls = {name for name in named_urls() if not name.startswith("admin:")}
+    assert sorted(urls ^ MINISTRY.keys()) == []
+
+
+def test_the_ministry_on_every_url(world):
+    from tests.factories import user_with_role
+
+    client = Client()
+    client.force_login(user_with_role("ministry", None, username="ministry"))
+    urls = named_urls()
+    wrong = []
+    for name, (source, _statuses) in RULES.items():
+        observed = _observe(world, name, urls[name], source, client)
+        if observed != MINISTRY[name]:
+            wrong.append(f"{name}: expected {MINISTRY[name]}, got {observed}")
+    assert wrong == []
+
+
+def test_key_mutations_the_ministry_changes_nothing_in_a_province(world):
+    """The ministry reads aggregates only: every province's action answers 404 to it and nothing moves."""
+    from needs.models import Need, NeedStatus
+    from reports.models import Report
+    from tests.factories import user_with_role
+
+    client = Client()
+    client.force_login(user_with_role("ministry", None, username="ministry"))
+    Need.objects.filter(pk=world.a.need.pk).update(status=NeedStatus.SUBMITTED)
+    posts = [
+        ("needs:need-transition", {"action": "verify"}, {"pk": world.a.need.pk}),
+        (
+            "receipt-create",
+            {"kind": "money", "received_on": "01/11/2026", "amount": "1000000"},
+            {"pk": world.a.pledge.pk},
+        ),
+        ("report-approve", {}, {"pk": world.a.report.pk}),
+        ("confirmation-reopen", {"reason": "Sai số trẻ"}, {"pk": world.a.confirmation.pk}),
+        ("needs:child-anonymise", {"reason": "x", "confirm_code": world.a.child.code}, {"pk": world.a.child.pk}),
+    ]
+    assert {name: client.post(reverse(name, kwargs=kw), data).status_code for name, data, kw in posts} == {
+        name: 404 for name, _data, _kw in posts
+    }
+    assert Need.objects.get(pk=world.a.need.pk).status == NeedStatus.SUBMITTED
+    assert world.a.pledge.receipts.count() == 1
+    assert Report.objects.get(pk=world.a.report.pk).status == "draft"

@@ -27,6 +27,7 @@ from needs.models import Child, ChildShare, ConsentPurpose, Need
 from portal.models import AdministrativeUnit, RoleAssignment
 from portal.permissions import Role
 from portal.text import fold
+from reports import services
 
 pytestmark = pytest.mark.django_db
 
@@ -340,3 +341,28 @@ def test_the_demo_partner_sees_no_child_identity_but_the_one_shared_with_it(demo
     # The browsable API's form for its records (drop-downs of organisations, communes and villages).
     pages["/api/v1/partner-support/ (HTML)"] = _text(client.get("/api/v1/partner-support/", headers=BROWSER))
     assert _leaks(pages, _secrets(shown_to=partner)) == []
+
+
+def test_the_ministry_never_receives_a_child_identity(demo):
+    """The ministry reads every province's approved aggregates: after the demo province's annual report is built,
+    approved and rolled up nationally, its whole site — pages, the province's PDF, the roll-up PDF and workbook, the
+    API — holds no child's identity, and the API gives it no row of any province."""
+    from national.models import NationalReport
+    from reports.models import ReportingCycle
+    from tests.reports.factories import approve_acknowledged
+
+    User = get_user_model()
+    cycle = ReportingCycle.objects.get()
+    report = services.report_request(user=User.objects.get(username="staff"), cycle=cycle, unit=cycle.province)
+    approve_acknowledged(services.report_build(report_id=report.pk), User.objects.get(username="leader"))
+    ministry = User.objects.get(username="ministry")
+    client = Client(headers=BROWSER)
+    client.force_login(ministry)
+    assert client.post(reverse("national:rollup")).status_code == 302  # built in-process (eager tasks)
+    assert NationalReport.objects.get().is_built
+    pages = _crawl(client, _starts([reverse("national:overview")]))
+    assert {"/national/figures/", f"/national/reports/{report.pk}/"} <= set(pages)
+    assert any(url.endswith("/xlsx/") for url in pages), "the crawl should reach the roll-up's workbook"
+    assert _leaks(pages, _secrets(shown_to=ministry)) == []
+    for api in ("/api/v1/children/", "/api/v1/needs/", "/api/v1/donors/", "/api/v1/deliveries/"):
+        assert client.get(api, headers={"accept": "application/json"}).json()["results"] == [], api

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0009_agency_charity_account'),
+        ('portal', '0010_access_view_offline_sync'),
     ]
 
     operations = [

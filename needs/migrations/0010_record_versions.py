@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('needs', '0008_need_import_record'),
+        ('needs', '0009_appeal_publication_consent'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donors', '0004_receipt_cancel_reason_database_default'),
+        ('donors', '0006_statement_lines'),
         ('needs', '0009_appeal_publication_consent'),
         ('portal', '0009_agency_charity_account'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

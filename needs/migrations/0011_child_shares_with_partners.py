@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('needs', '0008_need_import_record'),
-        ('portal', '0010_partner_organisations'),
+        ('needs', '0010_record_versions'),
+        ('portal', '0011_partner_organisations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donors', '0004_receipt_cancel_reason_database_default'),
+        ('donors', '0005_receipt_ledger_indexes'),
         ('portal', '0009_agency_charity_account'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

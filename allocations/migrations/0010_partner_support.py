@@ -9,9 +9,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('allocations', '0008_distribution_lists'),
-        ('needs', '0009_child_shares_with_partners'),
-        ('portal', '0010_partner_organisations'),
+        ('allocations', '0009_record_versions'),
+        ('needs', '0011_child_shares_with_partners'),
+        ('portal', '0011_partner_organisations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
