@@ -152,3 +152,9 @@ def test_it_reads_the_search_box():
     assert (search.name, search.amounts, search.days) == ("nguyen van an", [10_000_000], [dt.date(2026, 12, 25)])
     assert LedgerSearch.parse("10,5 31/02/2026").unread == ["10,5", "31/02/2026"]
     assert not LedgerSearch.parse("   ")
+
+
+@pytest.mark.parametrize("typed", ["a\x00b", "99/99/99999", "1" * 300, "TE" * 100, "%", "_"])
+def test_it_answers_any_search_without_an_error(client, typed):
+    assert client.get(LEDGER, {"q": typed}).status_code == 200
+    assert client.get(API, {"q": typed}).status_code == 200
