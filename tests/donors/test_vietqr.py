@@ -154,8 +154,9 @@ def test_the_campaign_page_is_public_with_a_static_qr_and_aggregates_only(client
     assert "2.500.000" in body
     assert "Quỹ Ánh Dương" not in body  # aggregates only: no donor listed on the campaign's page
     cache.clear()  # the public page keeps its figures for five minutes
-    assert reverse("allocations:public-campaign", args=[campaign.pk]) in client.get(
-        reverse("allocations:public"), {"year": 2026}
-    ).content.decode()
+    assert (
+        reverse("allocations:public-campaign", args=[campaign.pk])
+        in client.get(reverse("allocations:public"), {"year": 2026}).content.decode()
+    )
     client.force_login(world.staff)
     assert code in client.get(reverse("campaign-list")).content.decode()
