@@ -41,6 +41,7 @@ _SHOWN = (
     "pledge__donor__anonymous_publicly",
     "pledge__donor__province__code",
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CURRENCY = {"đ", "đồng", "d", "dong", "vnd", "vnđ"}
 
 
@@ -57,7 +58,7 @@ class LedgerSearch:
 
     @classmethod
     def parse(cls, text: str) -> LedgerSearch:
-        text = " ".join(nfc(text or "").split())[:200]
+        text = " ".join(_CONTROL.sub(" ", nfc(text or "")).split())[:200]  # NUL cannot reach PostgreSQL
         search = cls(text=text)
         names = []
         for word in text.split():

@@ -599,6 +599,18 @@ def pledge_trace_view(request, pk):
     return render(request, "allocations/pledge_trace.html", {"trace": trace, "notes": notes})
 
 
+def _public(request, template: str, context: dict, seconds: int):
+    """A public page: the small-count rule and the figures' definitions beside it, cached by browsers a while."""
+    context = {
+        **context,
+        "small": selectors.SMALL_COUNT,
+        "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
+    }
+    response = render(request, template, context)
+    response["Cache-Control"] = f"public, max-age={seconds}"
+    return response
+
+
 @require_GET
 def public_page(request):
     this_year = timezone.localdate().year
@@ -621,13 +633,9 @@ def public_page(request):
         "figures": figures,
         "appeals": appeals,
         "years": range(this_year, 2018, -1),
-        "small": selectors.SMALL_COUNT,
-        "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
         "panels": public_panels(request),
     }
-    response = render(request, "allocations/public.html", context)
-    response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
-    return response
+    return _public(request, "allocations/public.html", context, PUBLIC_CACHE_SECONDS)
 
 
 @require_GET
@@ -636,16 +644,8 @@ def public_ledger(request):
     search = LedgerSearch.parse(request.GET.get("q", ""))
     paginator = LedgerPaginator(ledger_receipts(search), LEDGER_PER_PAGE, unsearched=not search)
     page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "search": search,
-        "page": page,
-        "rows": ledger_rows(page.object_list),
-        "small": selectors.SMALL_COUNT,
-        "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
-    }
-    response = render(request, "allocations/public_ledger.html", context)
-    response["Cache-Control"] = f"public, max-age={LEDGER_CACHE_SECONDS}"
-    return response
+    context = {"search": search, "page": page, "rows": ledger_rows(page.object_list)}
+    return _public(request, "allocations/public_ledger.html", context, LEDGER_CACHE_SECONDS)
 
 
 @require_GET
@@ -657,9 +657,5 @@ def public_campaign(request, pk):
         "figures": selectors.campaign_figures(campaign),
         "transfer": campaign_transfer(campaign),
         "code": campaign_code(campaign),
-        "small": selectors.SMALL_COUNT,
-        "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
     }
-    response = render(request, "allocations/public_campaign.html", context)
-    response["Cache-Control"] = f"public, max-age={LEDGER_CACHE_SECONDS}"
-    return response
+    return _public(request, "allocations/public_campaign.html", context, LEDGER_CACHE_SECONDS)

@@ -2,18 +2,19 @@
 anonymity and no child is ever shown."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from allocations.ledger import LedgerSearch
-from allocations.services import delivery_record
+from allocations.services import Line, batch_accept, delivery_record
 from donors.models import Donor
 from donors.services import receipt_cancel
 from donors.transfer_codes import pledge_code
-from needs.models import Child
-from tests.allocations.factories import PledgeFactory, ReceiptFactory
+from needs.models import Category, Child
+from tests.allocations.factories import NeedFactory, PledgeFactory, ReceiptFactory, receipt_for
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,22 @@ def test_it_reads_the_search_box():
     assert (search.name, search.amounts, search.days) == ("nguyen van an", [10_000_000], [dt.date(2026, 12, 25)])
     assert LedgerSearch.parse("10,5 31/02/2026").unread == ["10,5", "31/02/2026"]
     assert not LedgerSearch.parse("   ")
+
+
+@pytest.mark.parametrize("typed", ["a\x00b", "99/99/99999", "1" * 300, "TE" * 100, "%", "_"])
+def test_it_answers_any_search_without_an_error(client, typed):
+    assert client.get(LEDGER, {"q": typed}).status_code == 200
+    assert client.get(API, {"q": typed}).status_code == 200
+
+
+def test_a_gift_spread_wide_lists_its_largest_destinations_and_sums_the_rest(client, personas):
+    receipt = receipt_for(personas.province, amount=5_000_000, received_on=dt.date(2026, 11, 5))
+    places = [(commune, category) for commune in (personas.commune_a, personas.commune_b) for category in Category]
+    needs = [NeedFactory(commune=commune, category=category, unit_cost=1_000_000) for commune, category in places[:7]]
+    lines = [Line(receipt.pk, need.pk, amount=100_000 * (n + 1)) for n, need in enumerate(needs)]
+    batch_accept(user=personas.staff, province=personas.province, lines=lines)
+    body = client.get(LEDGER, {"q": "05/11/2026"}).content.decode()
+    went = re.search(r'<ul class="went">(.*?)</ul>', body, re.S).group(1)
+    assert went.count("<li>") == 7  # five destinations, one line for the rest, and what is not yet allocated
+    assert "và 2 nơi nhận khác: phân bổ 300.000\u00a0đ" in body
+    assert len(client.get(API, {"q": "05/11/2026"}).json()["results"][0]["destinations"]) == 7

@@ -35,7 +35,7 @@ FIELDS = [
     ("village", "name"), ("attachment", "original_name"), ("evidence", "original_name"), ("sponsorship", "note"),
 ]  # fmt: skip
 # Stored but shown on no page today (the admin escapes them too): if a page starts showing one, it joins the check.
-NOT_SHOWN = ["campaign.description", "delivery.note", "evidence.original_name", "receipt.note", "sponsorship.note"]
+NOT_SHOWN = ["delivery.note", "evidence.original_name", "receipt.note", "sponsorship.note"]
 ROLES = ["staff", "officer_a", "donor", "anon"]
 
 
