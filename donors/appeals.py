@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from donors.models import Appeal, AppealDocument, AppealKind, AppealRelease, Campaign, CampaignKind, Pledge
 from donors.rules import appeal_window_problems
 from needs.models import Child
+from portal.models import AdministrativeUnit
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from portal.text import fold
@@ -61,7 +62,8 @@ def appeal_validate(appeal: Appeal, campaign: Campaign, communes: list) -> None:
             instance.full_clean(exclude=exclude, validate_constraints=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-    if appeal.has_own_account and not (appeal.bank_bin and appeal.bank_account_name):
+    account = (appeal.bank_bin, appeal.bank_account_number, appeal.bank_account_name)
+    if any(account) and not all(account):
         errors.setdefault("bank_account_number", []).append(
             _("Tài khoản riêng cần đủ mã ngân hàng, số tài khoản và tên tài khoản.")
         )
@@ -126,7 +128,7 @@ def appeal_pledge_communes(pledge: Pledge, chosen: list) -> list:
         return chosen
     allowed = appeal_allowed_communes(appeal)
     if not chosen:
-        return list(appeal.communes.model.objects.filter(pk__in=allowed))
+        return list(AdministrativeUnit.objects.filter(pk__in=allowed))
     if any(commune.pk not in allowed for commune in chosen):
         raise ValidationError(
             {"earmark_communes": [_("Tiền của cuộc vận động chỉ dùng cho các xã của cuộc vận động.")]}

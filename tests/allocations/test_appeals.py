@@ -192,3 +192,24 @@ def test_an_appeal_that_distributed_everything_leaves_the_dashboard_and_says_so(
     page = client.get(reverse("allocations:appeal-detail", args=[appeal.pk])).content.decode()
     assert "Đã phân phối hết số đã tiếp nhận" in page
     assert "overdue" not in page
+
+
+def test_staff_add_a_document_and_release_a_commune_on_the_page_and_the_public_reads_why(client, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.allocations.conftest import png_upload
+
+    appeal = open_appeal(personas.staff, province=personas.province, communes=[personas.commune_a],
+                         start=timezone.localdate() - dt.timedelta(days=5))  # fmt: skip
+    client.force_login(personas.staff)
+    add = reverse("allocations:appeal-document-add", args=[appeal.pk])
+    assert client.post(add, {"title": "Danh sách hộ bị ảnh hưởng", "file": png_upload()}).status_code == 302
+    refused = client.post(add, {"title": "Tệp lạ", "file": SimpleUploadedFile("a.pdf", b"MZ\x90 a program")})
+    assert "Nội dung tệp không phải loại được nhận" in refused.content.decode()
+    release = reverse("allocations:appeal-release", args=[appeal.pk])
+    assert client.post(release, {"commune": personas.commune_b.pk, "reason": ""}).status_code == 200
+    data = {"commune": personas.commune_b.pk, "reason": "Lũ lan sang xã bên"}
+    assert client.post(release, data).status_code == 302
+    page = client.get(reverse("allocations:public-appeal", args=[appeal.pk])).content.decode()
+    assert "Lũ lan sang xã bên" in page
+    assert "Danh sách hộ bị ảnh hưởng" in page
