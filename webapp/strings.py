@@ -132,5 +132,7 @@ def strings() -> dict[str, str]:
             "Còn %(count)s thay đổi chưa gửi hoặc chưa quyết định. Đăng xuất sẽ xóa chúng khỏi máy. Vẫn đăng xuất?"
         ),
         "locked_title": _("Đăng nhập để mở dữ liệu trên máy"),
-        "locked_help": _("Máy đang có mạng nhưng chưa đăng nhập bằng tài khoản cán bộ xã."),
+        "locked_help": _(
+            "Dữ liệu trên máy chỉ mở cho cán bộ xã đã tải về: hãy đăng nhập bằng tài khoản đó khi có mạng."
+        ),
     }
