@@ -208,7 +208,8 @@ function prefill(form, values, errors) {
     else if (input.type === "checkbox") input.checked = Boolean(value);
     else input.value = typeof value === "number" && name !== "priority" && name !== "village" ? showCount(value) : String(value);
   }
-  const messages = Object.fromEntries(Object.entries(errors || {}).map(([name, list]) => [name, [list].flat().join(" ")]));
+  // The first need of a registration is on the same form: "needs.0.unit_cost" is the form's "unit_cost".
+  const messages = Object.fromEntries(Object.entries(errors || {}).map(([name, list]) => [name.replace(/^needs\.0\./, ""), [list].flat().join(" ")]));
   showErrors(form, messages);
 }
 
