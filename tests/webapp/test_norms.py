@@ -17,7 +17,8 @@ NORMS = Path(__file__).resolve().parents[2] / "static" / "webapp" / "norms.js"
 DAYS = ["25/12/2026", "5/6/2026", "25-12-2026", "25.12.2026", " 1 / 2 / 2026 ", "12/25/2026", "31/02/2026", "25/12/26"]
 DAYS += ["hôm qua", "2026/12/25"]
 COUNTS = ["1.000", "1000", "1 000", "1,000,000", "12.345.678", "10,5", "1.00", "1.0000", "-3", "ba", ""]
-NAMES = ["Giàng Thị Mỷ", "ĐẶNG  văn   Lử", "\u00d0\u1eb7ng Th\u1ecb Hoa", "Ho\u0300ng"]  # a look-alike Đ, a combining mark
+# A look-alike of Đ, and a tone typed as a combining mark.
+NAMES = ["Giàng Thị Mỷ", "ĐẶNG  văn   Lử", "\u00d0\u1eb7ng Th\u1ecb Hoa", "Ho\u0300ng"]
 
 
 def _server_day(typed):
