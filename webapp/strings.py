@@ -57,6 +57,7 @@ def strings() -> dict[str, str]:
         "justification": _("Lý do, căn cứ"),
         "add_need": _("Thêm nhu cầu"),
         "edit_need": _("Sửa nhu cầu"),
+        "resubmit": _("Gửi thẩm định lại"),
         "nothing_changed": _("Chưa có gì thay đổi."),
         "return_reason": _("Sở trả lại: %(reason)s"),
         "label_need_edit": _("Sửa nhu cầu %(category)s của %(name)s"),
