@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from offline import selectors, services
-from offline.apps import SYNC_PERMS
+from offline.apps import may_sync
 from offline.models import ConflictKind, EvidenceUpload, SyncConflict
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.scoping import get_for_user, scope_for
@@ -26,8 +26,7 @@ class SyncRole(permissions.BasePermission):
     """Register needs or record deliveries somewhere: the others (donor, leader, staff, auditor) get 403."""
 
     def has_permission(self, request, view):
-        scope = scope_for(request.user)
-        return any(scope.has_perm(perm) for perm in SYNC_PERMS)
+        return may_sync(scope_for(request.user))
 
 
 OFFLINE_PERMISSIONS = [permissions.IsAuthenticated, SyncRole]

@@ -6,6 +6,11 @@ from portal.permissions import Perm
 SYNC_PERMS = (Perm.REGISTER_NEEDS, Perm.RECORD_DELIVERIES)
 
 
+def may_sync(scope) -> bool:
+    """Whether a role of the user works offline somewhere: registers needs or records deliveries."""
+    return any(scope.has_perm(perm) for perm in SYNC_PERMS)
+
+
 class OfflineConfig(AppConfig):
     name = "offline"
     verbose_name = _("Làm việc ngoại tuyến")
@@ -14,7 +19,7 @@ class OfflineConfig(AppConfig):
         """Only while something sent from a device waits for the officer's decision (one count query)."""
         from offline.selectors import conflict_list
 
-        if not any(scope.has_perm(perm) for perm in SYNC_PERMS):
+        if not may_sync(scope):
             return []
         waiting = conflict_list(user=request.user).filter(status="open").count()
         return [{"template": "offline/_home_panel.html", "waiting": waiting}] if waiting else []

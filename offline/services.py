@@ -88,7 +88,7 @@ def _plain(errors: dict, prefix: str = "") -> dict[str, list[str]]:
     """DRF's or Django's errors as {field: [messages]}, non-field ones under "__all__"."""
     plain = {}
     for name, value in errors.items():
-        name = "__all__" if name in ("non_field_errors", "__all__") and not prefix else name
+        name = "__all__" if name == "non_field_errors" else name
         plain[f"{prefix}{name}"] = _messages(value)
     return plain
 
@@ -373,6 +373,12 @@ def _child_update(*, user, change) -> dict:
 def _created_child(*, user, client_id) -> Child:
     """The child a device created offline (child.create with this client_id), once the server registered it."""
     row = SyncChange.objects.filter(user=user, client_id=client_id, change_type="child.create").first()
+    if row is not None and row.record_id is None and row.status != ChangeStatus.DECISION:
+        raise Refused({"child_client_id": [_("Hồ sơ trẻ của nhu cầu này đã không được lưu; hãy đăng ký lại trẻ.")]})
+    if row is not None and row.record_id is None:
+        decided = SyncConflict.objects.filter(user=user, change_key=row.key, status=ConflictStatus.RESOLVED)
+        if decided.exists():  # the officer discarded the child
+            raise Refused({"child_client_id": [_("Hồ sơ trẻ của nhu cầu này đã bị bỏ; hãy đăng ký lại trẻ.")]})
     if row is None or row.record_id is None:
         raise Unstored(
             {
@@ -616,7 +622,8 @@ def sync_apply(*, user, change: dict) -> dict:
             try:
                 with transaction.atomic():
                     answer = HANDLERS[change["type"]](user=user, change=change)
-            except Refused as refusal:
+            except (Refused, *DOMAIN_ERRORS) as error:
+                refusal = _refusal(error)
                 answer = {"status": ChangeStatus.REJECTED.value, "errors": refusal.errors, **refusal.extra}
             child = answer.pop("_child", None)
             row.status = answer["status"]

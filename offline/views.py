@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from offline import selectors, services
-from offline.apps import SYNC_PERMS
+from offline.apps import may_sync
 from offline.models import ConflictKind, ConflictStatus
 from portal import audit
 from portal.models import AccessView
@@ -19,8 +19,7 @@ from portal.scoping import get_for_user, scope_for
 
 
 def _require_sync_role(user) -> None:
-    scope = scope_for(user)
-    if not any(scope.has_perm(perm) for perm in SYNC_PERMS):
+    if not may_sync(scope_for(user)):
         raise PermissionDenied
 
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Versioned(models.Model):
+    # A default in the database too: loaders that COPY rows (the large demo, imports) never name the column.
     version = models.PositiveIntegerField(
-        _("phiên bản"), default=1, editable=False, help_text=_("Tăng 1 mỗi lần hồ sơ thay đổi.")
+        _("phiên bản"), default=1, db_default=1, editable=False, help_text=_("Tăng 1 mỗi lần hồ sơ thay đổi.")
     )
 
     class Meta:

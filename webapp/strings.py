@@ -57,6 +57,7 @@ def strings() -> dict[str, str]:
         "justification": _("Lý do, căn cứ"),
         "add_need": _("Thêm nhu cầu"),
         "edit_need": _("Sửa nhu cầu"),
+        "resubmit": _("Gửi thẩm định lại"),
         "nothing_changed": _("Chưa có gì thay đổi."),
         "return_reason": _("Sở trả lại: %(reason)s"),
         "label_need_edit": _("Sửa nhu cầu %(category)s của %(name)s"),
@@ -132,5 +133,7 @@ def strings() -> dict[str, str]:
             "Còn %(count)s thay đổi chưa gửi hoặc chưa quyết định. Đăng xuất sẽ xóa chúng khỏi máy. Vẫn đăng xuất?"
         ),
         "locked_title": _("Đăng nhập để mở dữ liệu trên máy"),
-        "locked_help": _("Máy đang có mạng nhưng chưa đăng nhập bằng tài khoản cán bộ xã."),
+        "locked_help": _(
+            "Dữ liệu trên máy chỉ mở cho cán bộ xã đã tải về: hãy đăng nhập bằng tài khoản đó khi có mạng."
+        ),
     }

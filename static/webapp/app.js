@@ -24,6 +24,7 @@ async function render() {
   const [path, query] = (location.hash || "#/").split("?");
   const params = new URLSearchParams(query || "");
   if (locked) {
+    line.textContent = navigator.onLine ? t("online") : t("offline");
     view.replaceChildren(h("h1", {}, t("locked_title")), h("p", {}, t("locked_help")), h("p", {}, h("a", { class: "button", href: `${urls.login}?next=${encodeURIComponent(urls.shell)}` }, t("log_in"))));
     return;
   }
@@ -58,7 +59,7 @@ async function render() {
 async function refresh() {
   const path = (location.hash || "#/").split("?")[0];
   const typing = view.contains(document.activeElement) && document.activeElement.matches("input, select, textarea");
-  if (["#/", "#", "#/outbox", "#/distributions"].includes(path) && !typing) return render();
+  if (locked || (["#/", "#", "#/outbox", "#/distributions"].includes(path) && !typing)) return render();
   const current = await sync.snapshot();
   updateLine({ fetched: current && current.fetched, items: await sync.outbox(), conflicts: await sync.openConflicts() });
 }
@@ -90,17 +91,20 @@ async function logout(event) {
   form.submit();
 }
 
-/** Who may use the device's data now: online, the officer logged in (another officer's data is wiped first; no
- * officer logged in: nothing is shown or sent); offline, the officer the data belongs to. True when sending may go on. */
+/** Who may use the device's data now. Online: the officer logged in (another officer's data is wiped first); nobody
+ * logged in (a session ended): nothing is shown or sent until the officer logs in; someone without the officer's
+ * rights: the data stays closed, offline too, until its officer logs in again. Offline: the officer the data
+ * belongs to, unless it was closed. True when sending may go on. */
 async function identify() {
   try {
     const who = await sync.whoAmI(urls.me);
-    locked = !who;
-    sync.status.loggedOut = !who;
-    if (who) await store.unlock(who);
-    return Boolean(who);
+    locked = !(who && who.officer);
+    sync.status.loggedOut = locked;
+    if (who && who.officer) await store.unlock(who.username);
+    else if (who) await store.close();
+    return !locked;
   } catch {
-    await store.unlockStored();
+    locked = !(await store.unlockStored());
     return false;
   }
 }

@@ -46,17 +46,12 @@ export const all = (store) => tx(store, "readonly", (s) => request(s.getAll()));
 export const put = (store, value) => tx(store, "readwrite", (s) => request(s.put(value)));
 export const remove = (store, key) => tx(store, "readwrite", (s) => request(s.delete(key)));
 
-/** The officer whose data the device holds, or null. */
-export async function owner() {
-  const meta = await get("meta", "key");
-  return meta ? meta.owner : null;
-}
-
 /** Make the data key for `who`, or load it; another officer's data is wiped first (one officer per device). */
 export async function unlock(who) {
   const meta = await get("meta", "key");
   if (meta && meta.owner === who) {
     cryptoKey = meta.cryptoKey;
+    if (meta.closed) await put("meta", { ...meta, closed: false });
     return false;
   }
   if (meta) await wipeData();
@@ -65,11 +60,18 @@ export async function unlock(who) {
   return true;
 }
 
-/** Use the key already on the device (offline, no one to ask who is logged in). */
+/** Someone else logged in on this device: the data stays closed, also offline, until its officer logs in again. */
+export async function close() {
+  cryptoKey = null;
+  const meta = await get("meta", "key");
+  if (meta) await put("meta", { ...meta, closed: true });
+}
+
+/** Use the key already on the device (offline, no one to ask who is logged in); false if the data is closed. */
 export async function unlockStored() {
   const meta = await get("meta", "key");
-  cryptoKey = meta ? meta.cryptoKey : null;
-  return meta ? meta.owner : null;
+  cryptoKey = meta && !meta.closed ? meta.cryptoKey : null;
+  return !(meta && meta.closed);
 }
 
 export async function sealBytes(bytes) {

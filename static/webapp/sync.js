@@ -35,11 +35,11 @@ async function call(path, { method = "GET", json, form } = {}) {
   return { status: response.status, data };
 }
 
-/** Who is logged in on the portal, or null (not logged in, or not a commune officer). Throws when offline. */
+/** Who is logged in on the portal: {username, officer} or null when nobody is. Throws when offline. */
 export async function whoAmI(url) {
   try {
     const { status, data } = await call(url);
-    return status === 200 && data.permissions.includes("register_needs") ? data.username : null;
+    return status === 200 ? { username: data.username, officer: data.permissions.includes("register_needs") } : null;
   } catch (error) {
     if (error instanceof NotLoggedIn) return null;
     throw error;

@@ -208,7 +208,8 @@ function prefill(form, values, errors) {
     else if (input.type === "checkbox") input.checked = Boolean(value);
     else input.value = typeof value === "number" && name !== "priority" && name !== "village" ? showCount(value) : String(value);
   }
-  const messages = Object.fromEntries(Object.entries(errors || {}).map(([name, list]) => [name, [list].flat().join(" ")]));
+  // The first need of a registration is on the same form: "needs.0.unit_cost" is the form's "unit_cost".
+  const messages = Object.fromEntries(Object.entries(errors || {}).map(([name, list]) => [name.replace(/^needs\.0\./, ""), [list].flat().join(" ")]));
   showErrors(form, messages);
 }
 
@@ -289,6 +290,7 @@ function needItem(ctx, child, need) {
       field(t("quantity"), text("quantity", { inputmode: "numeric", value: showCount(need.quantity) })),
       field(t("unit_cost"), text("unit_cost", { inputmode: "numeric", value: showCount(need.unit_cost) })),
       field(t("justification"), h("textarea", { name: "justification", rows: 2 }, need.justification || "")),
+      need.status === "returned" ? h("div", { class: "field" }, h("label", { class: "choice" }, h("input", { type: "checkbox", name: "resubmit", checked: true }), ` ${t("resubmit")}`)) : null,
       h("button", { type: "submit" }, t("save_on_device")),
     );
     form.addEventListener("submit", async (event) => {
@@ -308,7 +310,13 @@ function needItem(ctx, child, need) {
       if (!Object.keys(errors).length && !Object.keys(fields).length) errors.description = t("nothing_changed");
       if (showErrors(form, errors)) return;
       const change = { key: crypto.randomUUID(), type: "need.update", id: need.id, base_version: need.version, fields };
-      await sync.queue(change, { label: t("label_need_edit", { category: choiceLabel(choices.category, need.category), name: child.full_name }) });
+      const label = t("label_need_edit", { category: choiceLabel(choices.category, need.category), name: child.full_name });
+      await sync.queue(change, { label });
+      if (f.resubmit && f.resubmit.checked) {
+        // Applied after the edit, so at the version the edit leads to (every change the server makes adds one).
+        const submit = { key: crypto.randomUUID(), type: "need.transition", id: need.id, base_version: need.version + 1, action: "submit" };
+        await sync.queue(submit, { label: `${label}: ${t("resubmit")}` });
+      }
       ctx.flash(t("saved_on_device"));
       ctx.rerender();
     });

@@ -330,3 +330,31 @@ def test_a_printed_distribution_list_is_recorded_from_the_device_with_its_signed
         }
     }
     assert Delivery.objects.count() == 2
+
+
+def test_anonymising_a_child_clears_what_its_conflicts_hold(personas):
+    from needs.erasure import child_anonymise
+
+    child = ChildFactory(commune=personas.commune_a, full_name="Lò Thị Mai")
+    need_services.child_update(child=child, user=personas.staff, data={"school_name": "Trường Nà Hin"})
+    change = {"key": str(uuid.uuid4()), "type": "child.update", "id": child.pk, "base_version": 1}
+    (result,) = _sync(personas.officer_a, {**change, "fields": {"full_name": "Lò Thị Mai Anh"}})
+    assert result["status"] == "conflict"
+    child_anonymise(child=Child.objects.get(pk=child.pk), user=personas.staff, reason="Gia đình yêu cầu")
+    conflict = SyncConflict.objects.get()
+    assert (conflict.fields, conflict.change, conflict.status) == ({}, {}, ConflictStatus.RESOLVED)
+    (again,) = _sync(personas.officer_a, {**change, "fields": {"full_name": "Lò Thị Mai Anh"}})
+    assert "Mai Anh" not in str(again)
+
+
+def test_a_need_for_a_child_the_officer_discarded_is_refused(personas):
+    ChildFactory(commune=personas.commune_a, full_name="Lò Thị Mai", birth_date="2016-03-02")
+    change = _child_change(personas.commune_a)
+    later = {"key": str(uuid.uuid4()), "type": "need.create", "child_client_id": change["client_id"], "fields": {}}
+    (decision,) = _sync(personas.officer_a, change)
+    url = f"/api/v1/offline/conflicts/{decision['conflict']}/resolve/"
+    assert _client(personas.officer_a).post(url, {"decision": "discard"}, format="json").status_code == 200
+    (refused,) = _sync(personas.officer_a, later)
+    assert refused["status"] == "rejected"
+    assert list(refused["errors"]) == ["child_client_id"]
+    assert Child.objects.count() == 1
