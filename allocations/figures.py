@@ -1,6 +1,7 @@
 """The figures of the allocation ledger, defined once: allocated, delivered (in đồng and in items) and children
-reached; and, beside them, what partner organisations gave directly (partner support, children they supported). With donors.figures (received, plan progress, commendation) these are every quantity the portal shows;
-the public page, the donor's pages and trace (here), and the dashboard, annual report, workbook and figures API
+reached; and, beside them, what partner organisations gave directly (partner support, children they supported).
+With donors.figures (received, plan progress, commendation) these are every quantity the portal shows; the public
+page, the donor's pages and trace (here), and the dashboard, annual report, workbook and figures API
 (reports.figures) all compute them from these functions. Each definition is written next to its code and shown
 to readers from `NOTES` (one translatable text per figure).
 
