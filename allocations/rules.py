@@ -258,7 +258,7 @@ def need_facts_one(need: Need, today: dt.date) -> NeedFacts:
 class Overlap:
     """Support the child already has in the category and season."""
 
-    by: str  # the partner organisation, or the department with the donor whose receipt paid
+    by: str  # the partner organisation, or the department (never the donor: partners read this)
     on: dt.date
     value: int  # đồng
     partner_id: int | None = None  # None for the department

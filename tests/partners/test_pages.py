@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from allocations.models import PartnerSupport
@@ -13,6 +15,7 @@ from allocations.services import allocation_create
 from needs.models import ChildShare, ConsentPurpose
 from portal.models import AccessLog
 from tests.allocations.factories import child_need, receipt_for
+from tests.partners.factories import PartnerSupportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +126,23 @@ def test_a_child_registered_in_a_commune_since_merged_is_found_and_supported(cli
     response = client.post(reverse("partners:support-new"), _form(partner, child_code=child.code, quantity="1"))
     assert response.status_code == 302
     assert PartnerSupport.objects.get().commune == personas.commune_a0
+
+
+def test_the_partner_and_overlap_lists_cost_the_same_queries_for_many_rows(client, personas, partner, partner_user):
+    def rows(n):
+        for _ in range(n):
+            child = child_need(personas.commune_a).child
+            PartnerSupportFactory(partner=partner, child=child, commune=personas.commune_a)
+            PartnerSupportFactory(partner=partner, child=child, commune=personas.commune_a, value=1, overlap_reason="x")
+
+    def count(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    rows(2)
+    few = count(partner_user, reverse("partners:home")), count(personas.staff, reverse("partners:overlap-list"))
+    rows(8)
+    many = count(partner_user, reverse("partners:home")), count(personas.staff, reverse("partners:overlap-list"))
+    assert many == few
