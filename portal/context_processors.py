@@ -16,4 +16,10 @@ def navigation(request):
     items.extend(nav_items(scope))
     if request.user.is_superuser:
         items.append((_("Quản trị"), reverse("admin:index")))
-    return {"nav_items": items, "scope": scope, "offers_two_factor": offers_two_factor(request.user)}
+    return {
+        "nav_items": items,
+        "scope": scope,
+        "offers_two_factor": offers_two_factor(request.user),
+        # Only people who register needs can have offline work on the device that logging out would delete.
+        "offline_app": scope.has_perm(Perm.REGISTER_NEEDS),
+    }
