@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from offline import selectors, services
-from offline.apps import may_sync
+from offline.apps import SYNC_PERMS, may_sync
 from offline.models import ConflictKind, EvidenceUpload, SyncConflict
+from portal.drf import WritePermission
 from portal.models import AdministrativeUnit, UnitLevel
 from portal.scoping import get_for_user, scope_for
 
@@ -173,7 +174,8 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The officer's conflicts and decisions; POST …/resolve/ to decide (docs/offline.md, "Conflicts")."""
 
     serializer_class = ConflictSerializer
-    permission_classes = OFFLINE_PERMISSIONS
+    permission_classes = [*OFFLINE_PERMISSIONS, WritePermission]
+    write_perms = {"resolve": SYNC_PERMS}
     filterset_fields = ["status", "kind"]
     queryset = SyncConflict.objects.none()  # for the schema; requests get the user's own below
 
