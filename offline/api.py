@@ -19,7 +19,6 @@ from offline import selectors, services
 from offline.apps import SYNC_PERMS, may_sync
 from offline.models import ConflictKind, EvidenceUpload, SyncConflict
 from portal.drf import WritePermission
-from portal.models import AdministrativeUnit, UnitLevel
 from portal.scoping import get_for_user, scope_for
 
 
@@ -44,12 +43,7 @@ class SnapshotView(APIView):
     def get(self, request):
         commune = None
         if code := request.query_params.get("commune"):
-            commune = get_object_or_404(
-                AdministrativeUnit.objects.filter(
-                    selectors._in_sync_scope(request.user, "id"), level=UnitLevel.COMMUNE, valid_to__isnull=True
-                ),
-                code=code,
-            )
+            commune = get_object_or_404(selectors.sync_communes(user=request.user), code=code)
         return Response(selectors.offline_snapshot(user=request.user, commune=commune))
 
 

@@ -358,3 +358,14 @@ def test_a_need_for_a_child_the_officer_discarded_is_refused(personas):
     assert refused["status"] == "rejected"
     assert list(refused["errors"]) == ["child_client_id"]
     assert Child.objects.count() == 1
+
+
+def test_a_malformed_batch_is_refused_whole_with_what_is_wrong(personas):
+    client = _client(personas.officer_a)
+    no_key = client.post(SYNC, {"changes": [{"type": "child.create"}]}, format="json")
+    assert no_key.status_code == 400
+    assert "key" in no_key.json()["changes"]["0"]
+    too_many = client.post(SYNC, {"changes": [_child_change(personas.commune_a) for _ in range(51)]}, format="json")
+    assert too_many.status_code == 400
+    assert client.get(f"/api/v1/offline/snapshot/?commune={personas.commune_b.code}").status_code == 404
+    assert Child.objects.count() == 0
