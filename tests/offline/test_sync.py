@@ -369,3 +369,17 @@ def test_a_malformed_batch_is_refused_whole_with_what_is_wrong(personas):
     assert too_many.status_code == 400
     assert client.get(f"/api/v1/offline/snapshot/?commune={personas.commune_b.code}").status_code == 404
     assert Child.objects.count() == 0
+
+
+def test_uploads_no_change_used_are_deleted_after_30_days(personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from offline.services import evidence_uploads_purge
+
+    upload = {"id": str(uuid.uuid4()), "sha256": _sha(PNG), "file": png_upload()}
+    assert _client(personas.officer_a).post(EVIDENCE, upload, format="multipart").status_code == 201
+    assert evidence_uploads_purge(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert evidence_uploads_purge(now=timezone.now() + dt.timedelta(days=31)) == 1
+    assert EvidenceUpload.objects.count() == 0
