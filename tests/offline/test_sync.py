@@ -383,3 +383,15 @@ def test_uploads_no_change_used_are_deleted_after_30_days(personas):
     assert evidence_uploads_purge(now=timezone.now() + dt.timedelta(days=29)) == 0
     assert evidence_uploads_purge(now=timezone.now() + dt.timedelta(days=31)) == 1
     assert EvidenceUpload.objects.count() == 0
+
+
+def test_the_decision_page_shows_the_possible_duplicate_and_registers_a_different_child(personas, client):
+    existing = ChildFactory(commune=personas.commune_a, full_name="Lò Thị Mai", birth_date="2016-03-02")
+    (decision,) = _sync(personas.officer_a, _child_change(personas.commune_a))
+    client.force_login(personas.officer_a)
+    page = client.get(decision["url"]).content.decode()
+    assert existing.code in page
+    assert "02/03/2016" in page
+    assert client.post(decision["url"], {"decision": "create"}).status_code == 302
+    assert Child.objects.filter(full_name="Lò Thị Mai").count() == 2
+    assert Need.objects.filter(child__in=Child.objects.exclude(pk=existing.pk)).count() == 1
