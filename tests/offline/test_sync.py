@@ -12,6 +12,7 @@ from needs.models import Child, Need, NeedStatus
 from needs.workflow import needs_bulk_transition
 from offline.models import ConflictStatus, EvidenceUpload, SyncChange, SyncConflict
 from portal.models import AccessLog, AccessView, ExportLog
+from portal.reference_data import ethnic_groups_load
 from tests.allocations.conftest import PNG, _media, funded, png_upload  # noqa: F401 - fixtures
 from tests.factories import ChildFactory, VillageFactory
 from tests.needs.factories import NeedFactory
@@ -90,6 +91,7 @@ def test_a_key_used_for_another_change_is_refused(personas):
 def test_two_copies_of_a_change_arriving_at_once_apply_once(personas):
     from django.db import close_old_connections
 
+    ethnic_groups_load()  # reference rows: another transactional test's flush took them away
     change = _child_change(personas.commune_a)
     close_old_connections()
     results = race([lambda: _sync(personas.officer_a, change)[0] for _ in range(2)])
@@ -395,3 +397,21 @@ def test_the_decision_page_shows_the_possible_duplicate_and_registers_a_differen
     assert client.post(decision["url"], {"decision": "create"}).status_code == 302
     assert Child.objects.filter(full_name="Lò Thị Mai").count() == 2
     assert Need.objects.filter(child__in=Child.objects.exclude(pk=existing.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_editing_the_same_version_at_once_give_one_change_and_one_conflict(personas):
+    from django.db import close_old_connections
+
+    ethnic_groups_load()  # reference rows: another transactional test's flush took them away
+    need = NeedFactory(child=ChildFactory(commune=personas.commune_a))
+    changes = [
+        {"key": str(uuid.uuid4()), "type": "need.update", "id": need.pk, "base_version": 1, "fields": {"quantity": n}}
+        for n in (2, 3)
+    ]
+    close_old_connections()
+    results = race([lambda change=change: _sync(personas.officer_a, change)[0] for change in changes])
+    assert sorted(result["status"] for result in results) == ["applied", "conflict"]
+    need.refresh_from_db()
+    applied = next(result for result in results if result["status"] == "applied")
+    assert (need.version, need.quantity) == (2, changes[results.index(applied)]["fields"]["quantity"])
