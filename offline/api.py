@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from offline import selectors, services
-from offline.apps import may_sync
+from offline.apps import SYNC_PERMS, may_sync
 from offline.models import ConflictKind, EvidenceUpload, SyncConflict
-from portal.models import AdministrativeUnit, UnitLevel
+from portal.drf import WritePermission
 from portal.scoping import get_for_user, scope_for
 
 
@@ -43,12 +43,7 @@ class SnapshotView(APIView):
     def get(self, request):
         commune = None
         if code := request.query_params.get("commune"):
-            commune = get_object_or_404(
-                AdministrativeUnit.objects.filter(
-                    selectors._in_sync_scope(request.user, "id"), level=UnitLevel.COMMUNE, valid_to__isnull=True
-                ),
-                code=code,
-            )
+            commune = get_object_or_404(selectors.sync_communes(user=request.user), code=code)
         return Response(selectors.offline_snapshot(user=request.user, commune=commune))
 
 
@@ -173,7 +168,8 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The officer's conflicts and decisions; POST …/resolve/ to decide (docs/offline.md, "Conflicts")."""
 
     serializer_class = ConflictSerializer
-    permission_classes = OFFLINE_PERMISSIONS
+    permission_classes = [*OFFLINE_PERMISSIONS, WritePermission]
+    write_perms = {"resolve": SYNC_PERMS}
     filterset_fields = ["status", "kind"]
     queryset = SyncConflict.objects.none()  # for the schema; requests get the user's own below
 

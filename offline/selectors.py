@@ -77,6 +77,12 @@ def _in_sync_scope(user, path: str) -> Q:
     return scope.q(path, SYNC_PERMS[0]) | scope.q(path, SYNC_PERMS[1])
 
 
+def sync_communes(*, user):
+    """The communes in force where the user registers needs or records deliveries."""
+    units = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True)
+    return units.filter(_in_sync_scope(user, "id"))
+
+
 def _table(columns, rows) -> dict:
     return {"fields": list(columns), "rows": [list(row) for row in rows]}
 
@@ -113,11 +119,7 @@ def offline_snapshot(*, user, commune=None) -> dict:
     every choice the forms offer. Children's data is kept to what is needed in a village: no guardian, no notes.
     A fixed number of queries whatever the size. Logged as an export of personal data."""
     today = timezone.localdate()
-    communes = (
-        AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, valid_to__isnull=True)
-        .filter(_in_sync_scope(user, "id"))
-        .order_by(collated("name"), "pk")
-    )
+    communes = sync_communes(user=user).order_by(collated("name"), "pk")
     if commune is not None:
         communes = communes.filter(pk=commune.pk)
     communes = list(communes.values_list("pk", "code", "name"))

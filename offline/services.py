@@ -808,3 +808,17 @@ def conflicts_forget_children(child_ids) -> None:
         resolution={"anonymised": True},
         resolved_at=timezone.now(),
     )
+
+
+UNUSED_UPLOAD_DAYS = 30
+
+
+def evidence_uploads_purge(*, now=None) -> int:
+    """Photos and scans sent from a device but named by no change for 30 days show children: delete them (and
+    their files) instead of keeping them for nothing. Used ones stay (their copy lives with the delivery)."""
+    cutoff = (now or timezone.now()) - timezone.timedelta(days=UNUSED_UPLOAD_DAYS)
+    stale = EvidenceUpload.objects.filter(used_at__isnull=True, uploaded_at__lt=cutoff)
+    files = [upload.file for upload in stale]
+    count, _by_model = stale.delete()
+    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+    return count

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +16,7 @@ from offline.apps import may_sync
 from offline.models import ConflictKind, ConflictStatus
 from portal import audit
 from portal.models import AccessView
+from portal.money import format_vnd
 from portal.scoping import get_for_user, scope_for
 
 
@@ -42,6 +44,8 @@ def _readable(model, name: str, value) -> str:
             if isinstance(value, list)
             else str(labels.get(value, value))
         )
+    if isinstance(field, models.BigIntegerField) and isinstance(value, int):  # đồng: unit costs
+        return format_vnd(value)
     if field.is_relation:
         related = field.related_model.objects.filter(**{"code" if name == "ethnic_group" else "pk": value}).first()
         return str(getattr(related, "name", related) or value)

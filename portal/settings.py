@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
     # Early morning, before staff start: pledges past their receive-by date with nothing received lapse.
     "lapse-overdue-pledges": {"task": "donors.tasks.lapse_overdue_pledges", "schedule": crontab(hour=1, minute=30)},
     "purge-stale-imports": {"task": "portal.tasks.purge_stale_imports", "schedule": crontab(hour=2, minute=0)},
+    "purge-unused-offline-uploads": {
+        "task": "offline.tasks.purge_unused_uploads",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # --- People -----------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from needs.models import Child, Need, NeedStatus
 from needs.workflow import needs_bulk_transition
 from offline.models import ConflictStatus, EvidenceUpload, SyncChange, SyncConflict
 from portal.models import AccessLog, AccessView, ExportLog
+from portal.reference_data import ethnic_groups_load
 from tests.allocations.conftest import PNG, _media, funded, png_upload  # noqa: F401 - fixtures
 from tests.factories import ChildFactory, VillageFactory
 from tests.needs.factories import NeedFactory
@@ -90,6 +91,7 @@ def test_a_key_used_for_another_change_is_refused(personas):
 def test_two_copies_of_a_change_arriving_at_once_apply_once(personas):
     from django.db import close_old_connections
 
+    ethnic_groups_load()  # reference rows: another transactional test's flush took them away
     change = _child_change(personas.commune_a)
     close_old_connections()
     results = race([lambda: _sync(personas.officer_a, change)[0] for _ in range(2)])
@@ -198,8 +200,8 @@ def test_the_conflict_page_resolves_without_javascript(personas, client):
     (result,) = _sync(personas.officer_a, {**change, "fields": {"unit_cost": "400.000"}})
     client.force_login(personas.officer_a)
     page = client.get(result["url"])
-    assert "400000" in page.content.decode()
-    assert "350000" in page.content.decode()
+    assert "400.000\xa0đ" in page.content.decode()
+    assert "350.000\xa0đ" in page.content.decode()
     response = client.post(result["url"], {"keep": "server"})
     assert response.status_code == 302
     need.refresh_from_db()
@@ -358,3 +360,58 @@ def test_a_need_for_a_child_the_officer_discarded_is_refused(personas):
     assert refused["status"] == "rejected"
     assert list(refused["errors"]) == ["child_client_id"]
     assert Child.objects.count() == 1
+
+
+def test_a_malformed_batch_is_refused_whole_with_what_is_wrong(personas):
+    client = _client(personas.officer_a)
+    no_key = client.post(SYNC, {"changes": [{"type": "child.create"}]}, format="json")
+    assert no_key.status_code == 400
+    assert "key" in no_key.json()["changes"]["0"]
+    too_many = client.post(SYNC, {"changes": [_child_change(personas.commune_a) for _ in range(51)]}, format="json")
+    assert too_many.status_code == 400
+    assert client.get(f"/api/v1/offline/snapshot/?commune={personas.commune_b.code}").status_code == 404
+    assert Child.objects.count() == 0
+
+
+def test_uploads_no_change_used_are_deleted_after_30_days(personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from offline.services import evidence_uploads_purge
+
+    upload = {"id": str(uuid.uuid4()), "sha256": _sha(PNG), "file": png_upload()}
+    assert _client(personas.officer_a).post(EVIDENCE, upload, format="multipart").status_code == 201
+    assert evidence_uploads_purge(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert evidence_uploads_purge(now=timezone.now() + dt.timedelta(days=31)) == 1
+    assert EvidenceUpload.objects.count() == 0
+
+
+def test_the_decision_page_shows_the_possible_duplicate_and_registers_a_different_child(personas, client):
+    existing = ChildFactory(commune=personas.commune_a, full_name="Lò Thị Mai", birth_date="2016-03-02")
+    (decision,) = _sync(personas.officer_a, _child_change(personas.commune_a))
+    client.force_login(personas.officer_a)
+    page = client.get(decision["url"]).content.decode()
+    assert existing.code in page
+    assert "02/03/2016" in page
+    assert client.post(decision["url"], {"decision": "create"}).status_code == 302
+    assert Child.objects.filter(full_name="Lò Thị Mai").count() == 2
+    assert Need.objects.filter(child__in=Child.objects.exclude(pk=existing.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_editing_the_same_version_at_once_give_one_change_and_one_conflict(personas):
+    from django.db import close_old_connections
+
+    ethnic_groups_load()  # reference rows: another transactional test's flush took them away
+    need = NeedFactory(child=ChildFactory(commune=personas.commune_a))
+    changes = [
+        {"key": str(uuid.uuid4()), "type": "need.update", "id": need.pk, "base_version": 1, "fields": {"quantity": n}}
+        for n in (2, 3)
+    ]
+    close_old_connections()
+    results = race([lambda change=change: _sync(personas.officer_a, change)[0] for change in changes])
+    assert sorted(result["status"] for result in results) == ["applied", "conflict"]
+    need.refresh_from_db()
+    applied = next(result for result in results if result["status"] == "applied")
+    assert (need.version, need.quantity) == (2, changes[results.index(applied)]["fields"]["quantity"])
