@@ -182,13 +182,23 @@ def statement_import_run(*, statement_id: int) -> StatementImport | None:
     if parsed.errors:
         return _fail(statement, parsed.errors)
     _progress(statement_id, 40)
-    with transaction.atomic():
-        new_ids = _store_lines(statement, parsed.lines)
-    _progress(statement_id, 60)
-    matched = 0
-    for start in range(0, len(new_ids), CHUNK):
-        matched += statement_lines_auto_match(line_ids=new_ids[start : start + CHUNK])
-        _progress(statement_id, 60 + 39 * min(len(new_ids), start + CHUNK) // max(len(new_ids), 1))
+    try:
+        with transaction.atomic():
+            new_ids = _store_lines(statement, parsed.lines)
+        _progress(statement_id, 60)
+        # The lines of this statement still waiting, also those a failed attempt stored and never matched.
+        waiting = list(
+            StatementLine.objects.filter(statement=statement, status=LineStatus.UNMATCHED, suggestion="")
+            .order_by("row")
+            .values_list("pk", flat=True)
+        )
+        matched = 0
+        for start in range(0, len(waiting), CHUNK):
+            matched += statement_lines_auto_match(line_ids=waiting[start : start + CHUNK])
+            _progress(statement_id, 60 + 39 * min(len(waiting), start + CHUNK) // max(len(waiting), 1))
+    except Exception as error:
+        _fail(statement, [repr(error)])
+        raise
     days = [line.booked_on for line in parsed.lines]
     statement.counts = {
         "credits": len(parsed.lines),
