@@ -529,9 +529,15 @@ def statement_line_match(
             confirm_small_amount=True,
             note=line.description[:250],
         )
-        StatementMatch.objects.create(
-            line=line, part=number, receipt=receipt, amount=amount, confirmed_existing=typed is not None
-        )
+        try:
+            with transaction.atomic():
+                StatementMatch.objects.create(
+                    line=line, part=number, receipt=receipt, amount=amount, confirmed_existing=typed is not None
+                )
+        except IntegrityError:  # another line confirmed that typed receipt at this very moment
+            raise StatementRefused(
+                _("Khoản tiếp nhận này vừa được một dòng sao kê khác xác nhận; hãy thử lại."), code="race"
+            ) from None
         receipts.append(receipt)
     _decide(line, actor, LineStatus.MATCHED, reason="")
     return receipts
