@@ -70,7 +70,10 @@ class Pledge(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     # The pledge that collects a campaign's gifts sent with its transfer code by people who never pledged: one per
     # campaign, created with the first such gift; its amount grows with what arrives (donors.statements.services).
-    anonymous_gifts = models.BooleanField(_("nhận quà tặng vô danh của đợt vận động"), default=False, editable=False)
+    # db_default: rows written by COPY (the benchmark generator) name no such column.
+    anonymous_gifts = models.BooleanField(
+        _("nhận quà tặng vô danh của đợt vận động"), default=False, db_default=False, editable=False
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người gửi"),

@@ -428,8 +428,11 @@ def preview(data: bytes, kind: str, mapping: Mapping) -> dict:
         rows = rows_of(data, kind)
         number, columns, header = locate_header(rows, mapping)
     except StatementError as error:
-        raw = [values for _number, values in zip(range(PREVIEW_ROWS * 2), rows_of(data, kind), strict=False)]
-        return {"errors": error.messages, "raw": [[_text(v) for v in values] for _n, values in raw]}
+        try:
+            raw = [values for _n, (_number, values) in zip(range(PREVIEW_ROWS * 2), rows_of(data, kind), strict=False)]
+        except StatementError:
+            raw = []
+        return {"errors": error.messages, "raw": [[_text(v) for v in values] for values in raw]}
     headers = [_text(value) for value in header]
     sample = []
     for row_number, values in rows:

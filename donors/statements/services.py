@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,13 +182,23 @@ def statement_import_run(*, statement_id: int) -> StatementImport | None:
     if parsed.errors:
         return _fail(statement, parsed.errors)
     _progress(statement_id, 40)
-    with transaction.atomic():
-        new_ids = _store_lines(statement, parsed.lines)
-    _progress(statement_id, 60)
-    matched = 0
-    for start in range(0, len(new_ids), CHUNK):
-        matched += statement_lines_auto_match(line_ids=new_ids[start : start + CHUNK])
-        _progress(statement_id, 60 + 39 * min(len(new_ids), start + CHUNK) // max(len(new_ids), 1))
+    try:
+        with transaction.atomic():
+            new_ids = _store_lines(statement, parsed.lines)
+        _progress(statement_id, 60)
+        # The lines of this statement still waiting, also those a failed attempt stored and never matched.
+        waiting = list(
+            StatementLine.objects.filter(statement=statement, status=LineStatus.UNMATCHED, suggestion="")
+            .order_by("row")
+            .values_list("pk", flat=True)
+        )
+        matched = 0
+        for start in range(0, len(waiting), CHUNK):
+            matched += statement_lines_auto_match(line_ids=waiting[start : start + CHUNK])
+            _progress(statement_id, 60 + 39 * min(len(waiting), start + CHUNK) // max(len(waiting), 1))
+    except Exception as error:
+        _fail(statement, [repr(error)])
+        raise
     days = [line.booked_on for line in parsed.lines]
     statement.counts = {
         "credits": len(parsed.lines),
@@ -225,10 +235,40 @@ def _store_lines(statement: StatementImport, lines) -> list[int]:
             )
         )
     new = [line for line in lines if line.key not in known]
+    if not _copy_lines(statement, new):
+        StatementLine.objects.bulk_create(
+            [
+                StatementLine(
+                    province_id=statement.province_id,
+                    account=statement.account,
+                    key=line.key,
+                    statement=statement,
+                    row=line.row,
+                    booked_on=line.booked_on,
+                    amount=line.amount,
+                    description=line.description,
+                    bank_reference=line.reference,
+                    balance=line.balance,
+                )
+                for line in new
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+    ids = list(StatementLine.objects.filter(statement=statement).order_by("row").values_list("pk", flat=True))
+    history_copy(StatementLine, ids, user=statement.uploaded_by, reason=_("Nhập sao kê %(name)s") % {"name": statement})
+    return ids
+
+
+def _copy_lines(statement: StatementImport, new) -> bool:
+    """COPY the new lines (a 50,000-line statement in a second, where INSERTs took several); False when another
+    upload stored some of them meanwhile (the unique key refuses the COPY) or the database has no COPY."""
     columns = ["province_id", "account", "key", "statement_id", "row", "booked_on", "amount", "description"]
     columns += ["bank_reference", "balance", "status", "reason", "suggestion", "auto"]
+    if connection.vendor != "postgresql":  # the newcomer's SQLite has no COPY
+        return False
     try:
-        with transaction.atomic():  # COPY: a 50,000-line statement in a second, where INSERTs took several
+        with transaction.atomic():
             copy_rows(
                 StatementLine,
                 columns,
@@ -252,29 +292,9 @@ def _store_lines(statement: StatementImport, lines) -> list[int]:
                     for line in new
                 ],
             )
-    except IntegrityError:  # another upload stored some of these lines meanwhile: keep theirs, add the rest
-        StatementLine.objects.bulk_create(
-            [
-                StatementLine(
-                    province_id=statement.province_id,
-                    account=statement.account,
-                    key=line.key,
-                    statement=statement,
-                    row=line.row,
-                    booked_on=line.booked_on,
-                    amount=line.amount,
-                    description=line.description,
-                    bank_reference=line.reference,
-                    balance=line.balance,
-                )
-                for line in new
-            ],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
-    ids = list(StatementLine.objects.filter(statement=statement).order_by("row").values_list("pk", flat=True))
-    history_copy(StatementLine, ids, user=statement.uploaded_by, reason=_("Nhập sao kê %(name)s") % {"name": statement})
-    return ids
+    except IntegrityError:
+        return False
+    return True
 
 
 # --- Automatic matching ---------------------------------------------------------------------------------------
@@ -373,11 +393,14 @@ def statement_lines_auto_match(*, line_ids: list[int], actor=None) -> int:
             StatementMatch(line=to_receive[i], part=1, receipt=receipt, amount=receipt.amount)
             for i, receipt in made.items()
         ]
-        copy_rows(
-            StatementMatch,
-            ["line_id", "part", "receipt_id", "amount", "confirmed_existing"],
-            ((m.line.pk, m.part, m.receipt.pk, m.amount, m.confirmed_existing) for m in matches),
-        )
+        if connection.vendor == "postgresql":
+            copy_rows(
+                StatementMatch,
+                ["line_id", "part", "receipt_id", "amount", "confirmed_existing"],
+                ((m.line.pk, m.part, m.receipt.pk, m.amount, m.confirmed_existing) for m in matches),
+            )
+        else:
+            StatementMatch.objects.bulk_create(matches, batch_size=500)
         matched_ids = [match.line.pk for match in matches]
         # One UPDATE per outcome rather than bulk_update, whose CASE per row costs quadratic time at 5,000 rows.
         StatementLine.objects.filter(pk__in=matched_ids).update(
@@ -519,9 +542,15 @@ def statement_line_match(
             confirm_small_amount=True,
             note=line.description[:250],
         )
-        StatementMatch.objects.create(
-            line=line, part=number, receipt=receipt, amount=amount, confirmed_existing=typed is not None
-        )
+        try:
+            with transaction.atomic():
+                StatementMatch.objects.create(
+                    line=line, part=number, receipt=receipt, amount=amount, confirmed_existing=typed is not None
+                )
+        except IntegrityError:  # another line confirmed that typed receipt at this very moment
+            raise StatementRefused(
+                _("Khoản tiếp nhận này vừa được một dòng sao kê khác xác nhận; hãy thử lại."), code="race"
+            ) from None
         receipts.append(receipt)
     _decide(line, actor, LineStatus.MATCHED, reason="")
     return receipts

@@ -201,6 +201,15 @@ def test_it_flags_a_typed_receipt_until_a_statement_line_confirms_it(bank):
     assert StatementMatch.objects.get().confirmed_existing
 
 
+def test_matching_by_hand_confirms_the_typed_receipt_instead_of_adding_one(bank):
+    pledge = bank.pledges["e"]  # its 4.000.000 was typed by hand
+    _import(bank, vcb_workbook([("01/02/2026", "SWIFT-1", "", "4.000.000", "", "WIRE FROM ABROAD")]))
+    line = StatementLine.objects.get()
+    (receipt,) = services.statement_line_match(line_id=line.pk, actor=bank.staff, parts=[(pledge.pk, 4_000_000)])
+    assert receipt == bank.receipts["e"]
+    assert Receipt.objects.filter(pledge=pledge).count() == 1
+
+
 def test_it_marks_a_line_with_a_reason(bank):
     _import(bank, vcb_workbook([("12/05/2026", "FT9", "", "12.345", "", "LAI TIEN GUI")]))
     line = StatementLine.objects.get()

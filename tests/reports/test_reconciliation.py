@@ -99,3 +99,16 @@ def test_the_annual_report_workbook_states_the_reconciliation(ledger):
     rows = [list(row) for row in book["Đối chiếu sao kê"].iter_rows(values_only=True)]
     assert ["Tiền vào theo sao kê", 5, 6_005_000] in rows
     assert any(row[0] and "KHONG MA" in row[0] for row in rows)
+
+
+def test_the_annual_report_of_a_province_states_the_reconciliation(ledger):
+    from django.template.loader import render_to_string
+
+    from reports.documents import report_context, report_figures
+    from reports.models import Report
+
+    cycle = CycleFactory(province=ledger.province)
+    report = Report(cycle=cycle, unit=ledger.province, period_start=START, period_end=END, version=1)
+    html = render_to_string("reports/pdf/report.html", report_context(report, report_figures(report)))
+    assert "Đối chiếu với sao kê tài khoản tiếp nhận" in html
+    assert "6.005.000" in html
