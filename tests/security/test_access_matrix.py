@@ -523,6 +523,10 @@ def test_key_mutations_staff_match_a_statement_line(world):
     assert line.parts.get().receipt.amount == 1_000_000
 
 
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("officer_a", 404), ("staff_q", 404), ("leader", 403), ("auditor", 403), ("donor", 404)],
+)
 def test_key_mutations_release_an_appeals_money_to_another_commune(world, role, status):
     """Only the province's staff let an appeal's money reach a commune it was not opened for."""
     appeal = world.a.appeal
@@ -678,6 +682,53 @@ MINISTRY = {
     "national:rollup-pdf": "200/404",
     "national:rollup-workbook": "200/404",
     "national:province-report": "200/404",
+    # Statements, the offline app, appeals and partners are the provinces' own: nothing but the public pages.
+    "statement-list": "404",
+    "statement-queue": "404",
+    "statement-detail": "404/404",
+    "statement-line": "404/404",
+    "reconciliation": "404",
+    "webapp:shell": "403",
+    "webapp:worker": "403",
+    "webapp:manifest": "200",
+    "allocations:public-ledger": "200",
+    "allocations:public-campaign": "200/200",
+    "disclosure-public": "200/200",
+    "allocations:public-appeal": "200/200",
+    "allocations:public-appeal-document": "200/200",
+    "allocations:appeal-list": "200",
+    "allocations:appeal-create": "403",
+    "allocations:appeal-detail": "404/404",
+    "allocations:appeal-document": "404/404",
+    "allocations:appeal-document-add": "405/405",
+    "allocations:appeal-release": "405/405",
+    "api-appeal-list": "200",
+    "api-appeal-detail": "404/404",
+    "api-ledger-list": "200",
+    "offline:conflict-list": "403",
+    "offline:conflict-detail": "403/403",
+    "api-offline-snapshot": "403",
+    "api-offline-sync": "403",
+    "api-offline-evidence": "403",
+    "api-offline-evidence-detail": "403/403",
+    "api-offline-conflict-list": "403",
+    "api-offline-conflict-detail": "403/403",
+    "api-offline-conflict-resolve": "403/403",
+    "needs:child-share": "405/405",
+    "partners:home": "404",
+    "partners:support-new": "404",
+    "partners:lookup": "404",
+    "partners:overlap-list": "404",
+    "partners:support-detail": "404/404",
+    "partners:support-evidence": "404/404",
+    "partners-import": "404",
+    "partners-import-template": "404",
+    "partners-import-preview": "404/404",
+    "partners-import-confirm": "405/405",
+    "partners-import-cancel": "405/405",
+    "support-map": "404",
+    "api-partner-support-list": "200",
+    "api-partner-support-detail": "404/404",
 }
 
 
