@@ -31,7 +31,11 @@ def main(argv=None) -> int:
     from bench.database import prepare_database
 
     chosen = args.workload or list(workloads.ALL)
-    prepare_database(large=bool(workloads.LARGE & set(chosen)))
+    if workloads.NATIONAL & set(chosen) or os.environ.get("BENCH_SIZE") == "national":
+        size = "national"
+    else:
+        size = "large" if workloads.LARGE & set(chosen) else "small"
+    prepare_database(size=size, scale=float(os.environ.get("BENCH_SCALE", 1.0)))
     rows = []
     for name in chosen:
         rows.extend(workloads.ALL[name]())

@@ -1,4 +1,5 @@
-"""Benchmark-scale children and needs (`seed_demo --size large`): one large province, loaded with COPY.
+"""Benchmark-scale children and needs (`seed_demo --size large`): one large province, loaded with COPY. With
+`--size national` the same for each province in turn, over its rural communes (where the ĐBKK communes are).
 
 At scale 1: 200,000 children across every commune of the demo province and 600,000 needs, with the spread of
 categories, seasons, priorities and statuses a province sees after two years of the programme. Children get
@@ -53,13 +54,15 @@ SEASON_DATES = [dt.date(2025, 11, 1), dt.date(2026, 11, 1)]  # the two programme
 
 
 def seed(context):
-    if generated_children().exists():
+    province = context.data["province"]
+    if generated_children().filter(commune__province=province).exists():
         context.stdout.write("Benchmark-scale children and needs already present; left as they are.")
         return
     rng = context.rng
-    communes = list(
-        AdministrativeUnit.objects.communes().current().filter(province=context.data["province"]).order_by("code")
-    )
+    communes = AdministrativeUnit.objects.communes().current().filter(province=province).order_by("code")
+    if context.size == "national":
+        communes = communes.filter(division_type="Xã")
+    communes = list(communes)
     villages = _villages(communes)
     groups = {g.code: g.pk for g in EthnicGroup.objects.filter(code__in=NAMING)}
     # Communes differ in size: weights from a long-tailed draw, fixed by the seeded generator.
@@ -145,6 +148,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
                 "",
                 now,
                 now,
+                1,
             )
         )
         summary.append((child_id, commune.pk, village, birth))
@@ -170,6 +174,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
             "anonymisation_reason",
             "created_at",
             "updated_at",
+            "version",
         ],
         rows,
     )
@@ -226,6 +231,7 @@ def _needs(context, children) -> list[tuple]:
                 "",
                 now,
                 now,
+                1,
             )
         )
         summary.append((need_id, commune_id, category, status, quantity * unit_cost, priority))
@@ -286,6 +292,7 @@ def _needs(context, children) -> list[tuple]:
             "duplicate_override_reason",
             "created_at",
             "updated_at",
+            "version",
         ],
         rows,
     )

@@ -1,0 +1,85 @@
+"""Each province's approved annual report at national scale (`seed_demo --size national`), what the ministry reads.
+
+Runs after the province's generated data (apps' scale modules run in INSTALLED_APPS order, national last). The
+report's figures are the province's real figures, computed by reports.figures over its generated data and stored
+with the report (`Report.figures`), so the national roll-up adds up what is in the database. Its file is NOT the
+Decree 30 PDF: building 34 of them would take longer than generating the data; every province's report points to
+one small placeholder PDF saying so (PLACEHOLDER), and the event of its approval says the same.
+"""
+
+import hashlib
+from pathlib import Path
+
+from django.utils import timezone
+from weasyprint import HTML
+
+from portal.demo import DEMO_PERIOD, DEMO_YEAR, ensure
+from reports.builds import reports_root, write_atomically
+from reports.demo import DIFFICULTIES, PROPOSALS
+from reports.figures import figures_for
+from reports.models import CycleKind, Programme, Report, ReportEvent, ReportingCycle, ReportKind, ReportStatus
+
+PLACEHOLDER = "Bản giữ chỗ: số liệu sinh tự động cho đo hiệu năng; báo cáo PDF đầy đủ chưa được lập."
+_placeholder_pdf: list[bytes] = []
+
+
+def seed(context):
+    if context.size != "national":
+        return
+    province = context.data["province"]
+    cycle = ensure(
+        ReportingCycle,
+        programme=Programme.objects.get(code="CTMTQG-2026"),
+        province=province,
+        year=DEMO_YEAR,
+        kind=CycleKind.ANNUAL,
+        defaults=dict(
+            period_start=DEMO_PERIOD[0],
+            period_end=DEMO_PERIOD[1],
+            confirm_by=ReportingCycle.default_confirm_by(DEMO_YEAR),
+            due_on=ReportingCycle.default_due(DEMO_YEAR),
+            difficulties=DIFFICULTIES,
+            proposals=PROPOSALS,
+        ),
+    )
+    same = Report.objects.filter(cycle=cycle, unit=province, period_start=cycle.period_start)
+    if same.filter(status=ReportStatus.FINAL).exists():
+        return
+    figures = figures_for(
+        unit=province, period_start=cycle.period_start, period_end=cycle.period_end, cycle=cycle
+    ).as_dict()
+    content = placeholder_pdf()
+    name = Path(str(DEMO_YEAR)) / f"bao-cao-{province.code}-quy-mo-lon.pdf"
+    write_atomically(reports_root() / name, content, prefix=".building-national-seed-")
+    now = timezone.now()
+    report = Report.objects.create(
+        cycle=cycle,
+        unit=province,
+        kind=ReportKind.ANNUAL,
+        period_start=cycle.period_start,
+        period_end=cycle.period_end,
+        version=same.count() + 1,
+        status=ReportStatus.FINAL,
+        progress=100,
+        file_name=str(name),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        attempts=1,
+        figures=figures,
+        built_at=now,
+        approved_at=now,
+    )
+    ReportEvent.objects.create(
+        report=report,
+        action="approve",
+        from_status=ReportStatus.DRAFT,
+        to_status=ReportStatus.FINAL,
+        reason=PLACEHOLDER,
+    )
+
+
+def placeholder_pdf() -> bytes:
+    """One small page, rendered once per run."""
+    if not _placeholder_pdf:
+        _placeholder_pdf.append(HTML(string=f"<p>{PLACEHOLDER}</p>").write_pdf())
+    return _placeholder_pdf[0]
