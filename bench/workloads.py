@@ -292,15 +292,38 @@ def _time_sql(queries, repeat: int) -> float:
     return statistics.median(samples) * 1000
 
 
-def _volume() -> str:
-    """The demo province's needs, and all provinces' when the database holds more (`seed_demo --size national`)."""
-    from needs.models import Need
+def bench_province_code() -> str:
+    """The province the per-province workloads run on: BENCH_PROVINCE (a code), or the demo province."""
     from portal.demo import PROVINCE_CODE
 
-    province = Need.objects.filter(commune__province__code=PROVINCE_CODE).count()
+    return os.environ.get("BENCH_PROVINCE", PROVINCE_CODE)
+
+
+def _province_staff():
+    """The demo `staff` user, or for another province (national data) a department staff account of its own."""
+    from portal.demo import PROVINCE_CODE
+    from portal.models import AdministrativeUnit, RoleAssignment, User
+    from portal.permissions import Role
+
+    code = bench_province_code()
+    if code == PROVINCE_CODE:
+        return User.objects.get(username="staff")
+    user, _created = User.objects.get_or_create(username=f"bench-staff-{code}")
+    province = AdministrativeUnit.objects.get(level="province", code=code, valid_to__isnull=True)
+    RoleAssignment.objects.get_or_create(user=user, role=Role.DEPARTMENT_STAFF, unit=province)
+    return user
+
+
+def _volume() -> str:
+    """The province's needs, and all provinces' when the database holds more (`seed_demo --size national`)."""
+    from needs.models import Need
+
+    province = Need.objects.filter(commune__province__code=bench_province_code()).count()
     total = Need.objects.count()
     volume = f"{province / 1000:.0f}k needs"
-    return volume if total < province * 1.5 else f"{volume} of {total / 1000:.0f}k in the database"
+    if total < province * 1.5:
+        return volume
+    return f"{volume} in province {bench_province_code()}, {total / 1000:.0f}k in the database"
 
 
 def _need_filters() -> dict[str, dict]:
@@ -309,8 +332,11 @@ def _need_filters() -> dict[str, dict]:
     from needs.models import Need
     from needs.scale import generated_children
 
-    commune = Need.objects.values("commune").annotate(n=Count("id")).order_by("-n").first()["commune"]
-    name = generated_children().order_by("code").values_list("name_key", flat=True)[7]
+    code = bench_province_code()
+    needs = Need.objects.filter(commune__province__code=code)
+    commune = needs.values("commune").annotate(n=Count("id")).order_by("-n").first()["commune"]
+    children = generated_children().filter(commune__province__code=code)
+    name = children.order_by("code").values_list("name_key", flat=True)[7]
     filters = {label: dict(params) for label, params in NEED_FILTERS.items()}
     filters["season + commune"]["commune"] = commune
     filters["name search (no diacritics)"]["q"] = name  # e.g. "ly thi mai": folded, as typed on a phone
@@ -323,13 +349,12 @@ def needs_list():
     a bare cursor (budget from issue 3: median under 150 ms)."""
     from urllib.parse import urlencode
 
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     repeat = int(os.environ.get("BENCH_REPEAT", 20))
     client = Client(SERVER_NAME="localhost")
-    client.force_login(get_user_model().objects.get(username="staff"))
+    client.force_login(_province_staff())
     workload = f"needs list (staff, {_volume()})"
     rows = []
     for label, params in _need_filters().items():
@@ -370,16 +395,14 @@ def annual_report():
     from django.utils import translation
     from weasyprint import HTML
 
-    from portal.demo import PROVINCE_CODE
     from reports.documents import report_context, report_figures
     from reports.models import Report, ReportingCycle
 
-    cycle = ReportingCycle.objects.select_related("province").get(
-        province__code=PROVINCE_CODE, year=2026, kind="annual"
-    )
+    code = bench_province_code()
+    cycle = ReportingCycle.objects.select_related("province").get(province__code=code, year=2026, kind="annual")
     started = time.perf_counter()
     worker = subprocess.run(
-        [sys.executable, "-c", BUILD_REPORT_WITH_PEAK], cwd=settings.BASE_DIR, capture_output=True, text=True
+        [sys.executable, "-c", BUILD_REPORT_WITH_PEAK % code], cwd=settings.BASE_DIR, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
     assert worker.returncode == 0, worker.stderr[-2000:]
@@ -416,7 +439,7 @@ def annual_report():
 # rusage of a child started from the bench process counts the bench's own memory, inherited across exec.
 BUILD_REPORT_WITH_PEAK = """
 import runpy, sys
-sys.argv = ["manage.py", "build_report", "--year", "2026", "--sync"]
+sys.argv = ["manage.py", "build_report", "--year", "2026", "--unit", "%s", "--sync"]
 try:
     runpy.run_path("manage.py", run_name="__main__")
 finally:
@@ -936,21 +959,20 @@ def national_rollup():
 
 def partner_overlap():
     """The no-overlap check (allocations.rules.support_overlaps) a partner's new support record goes through before
-    it is saved (page, import and API alike), for children of the demo province in a category and season the
-    department funded (the check finds the allocation) and in one nobody supported (it finds nothing): median and
-    p95 over BENCH_REPEAT children each, next to the SQL one check ran, timed with a bare cursor. Only the check is
-    timed, not the request around it. Budget: under 50 ms."""
+    it is saved (page, import and API alike), for children of the province (BENCH_PROVINCE, or the demo's) in a
+    category and season the department funded (the check finds the allocation) and in one nobody supported (it
+    finds nothing): median and p95 over BENCH_REPEAT × 5 children each, next to the SQL one check ran, timed with a
+    bare cursor. Only the check is timed, not the request around it. Budget: under 50 ms."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from allocations.models import PartnerSupport
     from allocations.rules import department_support, support_overlaps
-    from portal.demo import PROVINCE_CODE
 
     repeat = int(os.environ.get("BENCH_REPEAT", 20)) * 5
     funded = list(
         department_support()
-        .filter(need__commune__province__code=PROVINCE_CODE)
+        .filter(need__commune__province__code=bench_province_code())
         .order_by("need_id")
         .values_list("need__child_id", "need__category", "need__season")[: repeat * 50 : 50]
     )

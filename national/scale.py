@@ -4,7 +4,8 @@ Runs after the province's generated data (apps' scale modules run in INSTALLED_A
 report's figures are the province's real figures, computed by reports.figures over its generated data and stored
 with the report (`Report.figures`), so the national roll-up adds up what is in the database. Its file is NOT the
 Decree 30 PDF: building 34 of them would take longer than generating the data; every province's report points to
-one small placeholder PDF saying so (PLACEHOLDER), and the event of its approval says the same.
+one small placeholder PDF saying so (PLACEHOLDER), and the event of its approval says the same. Each province gets
+its department's agency settings (names only, no bank account), so `build_report --unit CODE` builds its real report.
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from portal.demo import DEMO_PERIOD, DEMO_YEAR, ensure
+from portal.models import Agency
 from reports.builds import reports_root, write_atomically
 from reports.demo import DIFFICULTIES, PROPOSALS
 from reports.figures import figures_for
@@ -27,6 +29,7 @@ def seed(context):
     if context.size != "national":
         return
     province = context.data["province"]
+    _agency(province)
     cycle = ensure(
         ReportingCycle,
         programme=Programme.objects.get(code="CTMTQG-2026"),
@@ -76,6 +79,24 @@ def seed(context):
         to_status=ReportStatus.FINAL,
         reason=PLACEHOLDER,
     )
+
+
+def _agency(province):
+    """The province's department, for its own report builds (the demo province has its own from portal.demo)."""
+    place = province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
+    if not Agency.objects.filter(province=province).exists():
+        Agency.objects.create(
+            province=province,
+            parent_agency_name=f"ỦY BAN NHÂN DÂN {province.name.upper()}",
+            department_name="SỞ Y TẾ",
+            department_abbreviation="SYT",
+            fund_name=f"Quỹ Bảo trợ trẻ em {province.name.lower()}",
+            place_name=place,
+            signer_authority="KT. GIÁM ĐỐC",
+            signer_title="PHÓ GIÁM ĐỐC",
+            signer_name="(dữ liệu quy mô lớn)",
+            recipients="- UBND tỉnh (để báo cáo);\n- Bộ Y tế (để báo cáo);\n- Lưu: VT.",
+        )
 
 
 def placeholder_pdf() -> bytes:

@@ -50,6 +50,7 @@ CATEGORY_MIX = {
     Category.EDUCATION: (20, (300_000, 1_500_000), (1, 1)),
     Category.PLAY: (5, (500_000, 3_000_000), (1, 3)),
 }
+REGISTERED_AT = dt.datetime(2025, 1, 1, 8, tzinfo=dt.UTC)
 SEASON_DATES = [dt.date(2025, 11, 1), dt.date(2026, 11, 1)]  # the two programme years generated
 
 
@@ -193,6 +194,10 @@ def _needs(context, children) -> list[tuple]:
     status_weights = [weight for _s, weight in STATUS_MIX]
     ids = iter(next_ids(Need, target))
     now = timezone.now()
+    # Nationally, each need is registered at a moment of the two programme years, so the provinces' needs interleave
+    # in time as in a real national database (stamped with the moment of generation, one province's needs would
+    # sit in one block of the "newest first" index, and a province's list would walk every later province's).
+    spread = (TODAY - REGISTERED_AT.date()).days * 86_400 if context.size == "national" else 0
     rows, summary = [], []
 
     def add(
@@ -206,6 +211,7 @@ def _needs(context, children) -> list[tuple]:
         priority = rng.choices([1, 2, 3], weights=[2, 5, 3])[0]
         size = ClothingSize.for_age(age_on(birth, needed_by)) if birth and category == Category.WARM_CLOTHING else ""
         need_id = next(ids)
+        created = REGISTERED_AT + dt.timedelta(seconds=rng.randrange(spread)) if spread else now
         rows.append(
             (
                 need_id,
@@ -229,8 +235,8 @@ def _needs(context, children) -> list[tuple]:
                 JUSTIFICATION,
                 status,
                 "",
-                now,
-                now,
+                created,
+                created,
                 1,
             )
         )
