@@ -14,12 +14,12 @@ from pathlib import Path
 from django.utils import timezone
 from weasyprint import HTML
 
-from portal.demo import DEMO_PERIOD, DEMO_YEAR, ensure
+from portal.demo import DEMO_YEAR
 from portal.models import Agency
 from reports.builds import reports_root, write_atomically
-from reports.demo import DIFFICULTIES, PROPOSALS
+from reports.demo import annual_cycle
 from reports.figures import figures_for
-from reports.models import CycleKind, Programme, Report, ReportEvent, ReportingCycle, ReportKind, ReportStatus
+from reports.models import Programme, Report, ReportEvent, ReportKind, ReportStatus
 
 PLACEHOLDER = "Bản giữ chỗ: số liệu sinh tự động cho đo hiệu năng; báo cáo PDF đầy đủ chưa được lập."
 _placeholder_pdf: list[bytes] = []
@@ -30,21 +30,7 @@ def seed(context):
         return
     province = context.data["province"]
     _agency(province)
-    cycle = ensure(
-        ReportingCycle,
-        programme=Programme.objects.get(code="CTMTQG-2026"),
-        province=province,
-        year=DEMO_YEAR,
-        kind=CycleKind.ANNUAL,
-        defaults=dict(
-            period_start=DEMO_PERIOD[0],
-            period_end=DEMO_PERIOD[1],
-            confirm_by=ReportingCycle.default_confirm_by(DEMO_YEAR),
-            due_on=ReportingCycle.default_due(DEMO_YEAR),
-            difficulties=DIFFICULTIES,
-            proposals=PROPOSALS,
-        ),
-    )
+    cycle = annual_cycle(Programme.objects.get(code="CTMTQG-2026"), province)
     same = Report.objects.filter(cycle=cycle, unit=province, period_start=cycle.period_start)
     if same.filter(status=ReportStatus.FINAL).exists():
         return
