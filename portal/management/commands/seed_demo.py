@@ -103,8 +103,8 @@ class Command(BaseCommand):
 
 def national_shares(rng) -> list[tuple]:
     """Each province in force with its share of the national volumes (the shares add up to one): proportional
-    to its rural communes ("Xã", where the ĐBKK communes are), times a long-tailed draw, as the mountain provinces
-    of the north and the Central Highlands hold far more of the programme's children than the deltas."""
+    to its rural communes ("Xã", where the ĐBKK communes are; the real list is not in the data), times a
+    long-tailed draw, so that provinces differ by more than their number of communes."""
     from portal.models import AdministrativeUnit, UnitLevel
 
     provinces = list(
