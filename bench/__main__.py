@@ -30,8 +30,16 @@ def main(argv=None) -> int:
     django.setup()
     from bench.database import prepare_database
 
-    chosen = args.workload or list(workloads.ALL)
-    prepare_database(large=bool(workloads.LARGE & set(chosen)))
+    national = os.environ.get("BENCH_SIZE") == "national"
+    # The national workloads need every province's data: only when named, or with BENCH_SIZE=national.
+    chosen = args.workload or [name for name in workloads.ALL if national or name not in workloads.NATIONAL]
+    if national or workloads.NATIONAL & set(chosen):
+        size = "national"
+    else:
+        size = "large" if workloads.LARGE & set(chosen) else "small"
+    # The full national size takes about an hour to generate on a 2-core machine: a twentieth unless told.
+    scale = float(os.environ.get("BENCH_SCALE", 0.05 if size == "national" else 1.0))
+    prepare_database(size=size, scale=scale)
     rows = []
     for name in chosen:
         rows.extend(workloads.ALL[name]())

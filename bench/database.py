@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 
 
-def prepare_database(*, large: bool = False) -> None:
-    """With `large`, add the benchmark-scale province (`seed_demo --size large`) unless it is there already:
-    the generator leaves existing rows alone, so the data is built once and reused by later runs."""
+def prepare_database(*, size: str = "small", scale: float = 1.0) -> None:
+    """With size "large", add the benchmark-scale province (`seed_demo --size large`), with "national" every
+    province (`--size national`), at `scale` (BENCH_SCALE), unless it is there already: the generators leave
+    existing rows alone, so the data is built once and reused by later runs."""
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
         raise SystemExit("Benchmarks run on PostgreSQL: set BENCH_DATABASE_URL.")
@@ -21,8 +22,8 @@ def prepare_database(*, large: bool = False) -> None:
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", size="large" if large else "small", stdout=io.StringIO())
-    if large:
+    call_command("seed_demo", size=size, scale=scale, stdout=io.StringIO())
+    if size != "small":
         # A freshly loaded table has no visibility map until autovacuum passes, so every count reads the heap
         # (a 42,000-row count took 217 ms instead of ~15); a running portal is always vacuumed. Cheap when done.
         with connection.cursor() as cursor:
@@ -79,5 +80,5 @@ def _admin_cursor():
 
 LARGE_TABLES = [
     "needs_child", "needs_need", "donors_receipt", "allocations_allocation", "allocations_receiptbalance",
-    "allocations_needbalance", "allocations_delivery",
+    "allocations_needbalance", "allocations_delivery", "allocations_partnersupport",
 ]  # fmt: skip

@@ -292,14 +292,51 @@ def _time_sql(queries, repeat: int) -> float:
     return statistics.median(samples) * 1000
 
 
+def bench_province_code() -> str:
+    """The province the per-province workloads run on: BENCH_PROVINCE (a code), or the demo province."""
+    from portal.demo import PROVINCE_CODE
+
+    return os.environ.get("BENCH_PROVINCE", PROVINCE_CODE)
+
+
+def _province_staff():
+    """The demo `staff` user, or for another province (national data) a department staff account of its own."""
+    from portal.demo import PROVINCE_CODE
+    from portal.models import AdministrativeUnit, RoleAssignment, User
+    from portal.permissions import Role
+
+    code = bench_province_code()
+    if code == PROVINCE_CODE:
+        return User.objects.get(username="staff")
+    user, _created = User.objects.get_or_create(username=f"bench-staff-{code}")
+    province = AdministrativeUnit.objects.get(level="province", code=code, valid_to__isnull=True)
+    RoleAssignment.objects.get_or_create(user=user, role=Role.DEPARTMENT_STAFF, unit=province)
+    return user
+
+
+def _volume() -> str:
+    """The province's needs, and all provinces' when the database holds more (`seed_demo --size national`)."""
+    from needs.models import Need
+
+    province = Need.objects.filter(commune__province__code=bench_province_code()).count()
+    total = Need.objects.count()
+    volume = f"{province / 1000:.0f}k needs"
+    if total < province * 1.5:
+        return volume
+    return f"{volume} in province {bench_province_code()}, {total / 1000:.0f}k in the database"
+
+
 def _need_filters() -> dict[str, dict]:
     from django.db.models import Count
 
     from needs.models import Need
     from needs.scale import generated_children
 
-    commune = Need.objects.values("commune").annotate(n=Count("id")).order_by("-n").first()["commune"]
-    name = generated_children().order_by("code").values_list("name_key", flat=True)[7]
+    code = bench_province_code()
+    needs = Need.objects.filter(commune__province__code=code)
+    commune = needs.values("commune").annotate(n=Count("id")).order_by("-n").first()["commune"]
+    children = generated_children().filter(commune__province__code=code)
+    name = children.order_by("code").values_list("name_key", flat=True)[7]
     filters = {label: dict(params) for label, params in NEED_FILTERS.items()}
     filters["season + commune"]["commune"] = commune
     filters["name search (no diacritics)"]["q"] = name  # e.g. "ly thi mai": folded, as typed on a phone
@@ -312,13 +349,13 @@ def needs_list():
     a bare cursor (budget from issue 3: median under 150 ms)."""
     from urllib.parse import urlencode
 
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     repeat = int(os.environ.get("BENCH_REPEAT", 20))
     client = Client(SERVER_NAME="localhost")
-    client.force_login(get_user_model().objects.get(username="staff"))
+    client.force_login(_province_staff())
+    workload = f"needs list (staff, {_volume()})"
     rows = []
     for label, params in _need_filters().items():
         for kind, path in (("page", "/needs/"), ("API", "/api/v1/needs/")):
@@ -335,7 +372,7 @@ def needs_list():
             median, p95 = _stats(samples)
             rows.append(
                 {
-                    "workload": "needs list (staff, 600k needs)",
+                    "workload": workload,
                     "measure": f"{kind}, {label}: median / p95 ms",
                     "value": f"{median:.0f} / {p95:.0f}",
                     "reference": f"{_time_sql(sql, repeat):.0f} ms bare SQL ({len(sql)} of {len(captured)} queries)",
@@ -358,21 +395,20 @@ def annual_report():
     from django.utils import translation
     from weasyprint import HTML
 
-    from portal.demo import PROVINCE_CODE
     from reports.documents import report_context, report_figures
     from reports.models import Report, ReportingCycle
 
-    cycle = ReportingCycle.objects.select_related("province").get(
-        province__code=PROVINCE_CODE, year=2026, kind="annual"
-    )
+    code = bench_province_code()
+    cycle = ReportingCycle.objects.select_related("province").get(province__code=code, year=2026, kind="annual")
     started = time.perf_counter()
     worker = subprocess.run(
-        [sys.executable, "-c", BUILD_REPORT_WITH_PEAK], cwd=settings.BASE_DIR, capture_output=True, text=True
+        [sys.executable, "-c", BUILD_REPORT_WITH_PEAK % code], cwd=settings.BASE_DIR, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
     assert worker.returncode == 0, worker.stderr[-2000:]
     peak_kb = int(re.search(r"VmHWM:\s+(\d+)", worker.stderr).group(1))
     report = Report.objects.filter(cycle=cycle, unit=cycle.province).order_by("-version").first()
+    workload = f"annual report (province, {_volume()})"
 
     with translation.override("vi"), CaptureQueriesContext(connection) as captured:
         context = report_context(report, report_figures(report))
@@ -383,7 +419,7 @@ def annual_report():
     render_seconds = time.perf_counter() - started
     return [
         {
-            "workload": "annual report (province, 600k needs)",
+            "workload": workload,
             "measure": "build_report --sync, s (process start to PDF stored)",
             "value": round(seconds, 1),
             "reference": f"{sql_ms / 1000:.1f} s bare SQL ({len(captured)} queries)"
@@ -391,7 +427,7 @@ def annual_report():
             "note": f"{report.size // 1024} KB PDF; static HTML {len(html) // 1024} KB → {len(pdf) // 1024} KB",
         },
         {
-            "workload": "annual report (province, 600k needs)",
+            "workload": workload,
             "measure": "worker peak RSS during the build, MB",
             "value": round(peak_kb / 1024),
             "note": "VmHWM of the build_report process",
@@ -403,7 +439,7 @@ def annual_report():
 # rusage of a child started from the bench process counts the bench's own memory, inherited across exec.
 BUILD_REPORT_WITH_PEAK = """
 import runpy, sys
-sys.argv = ["manage.py", "build_report", "--year", "2026", "--sync"]
+sys.argv = ["manage.py", "build_report", "--year", "2026", "--unit", "%s", "--sync"]
 try:
     runpy.run_path("manage.py", run_name="__main__")
 finally:
@@ -874,6 +910,100 @@ def offline_snapshot():
     ]
 
 
+# --- At national scale (issue 18, seed_demo --size national) ------------------------------------------------------
+
+
+def national_rollup():
+    """The ministry's national roll-up (issue 18) built in process as the Celery task builds it: every province's
+    approved figures read from their final reports and added up, the PDF and the workbook written and stored.
+    Next to it the SQL the roll-up read, timed with a bare cursor. Budget: under 120 s."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from national.selectors import approved_figures, national_year
+    from national.services import rollup_build, rollup_request
+    from reports.models import ReportStatus
+
+    ministry = get_user_model().objects.get(username="ministry")
+    year, programme = national_year(2026)
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        figures = approved_figures(year=year, programme=programme)
+    read_ms = (time.perf_counter() - started) * 1000
+    sql = [q["sql"] for q in captured.captured_queries]
+    report = rollup_request(user=ministry, year=year, programme=programme)
+    started = time.perf_counter()
+    built = rollup_build(report_id=report.pk)
+    seconds = time.perf_counter() - started
+    assert built is not None, report.pk
+    assert built.status == ReportStatus.DRAFT, built.error
+    counted, missing = len(figures["provinces"]), len(figures["missing"])
+    workload = f"national roll-up ({counted} provinces approved, {missing} missing)"
+    return [
+        {
+            "workload": workload,
+            "measure": "build in process (read, add up, PDF, workbook, store), s",
+            "value": round(seconds, 2),
+            "reference": f"{_time_sql(sql, 5):.0f} ms bare SQL ({len(sql)} queries)",
+            "note": f"budget 120 s; {built.size // 1024} KB PDF",
+        },
+        {
+            "workload": workload,
+            "measure": "approved figures read and added up (ORM + Python), ms",
+            "value": round(read_ms),
+            "note": "what the ministry's figures page reads",
+        },
+    ]
+
+
+def partner_overlap():
+    """The no-overlap check (allocations.rules.support_overlaps) a partner's new support record goes through before
+    it is saved (page, import and API alike), for children of the province (BENCH_PROVINCE, or the demo's) in a
+    category and season the department funded (the check finds the allocation) and in one nobody supported (it
+    finds nothing): median and p95 over BENCH_REPEAT × 5 children each, next to the SQL one check ran, timed with a
+    bare cursor. Only the check is timed, not the request around it. Budget: under 50 ms."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from allocations.models import PartnerSupport
+    from allocations.rules import department_support, support_overlaps
+
+    repeat = int(os.environ.get("BENCH_REPEAT", 20)) * 5
+    funded = list(
+        department_support()
+        .filter(need__commune__province__code=bench_province_code())
+        .order_by("need_id")
+        .values_list("need__child_id", "need__category", "need__season")[: repeat * 50 : 50]
+    )
+    keys = {
+        "already funded by the department": funded,
+        # The same children and categories a season before the generated data: nobody supported them then.
+        "not supported yet": [(child, cat, re.sub(r"\d{4}", "2024", season)) for child, cat, season in funded],
+    }
+    rows = []
+    for label, cases in keys.items():
+        samples, found = [], 0
+        for child_id, category, season in cases:
+            started = time.perf_counter()
+            found += bool(support_overlaps(child_id=child_id, category=category, season=season))
+            samples.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as captured:
+            support_overlaps(child_id=cases[0][0], category=cases[0][1], season=cases[0][2])
+        sql = [q["sql"] for q in captured.captured_queries]
+        median, p95 = _stats(samples)
+        rows.append(
+            {
+                "workload": f"overlap check ({PartnerSupport.objects.count():,} partner records)".replace(",", "."),
+                "measure": f"{label}: median / p95 ms",
+                "value": f"{median:.1f} / {p95:.1f}",
+                "reference": f"{_time_sql(sql, repeat):.1f} ms bare SQL ({len(sql)} queries)",
+                "note": f"budget 50 ms; {found} of {len(cases)} found an overlap",
+            }
+        )
+    return rows
+
+
 ALL = {
     "page_weight": page_weight,
     "statement_import": statement_import,
@@ -886,6 +1016,8 @@ ALL = {
     "public_ledger": public_ledger,
     "offline_snapshot": offline_snapshot,
     "offline_app": offline_app,
+    "national_rollup": national_rollup,
+    "partner_overlap": partner_overlap,
 }
 LARGE = {
     "needs_list",
@@ -894,3 +1026,4 @@ LARGE = {
     "matching_accept",
     "public_ledger",
 }  # need `seed_demo --size large` data
+NATIONAL = {"national_rollup", "partner_overlap"}  # need `seed_demo --size national` data

@@ -42,7 +42,7 @@ PERSON_NAMES = ["Nguyễn Văn An", "Trần Thị Bích", "Lê Minh Châu", "Ph�
 
 
 def seed(context):
-    if Donor.objects.filter(name__startswith=NAME_PREFIX).exists():
+    if Donor.objects.filter(province=context.data["province"], name__startswith=NAME_PREFIX).exists():
         context.stdout.write("Benchmark-scale donors already present; left as they are.")
         return
     rng = context.rng
@@ -129,7 +129,7 @@ def _pledges(context, donors, *, received_target: float) -> list[tuple]:
         fraction = {PledgeStatus.RECEIVED: 1.0, PledgeStatus.PARTLY_RECEIVED: rng.uniform(0.3, 0.8)}.get(status, 0.0)
         draws.append((donor_id, TYPE_MIX[donor_type][1] * rng.lognormvariate(0, 0.8), status, fraction))
     # Scale the sizes so that what is received, not what is promised, meets the target.
-    per_unit = received_target / sum(size * fraction for _donor, size, _status, fraction in draws)
+    per_unit = received_target / (sum(size * fraction for _donor, size, _status, fraction in draws) or 1)
     categories = list(Category.values)
     now = timezone.now()
     rows, summary = [], []
@@ -151,6 +151,7 @@ def _pledges(context, donors, *, received_target: float) -> list[tuple]:
                 status,
                 "",
                 now,
+                False,
             )
         )
         summary.append((pledge_id, status, amount, received, earmark[0] if earmark else None))
@@ -168,6 +169,7 @@ def _pledges(context, donors, *, received_target: float) -> list[tuple]:
             "status",
             "note",
             "created_at",
+            "anonymous_gifts",
         ],
         rows,
     )

@@ -1,4 +1,5 @@
-"""Benchmark-scale children and needs (`seed_demo --size large`): one large province, loaded with COPY.
+"""Benchmark-scale children and needs (`seed_demo --size large`): one large province, loaded with COPY. With
+`--size national` the same for each province in turn, over its rural communes (where the ĐBKK communes are).
 
 At scale 1: 200,000 children across every commune of the demo province and 600,000 needs, with the spread of
 categories, seasons, priorities and statuses a province sees after two years of the programme. Children get
@@ -49,17 +50,20 @@ CATEGORY_MIX = {
     Category.EDUCATION: (20, (300_000, 1_500_000), (1, 1)),
     Category.PLAY: (5, (500_000, 3_000_000), (1, 3)),
 }
+REGISTERED_AT = dt.datetime(2025, 1, 1, 8, tzinfo=dt.UTC)
 SEASON_DATES = [dt.date(2025, 11, 1), dt.date(2026, 11, 1)]  # the two programme years generated
 
 
 def seed(context):
-    if generated_children().exists():
+    province = context.data["province"]
+    if generated_children().filter(commune__province=province).exists():
         context.stdout.write("Benchmark-scale children and needs already present; left as they are.")
         return
     rng = context.rng
-    communes = list(
-        AdministrativeUnit.objects.communes().current().filter(province=context.data["province"]).order_by("code")
-    )
+    communes = AdministrativeUnit.objects.communes().current().filter(province=province).order_by("code")
+    if context.size == "national":
+        communes = communes.filter(division_type="Xã")
+    communes = list(communes)
     villages = _villages(communes)
     groups = {g.code: g.pk for g in EthnicGroup.objects.filter(code__in=NAMING)}
     # Communes differ in size: weights from a long-tailed draw, fixed by the seeded generator.
@@ -145,6 +149,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
                 "",
                 now,
                 now,
+                1,
             )
         )
         summary.append((child_id, commune.pk, village, birth))
@@ -170,6 +175,7 @@ def _children(context, communes, villages, groups, weights) -> list[tuple]:
             "anonymisation_reason",
             "created_at",
             "updated_at",
+            "version",
         ],
         rows,
     )
@@ -188,6 +194,10 @@ def _needs(context, children) -> list[tuple]:
     status_weights = [weight for _s, weight in STATUS_MIX]
     ids = iter(next_ids(Need, target))
     now = timezone.now()
+    # Nationally, each need is registered at a moment of the two programme years, so the provinces' needs interleave
+    # in time as in a real national database (stamped with the moment of generation, one province's needs would
+    # sit in one block of the "newest first" index, and a province's list would walk every later province's).
+    spread = (TODAY - REGISTERED_AT.date()).days * 86_400 if context.size == "national" else 0
     rows, summary = [], []
 
     def add(
@@ -201,6 +211,7 @@ def _needs(context, children) -> list[tuple]:
         priority = rng.choices([1, 2, 3], weights=[2, 5, 3])[0]
         size = ClothingSize.for_age(age_on(birth, needed_by)) if birth and category == Category.WARM_CLOTHING else ""
         need_id = next(ids)
+        created = REGISTERED_AT + dt.timedelta(seconds=rng.randrange(spread)) if spread else now
         rows.append(
             (
                 need_id,
@@ -224,8 +235,9 @@ def _needs(context, children) -> list[tuple]:
                 JUSTIFICATION,
                 status,
                 "",
-                now,
-                now,
+                created,
+                created,
+                1,
             )
         )
         summary.append((need_id, commune_id, category, status, quantity * unit_cost, priority))
@@ -286,6 +298,7 @@ def _needs(context, children) -> list[tuple]:
             "duplicate_override_reason",
             "created_at",
             "updated_at",
+            "version",
         ],
         rows,
     )

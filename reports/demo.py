@@ -52,21 +52,7 @@ def seed(context):
         code: ensure(Programme, code=code, defaults=dict(name=name, decision=decision, start_year=start, end_year=end))
         for code, name, decision, start, end in PROGRAMMES
     }
-    cycle = ensure(
-        ReportingCycle,
-        programme=programmes["CTMTQG-2026"],
-        province=context.data["province"],
-        year=DEMO_YEAR,
-        kind=CycleKind.ANNUAL,
-        defaults=dict(
-            period_start=DEMO_PERIOD[0],
-            period_end=DEMO_PERIOD[1],
-            confirm_by=ReportingCycle.default_confirm_by(DEMO_YEAR),
-            due_on=ReportingCycle.default_due(DEMO_YEAR),
-            difficulties=DIFFICULTIES,
-            proposals=PROPOSALS,
-        ),
-    )
+    cycle = annual_cycle(programmes["CTMTQG-2026"], context.data["province"])
     officer = context.data["users"]["commune"]
     communes = {c.code: c for c in context.data["communes"]}
     for code, at in CONFIRMED:
@@ -96,4 +82,23 @@ def seed(context):
         year=DEMO_YEAR,
         kind=CycleKind.DISCLOSURE,
         defaults=ReportingCycle.disclosure_dates(DEMO_YEAR),
+    )
+
+
+def annual_cycle(programme, province) -> ReportingCycle:
+    """The province's 2026 annual cycle of the demo period, with the demo's texts."""
+    return ensure(
+        ReportingCycle,
+        programme=programme,
+        province=province,
+        year=DEMO_YEAR,
+        kind=CycleKind.ANNUAL,
+        defaults=dict(
+            period_start=DEMO_PERIOD[0],
+            period_end=DEMO_PERIOD[1],
+            confirm_by=ReportingCycle.default_confirm_by(DEMO_YEAR),
+            due_on=ReportingCycle.default_due(DEMO_YEAR),
+            difficulties=DIFFICULTIES,
+            proposals=PROPOSALS,
+        ),
     )
