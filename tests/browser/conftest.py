@@ -48,6 +48,15 @@ def demo(settings):
     call_command("seed_demo", verbosity=0)
 
 
+def log_out(page):
+    """Log out and wait until the portal answers logged out: an officer's logout first asks the device whether
+    offline work is waiting (static/webapp/logout.js), so the form is sent a moment after the click."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.locator(".account").get_by_role("link", name="Đăng nhập")).to_be_visible()
+
+
 def log_in(page, username, password="portal-demo"):  # noqa: S107 - the documented demo password
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from allocations.demo import tiny_png
 from donors.models import Donor, Pledge, Receipt
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def test_staff_accept_the_plan_the_officer_delivers_and_the_donor_sees_where_it_
     page.get_by_role("button", name="Chấp nhận phương án").click()
     expect(page.locator(".messages")).to_contain_text("Đã chấp nhận phương án")
     expect(page.locator("main")).to_contain_text("Theo phương án của trợ lý ghép nối")
-    page.get_by_role("button", name="Đăng xuất").click()
+    log_out(page)
 
     log_in(page, "commune")
     page.get_by_role("link", name="Trao hỗ trợ").click()
@@ -43,7 +43,7 @@ def test_staff_accept_the_plan_the_officer_delivers_and_the_donor_sees_where_it_
     page.get_by_role("button", name="Ghi nhận").click()
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận trao hỗ trợ")
     expect(page.locator("main")).to_contain_text("Hoàng Thị Dung")
-    page.get_by_role("button", name="Đăng xuất").click()
+    log_out(page)
 
     log_in(page, "donor")
     expect(page.locator("main")).to_contain_text("Nơi đóng góp đã đến")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import AdministrativeUnit
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_choosing_a_commune_narrows_the_villages_and_typing_finds_the_ethnic_gro
     page.locator('select[name="commune"]').select_option(value=str(communes[0].pk))
     expect(page.get_by_label("Thôn/bản")).to_have_value("")  # the other commune's village is not kept
 
-    page.get_by_role("button", name="Đăng xuất").click()
+    log_out(page)
     log_in(page, "commune")
     page.goto("/children/register/")
     search = page.get_by_role("searchbox", name="Gõ để tìm nhanh")

@@ -9,7 +9,7 @@ the donor user must not see it.
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +49,7 @@ def test_staff_record_a_pledge_and_money_and_the_donor_sees_it(page, demo):
     expect(page.locator(".stats")).to_contain_text("Đã nhận đủ")
     expect(page.locator(".stats")).to_contain_text("25.000.000")
     pledge_url = page.url
-    page.get_by_role("button", name="Đăng xuất").click()
+    log_out(page)
 
     log_in(page, "donor")
     panel = page.locator("section", has_text="Cam kết của quý vị")

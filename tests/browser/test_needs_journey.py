@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from needs.models import Child
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def test_an_officer_registers_a_need_and_staff_verify_it(page, demo):
     expect(page.locator(".messages")).to_contain_text("Đã lưu hồ sơ trẻ Lục Thị Thơm")
     expect(page.locator("main")).to_contain_text("Đã gửi")
     number = page.locator("h1").inner_text().split(":")[0].rsplit(" ", 1)[-1]
-    page.get_by_role("button", name="Đăng xuất").click()
+    log_out(page)
 
     log_in(page, "staff")
     page.get_by_role("link", name="Thẩm định", exact=True).click()
@@ -55,7 +55,7 @@ def test_a_family_gets_its_copy_of_the_record_then_has_it_anonymised(page, demo,
     download.value.save_as(copy)
     assert child.full_name in pdf_text(copy)
     expect(page.get_by_role("link", name="Ẩn danh theo yêu cầu")).to_have_count(0)  # the department's decision
-    page.get_by_role("button", name="Đăng xuất").click()
+    log_out(page)
 
     log_in(page, "staff")
     page.goto(f"/children/{child.pk}/")

@@ -348,11 +348,11 @@ def test_the_ministry_never_receives_a_child_identity(demo):
     approved and rolled up nationally, its whole site — pages, the province's PDF, the roll-up PDF and workbook, the
     API — holds no child's identity, and the API gives it no row of any province."""
     from national.models import NationalReport
-    from reports.models import ReportingCycle
+    from reports.models import CycleKind, ReportingCycle
     from tests.reports.factories import approve_acknowledged
 
     User = get_user_model()
-    cycle = ReportingCycle.objects.get()
+    cycle = ReportingCycle.objects.get(kind=CycleKind.ANNUAL)
     report = services.report_request(user=User.objects.get(username="staff"), cycle=cycle, unit=cycle.province)
     approve_acknowledged(services.report_build(report_id=report.pk), User.objects.get(username="leader"))
     ministry = User.objects.get(username="ministry")
