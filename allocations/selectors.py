@@ -36,9 +36,10 @@ from donors.models import Campaign, Donor, Pledge, Receipt
 from needs.models import AgeBand, Category, ConsentPurpose, Need, NeedStatus
 from needs.models.children import age_on
 from needs.models.needs import FUNDABLE_STATUSES
+from portal.models import AdministrativeUnit
 from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
-from portal.text import collated
+from portal.text import collated, vietnamese_key
 
 SMALL_COUNT = 5  # public counts below this are shown as "<5"
 
@@ -330,40 +331,51 @@ def public_figures(year: int) -> dict:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     receipts = received_in(start, end)
     received = dict(receipts.values_list("kind").annotate(total=Sum("amount")).order_by("kind"))
-    tables = {}
-    for key, label in (("category", "category"), ("commune__name", "commune")):
-        allocated = allocations_made(start, end).values(f"need__{key}").annotate(total=Sum("amount"))
-        delivered = (
-            allocations_made().values(f"need__{key}").annotate(total=Sum(delivered_share_expression(start, end)))
-        )
-        reached = children_reached_by(Need.objects.all(), (key,), start, end)
-        table = defaultdict(lambda: dict(allocated=0, delivered=0, children=0))
-        for row in allocated.order_by():
-            table[row[f"need__{key}"]]["allocated"] = row["total"]
-        for row in delivered.order_by():
-            if row["total"]:
-                table[row[f"need__{key}"]]["delivered"] = row["total"]
-        for (value,), counts in reached.items():
-            table[value]["children"] = counts["reached"]
-        tables[label] = [
-            {label: Category(value).label if label == "category" else value, **entry} for value, entry in table.items()
-        ]
+    # Đồng add up across communes and categories, so each is read once per (category, commune) pair; children do
+    # not (a child reached in two categories is one child of the commune), so they are read per table.
+    pair = ("need__category", "need__commune_id")
+    allocated = allocations_made(start, end).values(*pair).annotate(total=Sum("amount")).order_by()
+    delivered = allocations_made().values(*pair).annotate(total=Sum(delivered_share_expression(start, end))).order_by()
+    tables = {"category": defaultdict(_public_row), "commune": defaultdict(_public_row)}
+    for measure, rows in (("allocated", allocated), ("delivered", delivered)):
+        for row in rows:
+            tables["category"][row["need__category"]][measure] += row["total"] or 0
+            tables["commune"][row["need__commune_id"]][measure] += row["total"] or 0
+    for label, key in (("category", "category"), ("commune", "commune_id")):
+        for (value,), counts in children_reached_by(Need.objects.all(), (key,), start, end).items():
+            tables[label][value]["children"] = counts["reached"]
+    communes = _public_commune_names(tables["commune"])
+    by_category = [{"category": Category(value).label, **entry} for value, entry in tables["category"].items()]
+    by_commune = [{"commune": communes[value], **entry} for value, entry in tables["commune"].items()]
     donors = Donor.objects.filter(pk__in=receipts.values("pledge__donor_id"))
     return {
         "year": year,
         "received_money": received.get("money", 0),
         "received_goods": received.get("goods", 0),
-        "allocated": sum(entry["allocated"] for entry in tables["category"]),
-        "delivered": sum(entry["delivered"] for entry in tables["category"]),
+        "allocated": sum(entry["allocated"] for entry in by_category),
+        "delivered": sum(entry["delivered"] for entry in by_category),
         "children": children_reached(start=start, end=end)["reached"],
-        "by_category": sorted(tables["category"], key=lambda entry: entry["category"]),
-        "by_commune": sorted(tables["commune"], key=lambda entry: entry["commune"]),
+        "by_category": sorted(by_category, key=lambda entry: entry["category"]),
+        "by_commune": sorted(by_commune, key=lambda entry: vietnamese_key(entry["commune"])),
         "donors": list(
             donors.filter(anonymous_publicly=False).order_by(collated("name")).values_list("name", flat=True)
         ),
         "anonymous_donors": donors.filter(anonymous_publicly=True).count(),
         "campaigns": public_campaigns(year),
     }
+
+
+def _public_row() -> dict:
+    return dict(allocated=0, delivered=0, children=0)
+
+
+def _public_commune_names(commune_ids) -> dict[int, str]:
+    """Communes by id, each named with its province when the figures span several (names repeat across provinces)."""
+    units = list(
+        AdministrativeUnit.objects.filter(pk__in=list(commune_ids)).values_list("pk", "name", "province__name")
+    )
+    several = len({province for _pk, _name, province in units}) > 1
+    return {pk: f"{name}, {province}" if several else name for pk, name, province in units}
 
 
 def public_campaigns(year: int) -> list[dict]:

@@ -49,3 +49,26 @@ def test_the_public_page_is_cached_briefly(client, personas, funded, django_asse
         response = client.get(reverse("allocations:public"), {"year": 2026})
     assert response["Cache-Control"].startswith("public")
     assert client.get(reverse("allocations:public"), {"year": "abc"}).status_code == 200
+
+
+def test_communes_of_the_same_name_in_two_provinces_stay_two_rows_named_with_their_province(client, personas, funded):
+    """Commune names repeat across the country: the public table groups by commune, never by name."""
+    from allocations.selectors import public_figures
+    from allocations.services import Line, batch_accept
+    from tests.allocations.factories import NeedFactory, receipt_for
+
+    twin = personas.commune_c
+    twin.name = personas.commune_a.name
+    twin.save()
+    need = NeedFactory(commune=twin, quantity=1, unit_cost=250_000, beneficiary_count=10)
+    receipt = receipt_for(personas.other_province, amount=1_000_000)
+    batch_accept(user=personas.staff_q, province=personas.other_province, lines=[Line(receipt.pk, need.pk, 250_000)])
+
+    rows = {row["commune"]: row["allocated"] for row in public_figures(2026)["by_commune"]}
+    here = f"{personas.commune_a.name}, {personas.province.name}"
+    there = f"{twin.name}, {personas.other_province.name}"
+    assert rows[here] == 600_000 + 400_000
+    assert rows[there] == 250_000
+    body = client.get(reverse("allocations:public"), {"year": 2026}).content.decode()
+    assert here in body
+    assert there in body
