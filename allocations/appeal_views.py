@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from allocations import appeals as selectors
 from allocations.figures import notes as figure_notes
 from allocations.selectors import SMALL_COUNT
+from allocations.views import PUBLIC_CACHE_SECONDS, public_response
 from donors import appeals as services
 from donors.forms import AppealDocumentForm, AppealForm, AppealReleaseForm
 from donors.models import Appeal, AppealDocument
@@ -22,7 +23,6 @@ from portal.permissions import Perm
 from portal.scoping import get_for_user, scope_for
 from portal.uploads import serve_stored_file
 
-PUBLIC_CACHE_SECONDS = 300
 NOTES = ("appeal_received", "appeal_distributed", "delivered", "children_reached")
 
 
@@ -173,10 +173,7 @@ def public_appeal(request, pk):
         lambda: selectors.public_appeal(pk, today),
         PUBLIC_CACHE_SECONDS,
     )
-    context = {"appeal": data, "small": SMALL_COUNT, "notes": figure_notes(*NOTES)}
-    response = render(request, "allocations/public_appeal.html", context)
-    response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
-    return response
+    return public_response(request, "allocations/public_appeal.html", {"appeal": data}, notes=NOTES)
 
 
 @require_GET

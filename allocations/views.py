@@ -599,13 +599,12 @@ def pledge_trace_view(request, pk):
     return render(request, "allocations/pledge_trace.html", {"trace": trace, "notes": notes})
 
 
-def _public(request, template: str, context: dict, seconds: int):
+PUBLIC_NOTES = ("received", "allocated", "delivered", "children_reached")
+
+
+def public_response(request, template: str, context: dict, seconds: int = PUBLIC_CACHE_SECONDS, notes=PUBLIC_NOTES):
     """A public page: the small-count rule and the figures' definitions beside it, cached by browsers a while."""
-    context = {
-        **context,
-        "small": selectors.SMALL_COUNT,
-        "notes": figure_notes("received", "allocated", "delivered", "children_reached"),
-    }
+    context = {**context, "small": selectors.SMALL_COUNT, "notes": figure_notes(*notes)}
     response = render(request, template, context)
     response["Cache-Control"] = f"public, max-age={seconds}"
     return response
@@ -635,7 +634,7 @@ def public_page(request):
         "years": range(this_year, 2018, -1),
         "panels": public_panels(request),
     }
-    return _public(request, "allocations/public.html", context, PUBLIC_CACHE_SECONDS)
+    return public_response(request, "allocations/public.html", context, PUBLIC_CACHE_SECONDS)
 
 
 @require_GET
@@ -645,7 +644,7 @@ def public_ledger(request):
     paginator = LedgerPaginator(ledger_receipts(search), LEDGER_PER_PAGE, unsearched=not search)
     page = paginator.get_page(request.GET.get("page"))
     context = {"search": search, "page": page, "rows": ledger_rows(page.object_list)}
-    return _public(request, "allocations/public_ledger.html", context, LEDGER_CACHE_SECONDS)
+    return public_response(request, "allocations/public_ledger.html", context, LEDGER_CACHE_SECONDS)
 
 
 @require_GET
@@ -658,4 +657,4 @@ def public_campaign(request, pk):
         "transfer": campaign_transfer(campaign),
         "code": campaign_code(campaign),
     }
-    return _public(request, "allocations/public_campaign.html", context, LEDGER_CACHE_SECONDS)
+    return public_response(request, "allocations/public_campaign.html", context, LEDGER_CACHE_SECONDS)

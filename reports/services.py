@@ -16,7 +16,7 @@ from portal.models import AdministrativeUnit, UnitLevel
 from portal.permissions import Perm
 from portal.scoping import scope_for
 from reports import builds
-from reports.builds import MAX_BUILD_ATTEMPTS, STALE_BUILD, reports_root  # noqa: F401 - the services' names
+from reports.builds import reports_root
 from reports.checklists import approval_checklist, confirmation_checklist, final_reports_stating, reopen_checklist
 from reports.figures import commune_snapshot
 from reports.models import (

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from portal.celery import app as celery_app
-from reports import services
+from reports import builds, services
 from reports.models import Report, ReportStatus
 from reports.selectors import report_latest
 from tests.reports.factories import approve_acknowledged
@@ -87,9 +87,9 @@ def test_a_build_failing_on_a_transient_error_is_queued_again_until_its_last_att
     assert build_report.delay(report.pk).failed()
 
     report.refresh_from_db()
-    assert (report.status, report.attempts) == (ReportStatus.FAILED, services.MAX_BUILD_ATTEMPTS)
+    assert (report.status, report.attempts) == (ReportStatus.FAILED, builds.MAX_BUILD_ATTEMPTS)
     trail = list(report.events.values_list("action", "to_status"))
-    assert trail == [("request", "queued")] + [("retry", "queued")] * (services.MAX_BUILD_ATTEMPTS - 1) + [
+    assert trail == [("request", "queued")] + [("retry", "queued")] * (builds.MAX_BUILD_ATTEMPTS - 1) + [
         ("fail", "failed")
     ]
     assert latest(world) == good
@@ -151,7 +151,7 @@ def test_the_periodic_requeue_takes_back_a_build_whose_worker_died_and_it_is_bui
     assert services.report_claim(report_id=report.pk, task_id="message-1") == 1
     temporary = leave_temporary_file(report, settings)
     # The whole worker died half an hour ago; its message comes back only after the broker's visibility timeout.
-    long_ago = timezone.now() - services.STALE_BUILD - dt.timedelta(minutes=1)
+    long_ago = timezone.now() - builds.STALE_BUILD - dt.timedelta(minutes=1)
     Report.objects.filter(pk=report.pk).update(requested_at=long_ago, started_at=long_ago)
 
     assert requeue_waiting_reports.delay().get() == 1  # in-process: the build runs at once
@@ -167,7 +167,7 @@ def test_the_periodic_requeue_takes_back_a_build_whose_worker_died_and_it_is_bui
 def test_a_build_that_kills_its_worker_every_time_ends_failed_with_a_clear_message(world, settings):
     good = build(world)
     report = request(world)
-    for attempt in range(1, services.MAX_BUILD_ATTEMPTS + 1):
+    for attempt in range(1, builds.MAX_BUILD_ATTEMPTS + 1):
         assert services.report_claim(report_id=report.pk, task_id="message-1") == attempt
         leave_temporary_file(report, settings)  # then the worker is killed, out of memory
 
@@ -175,10 +175,10 @@ def test_a_build_that_kills_its_worker_every_time_ends_failed_with_a_clear_messa
 
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
-    assert f"không thành công sau {services.MAX_BUILD_ATTEMPTS} lần thử" in report.error
+    assert f"không thành công sau {builds.MAX_BUILD_ATTEMPTS} lần thử" in report.error
     assert "thiếu bộ nhớ" in report.error
     trail = list(report.events.values_list("action", "to_status"))
-    assert trail == [("request", "queued")] + [("abandon", "queued")] * (services.MAX_BUILD_ATTEMPTS - 1) + [
+    assert trail == [("request", "queued")] + [("abandon", "queued")] * (builds.MAX_BUILD_ATTEMPTS - 1) + [
         ("fail", "failed")
     ]
     assert report.events.last().reason == report.error

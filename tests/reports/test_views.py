@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from reports import services
+from reports import builds, services
 from reports.models import CommuneConfirmation, ConfirmationStatus, ReportStatus
 from tests.factories import PASSWORD
 from tests.reports.factories import confirm_acknowledged
@@ -138,7 +138,7 @@ def test_a_build_whose_worker_died_says_it_is_built_again_and_after_the_last_att
     while services.report_claim(report_id=report.pk, task_id="message-1"):
         pass
     page = client.get(reverse("report-detail", args=[report.pk])).content.decode()
-    assert f"Lập báo cáo không thành công sau {services.MAX_BUILD_ATTEMPTS} lần thử" in page
+    assert f"Lập báo cáo không thành công sau {builds.MAX_BUILD_ATTEMPTS} lần thử" in page
     assert "báo quản trị hệ thống" in page
 
 
